@@ -1,0 +1,14 @@
+/** Endpoints the clients talk to; an administrator may point them at a proxy (PRODUCT.md §7). */
+export const NOTION_API_VERSION = '2025-09-03';
+
+export function googleApiUrl(env: NodeJS.ProcessEnv = process.env): string {
+	return trimSlash(env.CONNECTORS_GOOGLE_API_URL || 'https://www.googleapis.com');
+}
+
+export function notionApiUrl(env: NodeJS.ProcessEnv = process.env): string {
+	return trimSlash(env.CONNECTORS_NOTION_API_URL || 'https://api.notion.com');
+}
+
+function trimSlash(url: string): string {
+	return url.replace(/\/+$/, '');
+}

@@ -1,0 +1,35 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { properties } from './actions/properties';
+import { router } from './actions/router';
+import { listSearch } from './methods';
+
+export class GoogleDriveConnector implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Google Drive Connector',
+		name: 'googleDriveConnector',
+		icon: { light: 'file:../../icons/googleDrive.svg', dark: 'file:../../icons/googleDrive.dark.svg' },
+		group: ['input'],
+		version: 1,
+		subtitle: '={{$parameter["operation"]}}',
+		description: 'Browse Google Drive and import its documents incrementally into a search or RAG index',
+		defaults: { name: 'Google Drive Connector' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'googleDriveConnectorOAuth2Api', required: true }],
+		properties,
+	};
+
+	methods = { listSearch };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

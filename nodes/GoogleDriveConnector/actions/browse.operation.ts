@@ -1,0 +1,80 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { DriveBrowser, type BrowsePage } from '../../../lib/providers/googleDrive/browse';
+import { MY_DRIVE_ROOT, parseDriveId } from '../../../lib/providers/googleDrive/ids';
+import { driveClient } from '../transport';
+import { folderLocator, sharedDriveLocator } from './common.descriptions';
+
+const showFor = (location?: string[]) => ({
+	show: { operation: ['browse'], ...(location ? { location } : {}) },
+});
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Location',
+		name: 'location',
+		type: 'options',
+		default: 'myDrive',
+		displayOptions: showFor(),
+		options: [
+			{ name: 'My Drive', value: 'myDrive', description: 'Folders and files at the top of My Drive' },
+			{ name: 'Shared Drives', value: 'sharedDrives', description: 'The shared drives the account can see' },
+			{ name: 'Folder', value: 'folder', description: "A folder's folders and files" },
+			{ name: 'Shared Drive', value: 'sharedDrive', description: 'Folders and files at the top of a shared drive' },
+		],
+	},
+	{ ...folderLocator, displayOptions: showFor(['folder']) },
+	{ ...sharedDriveLocator, displayOptions: showFor(['sharedDrive']) },
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions: showFor(),
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		default: 50,
+		typeOptions: { minValue: 1 },
+		description: 'Max number of results to return',
+		displayOptions: { show: { operation: ['browse'], returnAll: [false] } },
+	},
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const location = this.getNodeParameter('location', itemIndex) as string;
+	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
+	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex) as number);
+	const browser = new DriveBrowser(driveClient(this));
+
+	let listPage: (pageToken?: string) => Promise<BrowsePage>;
+	if (location === 'sharedDrives') {
+		listPage = async (token) => await browser.listSharedDrives(token);
+	} else {
+		const folderId =
+			location === 'folder'
+				? parseDriveId(this.getNodeParameter('folderId', itemIndex, '', { extractValue: true }) as string)
+				: location === 'sharedDrive'
+					? parseDriveId(
+							this.getNodeParameter('driveId', itemIndex, '', { extractValue: true }) as string,
+							'shared drive',
+						)
+					: MY_DRIVE_ROOT;
+		listPage = async (token) => await browser.listFolder(folderId, token);
+	}
+
+	const results: INodeExecutionData[] = [];
+	let pageToken: string | undefined;
+	do {
+		const page = await listPage(pageToken);
+		for (const entry of page.entries) {
+			if (results.length >= limit) break;
+			results.push({ json: entry as unknown as IDataObject, pairedItem: { item: itemIndex } });
+		}
+		pageToken = page.nextPageToken;
+	} while (pageToken && results.length < limit);
+	return results;
+}

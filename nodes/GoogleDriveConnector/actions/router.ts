@@ -1,0 +1,24 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { toNodeError } from '../../shared/nodeErrors';
+import * as browse from './browse.operation';
+
+const operations: Record<string, (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>> = {
+	browse: browse.execute,
+};
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const results: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const operation = this.getNodeParameter('operation', itemIndex) as string;
+		try {
+			results.push(...(await operations[operation].call(this, itemIndex)));
+		} catch (error) {
+			const nodeError = toNodeError(this.getNode(), error, itemIndex);
+			if (!this.continueOnFail()) throw nodeError;
+			results.push({ json: { error: nodeError.message }, pairedItem: { item: itemIndex } });
+		}
+	}
+	return [results];
+}

@@ -1,0 +1,54 @@
+import type { WorkflowFixture } from './n8n';
+
+export interface NodeSpec {
+	name: string;
+	type: string;
+	parameters?: Record<string, unknown>;
+	typeVersion?: number;
+	credentials?: Record<string, { id: string; name: string }>;
+	continueOnFail?: boolean;
+	onError?: string;
+}
+
+/** A workflow from a trigger and a chain of nodes, each fed by the one before (first output). */
+export function linearWorkflow(id: string, nodes: NodeSpec[], trigger: NodeSpec = manualTrigger()): WorkflowFixture {
+	const all = [trigger, ...nodes];
+	const connections: Record<string, unknown> = {};
+	for (let i = 0; i < all.length - 1; i++) {
+		connections[all[i].name] = { main: [[{ node: all[i + 1].name, type: 'main', index: 0 }]] };
+	}
+	return {
+		id,
+		name: `e2e ${id}`,
+		nodes: all.map((node, i) => ({
+			id: `${id}-node-${i}`,
+			name: node.name,
+			type: node.type,
+			typeVersion: node.typeVersion ?? 1,
+			position: [i * 220, 0],
+			parameters: node.parameters ?? {},
+			...(node.credentials ? { credentials: node.credentials } : {}),
+			...(node.onError ? { onError: node.onError } : {}),
+		})),
+		connections,
+	};
+}
+
+export function manualTrigger(): NodeSpec {
+	return { name: 'Start', type: 'n8n-nodes-base.manualTrigger' };
+}
+
+/** A Code node that returns fixed items; the usual way tests feed items into this package's nodes. */
+export function codeNode(name: string, items: unknown[]): NodeSpec {
+	return {
+		name,
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		parameters: { jsCode: `return ${JSON.stringify(items.map((json) => ({ json })))};` },
+	};
+}
+
+/** Workflow ids must be 16 characters of letters and digits for n8n to keep them. */
+export function workflowId(seed: string): string {
+	return `${seed.replace(/[^A-Za-z0-9]/g, '')}0000000000000000`.slice(0, 16);
+}
