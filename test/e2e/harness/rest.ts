@@ -1,0 +1,42 @@
+/** n8n's internal REST API as the editor uses it, signed in as the instance owner. */
+export class N8nRest {
+	private constructor(
+		readonly baseUrl: string,
+		private readonly cookie: string,
+	) {}
+
+	static async asOwner(baseUrl: string): Promise<N8nRest> {
+		const response = await fetch(`${baseUrl}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({
+				email: 'owner@example.com',
+				firstName: 'Test',
+				lastName: 'Owner',
+				password: 'Connectors-e2e-1',
+			}),
+		});
+		if (response.status !== 200) throw new Error(`owner setup failed: ${response.status} ${await response.text()}`);
+		const cookie = (response.headers.getSetCookie?.() ?? [])
+			.map((c) => c.split(';')[0])
+			.find((c) => c.startsWith('n8n-auth='));
+		if (!cookie) throw new Error('owner setup returned no n8n-auth cookie');
+		return new N8nRest(baseUrl, cookie);
+	}
+
+	async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+		const response = await fetch(`${this.baseUrl}/rest${path}`, {
+			method,
+			headers: { cookie: this.cookie, 'content-type': 'application/json', 'browser-id': 'connectors-e2e' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await response.text();
+		if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+		return (JSON.parse(text) as { data: T }).data;
+	}
+
+	/** What the editor's "Test" button does for a stored credential. */
+	async testCredential(credential: { id: string; name: string; type: string }): Promise<{ status: string; message: string }> {
+		return await this.request('POST', '/credentials/test', { credentials: { ...credential, data: {} } });
+	}
+}
