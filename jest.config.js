@@ -16,7 +16,7 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/e2e/harness/globalSetup.ts',
-      testTimeout: 300000,
+      setupFilesAfterEnv: ['<rootDir>/test/e2e/harness/setup.ts'],
       slowTestThreshold: 120,
     },
   ],

@@ -1,3 +1,5 @@
+import { CREDENTIAL_BLANKING_VALUE } from 'n8n-workflow';
+
 /** n8n's internal REST API as the editor uses it, signed in as the instance owner. */
 export class N8nRest {
 	private constructor(
@@ -35,8 +37,16 @@ export class N8nRest {
 		return (JSON.parse(text) as { data: T }).data;
 	}
 
-	/** What the editor's "Test" button does for a stored credential. */
+	/**
+	 * Runs a stored credential's test through n8n's credential tester. The
+	 * stored data is loaded as the editor loads it; a connected OAuth2 token
+	 * comes back only as `true`, so it is sent as n8n's redaction placeholder,
+	 * which the tester swaps for the stored token.
+	 */
 	async testCredential(credential: { id: string; name: string; type: string }): Promise<{ status: string; message: string }> {
-		return await this.request('POST', '/credentials/test', { credentials: { ...credential, data: {} } });
+		const stored = await this.request<{ data: Record<string, unknown> }>('GET', `/credentials/${credential.id}?includeData=true`);
+		const data = { ...stored.data };
+		if (data.oauthTokenData) data.oauthTokenData = CREDENTIAL_BLANKING_VALUE;
+		return await this.request('POST', '/credentials/test', { credentials: { ...credential, data } });
 	}
 }

@@ -6,8 +6,9 @@ export interface NodeSpec {
 	parameters?: Record<string, unknown>;
 	typeVersion?: number;
 	credentials?: Record<string, { id: string; name: string }>;
-	continueOnFail?: boolean;
 	onError?: string;
+	/** Webhook nodes register under /webhook/<path> only when they carry a webhook id. */
+	webhookId?: string;
 }
 
 /** A workflow from a trigger and a chain of nodes, each fed by the one before (first output). */
@@ -20,18 +21,33 @@ export function linearWorkflow(id: string, nodes: NodeSpec[], trigger: NodeSpec 
 	return {
 		id,
 		name: `e2e ${id}`,
-		nodes: all.map((node, i) => ({
-			id: `${id}-node-${i}`,
-			name: node.name,
-			type: node.type,
-			typeVersion: node.typeVersion ?? 1,
-			position: [i * 220, 0],
-			parameters: node.parameters ?? {},
-			...(node.credentials ? { credentials: node.credentials } : {}),
-			...(node.onError ? { onError: node.onError } : {}),
-		})),
+		nodes: all.map((node, i) => toWorkflowNode(id, node, i)),
 		connections,
 	};
+}
+
+function toWorkflowNode(workflowId: string, node: NodeSpec, index: number): Record<string, unknown> {
+	return {
+		id: `${workflowId}-node-${index}`,
+		name: node.name,
+		type: node.type,
+		typeVersion: node.typeVersion ?? 1,
+		position: [index * 220, 0],
+		parameters: node.parameters ?? {},
+		...(node.credentials ? { credentials: node.credentials } : {}),
+		...(node.onError ? { onError: node.onError } : {}),
+		...(node.webhookId ? { webhookId: node.webhookId } : {}),
+	};
+}
+
+/** A workflow where the trigger feeds each node directly: independent branches in one execution. */
+export function fanOutWorkflow(id: string, nodes: NodeSpec[], trigger: NodeSpec = manualTrigger()): WorkflowFixture {
+	const workflow = linearWorkflow(id, [], trigger);
+	workflow.nodes.push(...nodes.map((node, i) => toWorkflowNode(id, node, i + 1)));
+	workflow.connections = {
+		[trigger.name]: { main: [nodes.map((node) => ({ node: node.name, type: 'main', index: 0 }))] },
+	};
+	return workflow;
 }
 
 export function manualTrigger(): NodeSpec {

@@ -1,0 +1,33 @@
+/**
+ * Starts both fakes at once, for e2e harnesses and manual sessions. There is no CLI entry point:
+ * ts-node is not installed, and Node's own type stripping cannot resolve these extensionless imports.
+ *
+ *   const fakes = await startFakeServers();
+ *   spawn('n8n', ['start'], { env: { ...process.env, ...fakes.env } });
+ *   …
+ *   await fakes.close();
+ */
+import { startFakeGoogle, type FakeGoogle, type FakeGoogleOptions } from './googleApi';
+import { startFakeNotion, type FakeNotion, type FakeNotionOptions } from './notionApi';
+
+export interface FakeServers {
+	google: FakeGoogle;
+	notion: FakeNotion;
+	/** Settings that point the connectors at the fakes (PRODUCT.md §7). */
+	env: { CONNECTORS_GOOGLE_API_URL: string; CONNECTORS_NOTION_API_URL: string };
+	close(): Promise<void>;
+}
+
+export async function startFakeServers(
+	options: { google?: FakeGoogleOptions; notion?: FakeNotionOptions } = {},
+): Promise<FakeServers> {
+	const [google, notion] = await Promise.all([startFakeGoogle(options.google), startFakeNotion(options.notion)]);
+	return {
+		google,
+		notion,
+		env: { CONNECTORS_GOOGLE_API_URL: google.origin, CONNECTORS_NOTION_API_URL: notion.url },
+		close: async () => {
+			await Promise.all([google.close(), notion.close()]);
+		},
+	};
+}
