@@ -1,0 +1,90 @@
+import { startFakeGoogle, type FakeGoogle } from '../fakes/googleApi';
+import { startFakeNotion, type FakeNotion } from '../fakes/notionApi';
+import { driveCredential } from './harness/google';
+import { N8nInstance } from './harness/n8n';
+import { N8nRest } from './harness/rest';
+
+/** Each credential type's test, run by n8n's own credential tester as the editor's "Test" does. */
+describe('credential tests in a running n8n', () => {
+	let google: FakeGoogle;
+	let notion: FakeNotion;
+	let n8n: N8nInstance;
+	let rest: N8nRest;
+
+	const googleOk = { id: 'googleOkCred0001', name: 'Google ok', type: 'googleDriveConnectorOAuth2Api' };
+	const googleRevoked = { id: 'googleBadCred001', name: 'Google revoked', type: 'googleDriveConnectorOAuth2Api' };
+	const notionTokenOk = { id: 'notionOkCred0001', name: 'Notion token', type: 'notionConnectorApi' };
+	const notionTokenBad = { id: 'notionBadCred001', name: 'Notion bad token', type: 'notionConnectorApi' };
+	const notionOAuth = { id: 'notionOAuthCred1', name: 'Notion OAuth', type: 'notionConnectorOAuth2Api' };
+
+	beforeAll(async () => {
+		google = await startFakeGoogle();
+		notion = await startFakeNotion({ requestsPerSecond: Infinity });
+		const revoked = google.issueTokens();
+		google.revokeRefreshToken(revoked.refresh_token);
+		google.revokeAccessToken(revoked.access_token);
+
+		n8n = await N8nInstance.create({
+			CONNECTORS_GOOGLE_API_URL: google.origin,
+			CONNECTORS_NOTION_API_URL: notion.url,
+		});
+		await n8n.importCredentials([
+			{ ...driveCredential(google, google.issueTokens()), ...googleOk },
+			{ ...driveCredential(google, revoked), ...googleRevoked },
+			{ ...notionTokenOk, data: { apiKey: notion.token } },
+			{ ...notionTokenBad, data: { apiKey: 'ntn_not_a_real_token' } },
+			{
+				...notionOAuth,
+				data: {
+					clientId: notion.clientId,
+					clientSecret: notion.clientSecret,
+					oauthTokenData: { access_token: notion.issueToken(), token_type: 'bearer', workspace_id: 'w' },
+				},
+			},
+		]);
+		const baseUrl = await n8n.start({
+			CREDENTIALS_OVERWRITE_DATA: JSON.stringify({ googleDriveConnectorOAuth2Api: { accessTokenUrl: google.tokenUrl } }),
+		});
+		rest = await N8nRest.asOwner(baseUrl);
+	});
+
+	afterAll(async () => {
+		await n8n?.dispose();
+		await google?.close();
+		await notion?.close();
+	});
+
+	it('passes for a connected Google account, by calling Drive about', async () => {
+		google.resetRequestLog();
+		await expect(rest.testCredential(googleOk)).resolves.toEqual(expect.objectContaining({ status: 'OK' }));
+		expect(google.driveRequests().map((r) => r.path)).toEqual(['/drive/v3/about']);
+	});
+
+	it('fails for a Google account whose access was revoked', async () => {
+		const result = await rest.testCredential(googleRevoked);
+		expect(result.status).toBe('Error');
+	});
+
+	it('passes for a valid Notion integration secret, by calling users/me with a Notion-Version', async () => {
+		await expect(rest.testCredential(notionTokenOk)).resolves.toEqual(expect.objectContaining({ status: 'OK' }));
+		const me = notion.apiRequests().filter((r) => r.path === '/v1/users/me');
+		expect(me.length).toBeGreaterThan(0);
+		expect(me[0].headers['notion-version']).toBe('2025-09-03');
+	});
+
+	it('fails for a wrong Notion integration secret', async () => {
+		const result = await rest.testCredential(notionTokenBad);
+		expect(result.status).toBe('Error');
+	});
+
+	it('passes for a connected Notion public integration', async () => {
+		await expect(rest.testCredential(notionOAuth)).resolves.toEqual(expect.objectContaining({ status: 'OK' }));
+	});
+
+	it('never logs a secret while testing', () => {
+		const logs = n8n.allLogs();
+		expect(logs).not.toContain(notion.token);
+		expect(logs).not.toContain(notion.clientSecret);
+		expect(logs).not.toContain(google.clientSecret);
+	});
+});
