@@ -1,0 +1,231 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderMarkdown, type BlockNode, type RenderContext } from '../../../../../lib/providers/notion/markdown';
+import {
+	bold,
+	bookmark,
+	bullet,
+	callout,
+	childDatabase,
+	childPage,
+	code,
+	codeBlock,
+	columnList,
+	dateMention,
+	divider,
+	equation,
+	equationText,
+	file,
+	heading,
+	image,
+	italic,
+	link,
+	numbered,
+	pageMention,
+	paragraph,
+	quote,
+	resetIds,
+	signedUrl,
+	strike,
+	syncedReference,
+	table,
+	tableOfContents,
+	text,
+	todo,
+	toggle,
+	unsupported,
+	userMention,
+	withId,
+} from './blocks.fixtures';
+import { everyPropertyType, page, ROW_ID } from './pages.fixtures';
+
+const GOLDEN_DIR = join(__dirname, 'golden');
+
+/** Compares with a golden file; `UPDATE_GOLDEN=1` rewrites it (review the diff before committing). */
+function expectGolden(name: string, actual: string): void {
+	const path = join(GOLDEN_DIR, name);
+	if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, actual);
+	expect(actual).toBe(readFileSync(path, 'utf8'));
+}
+
+const sha256 = (content: string): string => createHash('sha256').update(content).digest('hex');
+
+const SYNCED_ORIGINAL = '5c5c0000-0000-4000-8000-000000000001';
+const MENTIONED_PAGE = 'aaaaaaaa-0000-4000-8000-000000000001';
+
+/** A page using every block type, in the combinations that are easy to get wrong. */
+function kitchenSink(signature = 'sig1'): BlockNode[] {
+	return [
+		tableOfContents(),
+		paragraph([
+			text('Welcome, '),
+			userMention('Ada Lovelace'),
+			text('. See '),
+			pageMention(MENTIONED_PAGE, 'Roadmap'),
+			text(' before '),
+			dateMention('2024-04-01', '2024-04-05'),
+			text('. Mixed: '),
+			bold('bold '),
+			text('both', { bold: true, italic: true }),
+			bold(' end'),
+			text(', '),
+			strike('gone'),
+			text(', '),
+			code('npm i'),
+			text(', '),
+			link('docs', 'https://docs.n8n.io'),
+			text(' and '),
+			equationText('e^{i\\pi} + 1 = 0'),
+			text('.'),
+		]),
+		heading(1, 'Lists'),
+		bullet('Bullet', bullet('Nested bullet', numbered('Numbered inside'), numbered('Second'))),
+		bullet([text('Second bullet with '), italic('emphasis')]),
+		numbered('One'),
+		numbered('Two', todo('Sub task', true)),
+		todo('Open task', false),
+		heading(2, 'Containers', { toggleable: true }, paragraph('Toggle heading content.')),
+		callout('Remember', '💡', toggle('Steps', numbered('First', bullet('detail')), numbered('Second')), paragraph('Closing note.')),
+		quote('A quote\nover two lines', bullet('with a list')),
+		toggle('Toggle summary', paragraph('Hidden paragraph.')),
+		columnList(
+			[paragraph('Left column')],
+			[paragraph('Right column'), image({ hosted: signedUrl('diagram.png', signature), caption: 'Diagram' })],
+		),
+		withId(syncedReference(SYNCED_ORIGINAL), 'ref-1'),
+		heading(3, 'Code & math'),
+		codeBlock('const fence = "```";\nconsole.log(fence);', 'javascript', 'Fence inside code'),
+		equation('\\int_0^1 x^2 \\, dx = \\frac{1}{3}'),
+		divider(),
+		table({ columnHeader: true, rowHeader: true }, [
+			['Field', 'Value'],
+			['Pipe', 'a | b'],
+			['Lines', 'first\nsecond'],
+			['Format', [bold('bold'), text(' and '), code('x|y')]],
+		]),
+		bookmark('https://n8n.io', 'n8n'),
+		withId(file({ hosted: signedUrl('report.pdf', signature, 'f1e00000-0000-4000-8000-000000000002'), name: 'report.pdf' }), 'file-1'),
+		childPage('Child page: notes', 'c0c00000-0000-4000-8000-000000000001'),
+		childDatabase('Tasks', 'dbdb0000-0000-4000-8000-000000000001'),
+		unsupported('ai_block'),
+		paragraph('# Not a heading, *not emphasis*, 1. not a list'),
+	];
+}
+
+const context: RenderContext = {
+	resolveSyncedBlock: (id) => (id === SYNCED_ORIGINAL ? [paragraph('Synced content from elsewhere.')] : undefined),
+	pageTitle: (id) => (id === MENTIONED_PAGE ? 'Roadmap 2025' : undefined),
+};
+
+beforeEach(resetIds);
+
+describe('renderMarkdown', () => {
+	it('renders a page with front-matter, its title and every kind of block (golden)', () => {
+		const result = renderMarkdown(page({ title: 'Kitchen sink: all "blocks"' }), kitchenSink(), context);
+		expectGolden('kitchen-sink.md', result.markdown);
+		expect(result.childPages).toEqual([{ id: 'c0c00000-0000-4000-8000-000000000001', title: 'Child page: notes' }]);
+		expect(result.childDatabases).toEqual([{ id: 'dbdb0000-0000-4000-8000-000000000001', title: 'Tasks' }]);
+		expect(result.files.map((entry) => [entry.kind, entry.name, entry.hosted])).toEqual([
+			['image', 'diagram.png', true],
+			['file', 'report.pdf', true],
+		]);
+	});
+
+	it("renders a database row's properties as front-matter (golden)", () => {
+		const row = page({ id: ROW_ID, parent: 'database', properties: everyPropertyType() });
+		const result = renderMarkdown(row, [paragraph('Row body.')]);
+		expectGolden('database-row.md', result.markdown);
+		expect(result.frontMatter).toMatchObject({ title: 'Launch: "v2" plan', id: ROW_ID, properties: { Priority: 'High' } });
+	});
+
+	it("gives a plain page's front-matter its identity and times, without properties", () => {
+		const result = renderMarkdown(page({ title: 'Notes' }), [paragraph('Body')]);
+		expect(result.markdown).toBe(
+			[
+				'---',
+				'title: "Notes"',
+				'id: "9a9e0000-0000-4000-8000-000000000001"',
+				'url: "https://www.notion.so/Page-9a9e0000000040008000000000000001"',
+				'created_time: "2024-02-01T08:30:00.000Z"',
+				'last_edited_time: "2024-03-01T10:00:00.000Z"',
+				'---',
+				'',
+				'# Notes',
+				'',
+				'Body',
+				'',
+			].join('\n'),
+		);
+	});
+
+	it('escapes Markdown in the title heading and quotes it in the front-matter', () => {
+		const result = renderMarkdown({ id: 'p1', title: '*Draft*: [v2] #' }, []);
+		expect(result.markdown).toBe('---\ntitle: "*Draft*: [v2] #"\nid: "p1"\n---\n\n# \\*Draft\\*: \\[v2\\] \\#\n');
+	});
+
+	it('can leave out the front-matter and the title heading', () => {
+		const result = renderMarkdown(page({ title: 'T' }), [paragraph('Only the body')], { frontMatter: false, titleHeading: false });
+		expect(result.markdown).toBe('Only the body\n');
+		expect(result.frontMatter.title).toBe('T');
+	});
+
+	it('renders an empty page as its front-matter and title', () => {
+		expect(renderMarkdown({ id: 'p1', title: 'Empty' }, []).markdown).toBe('---\ntitle: "Empty"\nid: "p1"\n---\n\n# Empty\n');
+	});
+
+	it('names a page without a title "Untitled"', () => {
+		expect(renderMarkdown(page({ properties: {} }), [], { frontMatter: false }).markdown).toBe('# Untitled\n');
+	});
+
+	describe('content hash stability', () => {
+		it('keeps the stable form identical when only the signed file URLs changed', () => {
+			const first = renderMarkdown(page({ title: 'Files' }), kitchenSink('sig-first'), context);
+			resetIds();
+			const second = renderMarkdown(page({ title: 'Files' }), kitchenSink('sig-second'), context);
+			expect(first.markdown).not.toBe(second.markdown);
+			expect(sha256(first.stableMarkdown)).toBe(sha256(second.stableMarkdown));
+			expect(first.stableMarkdown).not.toContain('X-Amz-');
+		});
+
+		it('keeps the stable form identical when the signed URLs in file properties changed', () => {
+			const row = (signature: string) => page({ id: ROW_ID, parent: 'database', properties: everyPropertyType(signature) });
+			const first = renderMarkdown(row('sig-first'), []);
+			const second = renderMarkdown(row('sig-second'), []);
+			expect(first.markdown).not.toBe(second.markdown);
+			expect(first.stableMarkdown).toBe(second.stableMarkdown);
+		});
+
+		it('changes the stable form when a file is replaced by another upload', () => {
+			const withFile = (fileId: string) => [image({ hosted: signedUrl('photo.png', 'sig', fileId) })];
+			const before = renderMarkdown({ id: 'p1' }, withFile('f1e00000-0000-4000-8000-000000000001'));
+			const after = renderMarkdown({ id: 'p1' }, withFile('f1e00000-0000-4000-8000-000000000009'));
+			expect(before.stableMarkdown).not.toBe(after.stableMarkdown);
+		});
+
+		it('changes the stable form when the text changed', () => {
+			const before = renderMarkdown({ id: 'p1' }, [paragraph('v1')]);
+			const after = renderMarkdown({ id: 'p1' }, [paragraph('v2')]);
+			expect(sha256(before.stableMarkdown)).not.toBe(sha256(after.stableMarkdown));
+		});
+
+		it('returns the stable form as the Markdown itself when rendering for hashing', () => {
+			const normal = renderMarkdown(page({ title: 'Files' }), kitchenSink(), context);
+			resetIds();
+			const forHashing = renderMarkdown(page({ title: 'Files' }), kitchenSink(), { ...context, forHashing: true });
+			expect(forHashing.markdown).toBe(normal.stableMarkdown);
+			expect(forHashing.stableMarkdown).toBe(normal.stableMarkdown);
+		});
+
+		it('keeps working file URLs in the Markdown for the export', () => {
+			const result = renderMarkdown({ id: 'p1' }, [image({ hosted: signedUrl('photo.png', 'sig-live') })]);
+			expect(result.markdown).toContain('X-Amz-Signature=sig-live');
+			expect(result.files[0].url).toContain('X-Amz-Signature=sig-live');
+		});
+
+		it('returns the Markdown as the stable form when the page has no hosted files', () => {
+			const result = renderMarkdown({ id: 'p1' }, [paragraph('text'), image({ external: 'https://e.com/a.png?sig=1' })]);
+			expect(result.stableMarkdown).toBe(result.markdown);
+		});
+	});
+});
