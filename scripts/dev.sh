@@ -16,8 +16,11 @@ install_dependencies() {
   want="$(node --version) $(sha256sum package-lock.json | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     # Scripts off: n8n-workflow's optional native addons are not needed here;
-    # better-sqlite3 is then built from source for this Node.
-    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+    # better-sqlite3 is then built from source for this Node. `npm install`
+    # (which keeps the lock's versions) rather than `npm ci`: the registry
+    # mirror lacks some other platforms' optional packages, which `npm ci`
+    # refuses to leave out of the lock.
+    npm install --ignore-scripts --no-audit --no-fund --loglevel=error
     npm rebuild better-sqlite3 --loglevel=error
     echo "$want" > "$stamp"
   fi
