@@ -1,0 +1,145 @@
+import type { SqliteDriver } from './driver';
+import { CacheError } from './errors';
+
+/** One step of the schema; `version` is what `PRAGMA user_version` reads after it ran. */
+export interface Migration {
+	version: number;
+	description: string;
+	up(db: SqliteDriver): void;
+}
+
+/**
+ * The cache holds fingerprints and bookkeeping only — no tokens and no document content.
+ *
+ * - `sync_state`: one row per source: its key, the committed list cursor (opaque to the cache) and
+ *   provider data. Other tables refer to a source by its small integer `source_id`: source keys are
+ *   long (provider, account, root), and keeping them out of every item row and B-tree key halves the
+ *   index pages a lookup walks through.
+ * - `external_items`: the fingerprint of the last ingested version of each item.
+ * - `runs`: one row per run; a run's proposed cursor waits here until its items are committed.
+ * - `claims`: which run is emitting which version of an item, so overlapping runs do not both emit it.
+ */
+const CREATE_CACHE_TABLES = `
+CREATE TABLE sync_state (
+	source_id INTEGER PRIMARY KEY,
+	source_key TEXT NOT NULL UNIQUE,
+	provider TEXT NOT NULL,
+	committed_cursor TEXT,
+	committed_at TEXT,
+	committed_run_id INTEGER,
+	last_success_at TEXT,
+	provider_state TEXT,
+	created_at TEXT NOT NULL
+);
+
+CREATE TABLE external_items (
+	source_id INTEGER NOT NULL REFERENCES sync_state (source_id),
+	external_id TEXT NOT NULL,
+	name TEXT,
+	path TEXT,
+	mime TEXT,
+	size INTEGER,
+	modified_at TEXT,
+	version TEXT,
+	hash TEXT,
+	content_hash TEXT,
+	last_ingested_at TEXT NOT NULL,
+	committed_run_id INTEGER,
+	deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+	deleted_at TEXT,
+	PRIMARY KEY (source_id, external_id)
+) WITHOUT ROWID;
+
+CREATE TABLE runs (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	source_id INTEGER NOT NULL REFERENCES sync_state (source_id),
+	provider TEXT NOT NULL,
+	execution_id TEXT,
+	implicit INTEGER NOT NULL DEFAULT 0 CHECK (implicit IN (0, 1)),
+	started_at TEXT NOT NULL,
+	finished_at TEXT,
+	status TEXT NOT NULL CHECK (status IN ('running', 'success', 'partial', 'error')),
+	count_processed INTEGER NOT NULL DEFAULT 0,
+	count_new INTEGER NOT NULL DEFAULT 0,
+	count_changed INTEGER NOT NULL DEFAULT 0,
+	count_unchanged INTEGER NOT NULL DEFAULT 0,
+	count_deleted INTEGER NOT NULL DEFAULT 0,
+	count_skipped INTEGER NOT NULL DEFAULT 0,
+	count_failed INTEGER NOT NULL DEFAULT 0,
+	count_committed INTEGER NOT NULL DEFAULT 0,
+	skipped_by_reason TEXT NOT NULL DEFAULT '{}',
+	error_samples TEXT NOT NULL DEFAULT '[]',
+	policy TEXT,
+	proposed_cursor TEXT,
+	proposed_at TEXT,
+	listed_items INTEGER,
+	cursor_held INTEGER NOT NULL DEFAULT 0 CHECK (cursor_held IN (0, 1)),
+	cursor_committed_at TEXT
+);
+CREATE INDEX runs_by_source ON runs (source_id, id);
+CREATE INDEX runs_by_execution ON runs (execution_id, source_id) WHERE execution_id IS NOT NULL;
+
+CREATE TABLE claims (
+	source_id INTEGER NOT NULL,
+	external_id TEXT NOT NULL,
+	run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+	fingerprint TEXT NOT NULL,
+	emitted INTEGER NOT NULL CHECK (emitted IN (0, 1)),
+	expires_at INTEGER NOT NULL,
+	PRIMARY KEY (source_id, external_id, run_id)
+) WITHOUT ROWID;
+CREATE INDEX claims_by_run ON claims (run_id);
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+	{
+		version: 1,
+		description: 'external_items, sync_state, runs and claims',
+		up: (db) => db.exec(CREATE_CACHE_TABLES),
+	},
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+export function schemaVersion(db: SqliteDriver): number {
+	const version = db.prepare('PRAGMA user_version').get()?.user_version;
+	return typeof version === 'number' ? version : 0;
+}
+
+function assertOrdered(migrations: readonly Migration[]): void {
+	migrations.forEach((migration, index) => {
+		if (migration.version !== index + 1) {
+			throw new Error(`Migration "${migration.description}" has version ${migration.version}, expected ${index + 1}.`);
+		}
+	});
+}
+
+function tooNewError(db: SqliteDriver, found: number, known: number): CacheError {
+	return new CacheError(
+		'cache_too_new',
+		`Cache file ${db.path} has schema version ${found}, but this version of n8n-nodes-external-connectors ` +
+			`knows versions up to ${known} — update the package, or set CONNECTORS_CACHE_PATH to a new file.`,
+		{ path: db.path },
+	);
+}
+
+/**
+ * Brings the file up to the newest schema, one transaction per migration. Each step re-reads the
+ * version inside its transaction, so two processes opening an old file at once migrate it once.
+ */
+export function migrate(db: SqliteDriver, migrations: readonly Migration[] = MIGRATIONS): { from: number; to: number } {
+	assertOrdered(migrations);
+	const latest = migrations.length;
+	const from = schemaVersion(db);
+	if (from > latest) throw tooNewError(db, from, latest);
+	for (const migration of migrations) {
+		if (migration.version <= from) continue;
+		db.transaction(() => {
+			const current = schemaVersion(db);
+			if (current >= migration.version) return;
+			migration.up(db);
+			db.exec(`PRAGMA user_version = ${migration.version}`);
+		});
+	}
+	return { from, to: Math.max(from, schemaVersion(db)) };
+}

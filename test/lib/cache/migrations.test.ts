@@ -1,0 +1,113 @@
+import { join } from 'node:path';
+
+import {
+	CacheError,
+	LATEST_SCHEMA_VERSION,
+	MIGRATIONS,
+	type Migration,
+	migrate,
+	openConnectorCache,
+	openDriver,
+	schemaVersion,
+	type SqliteDriver,
+} from '../../../lib/cache';
+import { collectClosedHandles, DRIVERS, useTempDir } from './helpers';
+
+collectClosedHandles();
+
+const tableNames = (db: SqliteDriver) =>
+	db
+		.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+		.all()
+		.map((row) => row.name);
+
+describe.each(DRIVERS)('migrations with %s', (driverName) => {
+	const tempDir = useTempDir();
+	let db: SqliteDriver | undefined;
+	const open = () => {
+		db = openDriver(join(tempDir(), 'cache.sqlite'), { driver: driverName });
+		return db;
+	};
+	afterEach(() => {
+		db?.close();
+		db = undefined;
+	});
+
+	it('brings an empty file from version 0 to the latest schema', () => {
+		const fresh = open();
+		expect(schemaVersion(fresh)).toBe(0);
+		expect(migrate(fresh)).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION });
+		expect(schemaVersion(fresh)).toBe(LATEST_SCHEMA_VERSION);
+		expect(tableNames(fresh)).toEqual(['claims', 'external_items', 'runs', 'sync_state']);
+	});
+
+	it('does nothing when an up-to-date file is opened again, and keeps its rows', () => {
+		const first = open();
+		migrate(first);
+		first.exec("INSERT INTO sync_state (source_key, provider, created_at) VALUES ('s', 'notion', 'now')");
+		first.close();
+		const again = open();
+		expect(migrate(again)).toEqual({ from: LATEST_SCHEMA_VERSION, to: LATEST_SCHEMA_VERSION });
+		expect(again.prepare('SELECT source_key FROM sync_state').all()).toEqual([{ source_key: 's' }]);
+	});
+
+	it('upgrades a file written by an older version, running only the missing steps', () => {
+		const ran: number[] = [];
+		const step = (version: number, sql: string): Migration => ({
+			version,
+			description: `step ${version}`,
+			up: (target) => {
+				ran.push(version);
+				target.exec(sql);
+			},
+		});
+		const v1 = [step(1, 'CREATE TABLE a (x)')];
+		const v2 = [...v1, step(2, 'ALTER TABLE a ADD COLUMN y')];
+		migrate(open(), v1);
+		db?.close();
+		expect(migrate(open(), v2)).toEqual({ from: 1, to: 2 });
+		expect(ran).toEqual([1, 2]);
+		expect(db?.prepare('SELECT name FROM pragma_table_info(?)').all('a')).toEqual([{ name: 'x' }, { name: 'y' }]);
+	});
+
+	it('rolls a failing step back whole, leaving the version where it was', () => {
+		const broken: Migration[] = [
+			...MIGRATIONS,
+			{
+				version: LATEST_SCHEMA_VERSION + 1,
+				description: 'half done',
+				up: (target) => {
+					target.exec('CREATE TABLE half_done (x)');
+					throw new Error('disk gremlin');
+				},
+			},
+		];
+		const target = open();
+		expect(() => migrate(target, broken)).toThrow('disk gremlin');
+		expect(schemaVersion(target)).toBe(LATEST_SCHEMA_VERSION);
+		expect(tableNames(target)).not.toContain('half_done');
+	});
+
+	it('refuses a file from a newer version of the package, naming the path and what to do', () => {
+		const path = join(tempDir(), 'cache.sqlite');
+		const target = open();
+		target.exec(`PRAGMA user_version = ${LATEST_SCHEMA_VERSION + 3}`);
+		target.close();
+		db = undefined;
+		let caught: unknown;
+		try {
+			openConnectorCache({ path, driver: driverName }).close();
+		} catch (error) {
+			caught = error;
+		}
+		expect(caught).toBeInstanceOf(CacheError);
+		expect((caught as CacheError).code).toBe('cache_too_new');
+		expect((caught as CacheError).message).toContain(path);
+		expect((caught as CacheError).message).toContain('update the package');
+	});
+
+	it('rejects a migration list whose versions are not 1, 2, 3…', () => {
+		const gap: Migration[] = [{ version: 2, description: 'skips one', up: () => undefined }];
+		expect(() => migrate(open(), gap)).toThrow('expected 1');
+	});
+});
