@@ -15,13 +15,12 @@ install_dependencies() {
   local want
   want="$(node --version) $(sha256sum package-lock.json | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    # Scripts off: n8n-workflow's optional native addons are not needed here;
-    # better-sqlite3 is then built from source for this Node. `npm install`
+    # Scripts off, as n8n's Community Nodes installer does: nothing here needs a
+    # native build (better-sqlite3 ships Node-API prebuilds). `npm install`
     # (which keeps the lock's versions) rather than `npm ci`: the registry
     # mirror lacks some other platforms' optional packages, which `npm ci`
     # refuses to leave out of the lock.
     npm install --ignore-scripts --no-audit --no-fund --loglevel=error
-    npm rebuild better-sqlite3 --loglevel=error
     echo "$want" > "$stamp"
   fi
 }

@@ -100,6 +100,14 @@ export class N8nInstance {
 	}
 
 	async cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
+		return await (await this.spawnCli(args, extraEnv)).result;
+	}
+
+	/** Starts an n8n command and hands back its process, e.g. to kill it mid-run. */
+	async spawnCli(
+		args: string[],
+		extraEnv: NodeJS.ProcessEnv = {},
+	): Promise<{ child: ChildProcess; result: Promise<CommandResult> }> {
 		const bin = process.env.CONNECTORS_E2E_N8N_BIN as string;
 		const logFile = path.join(this.userFolder, `cli-${++this.commands}.log`);
 		const env = {
@@ -108,8 +116,8 @@ export class N8nInstance {
 			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 			N8N_LOG_FILE_LOCATION: logFile,
 		};
-		return await new Promise((resolve, reject) => {
-			const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const result = new Promise<CommandResult>((resolve, reject) => {
 			let stdout = '';
 			let stderr = '';
 			child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -121,6 +129,7 @@ export class N8nInstance {
 				resolve({ code, stdout, stderr, log });
 			});
 		});
+		return { child, result };
 	}
 
 	private writeJson(name: string, value: unknown): string {

@@ -50,6 +50,25 @@ export function fanOutWorkflow(id: string, nodes: NodeSpec[], trigger: NodeSpec 
 	return workflow;
 }
 
+/** Edges as [from, to] or [from, to, output index of `from`]. */
+export type Edge = [string, string] | [string, string, number];
+
+/** A workflow with arbitrary connections, e.g. several outputs of one node into another. */
+export function graphWorkflow(id: string, nodes: NodeSpec[], edges: Edge[]): WorkflowFixture {
+	const connections: Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }> = {};
+	for (const [from, to, output = 0] of edges) {
+		const main = (connections[from] ??= { main: [] }).main;
+		while (main.length <= output) main.push([]);
+		main[output].push({ node: to, type: 'main', index: 0 });
+	}
+	return {
+		id,
+		name: `e2e ${id}`,
+		nodes: nodes.map((node, i) => toWorkflowNode(id, node, i)),
+		connections,
+	};
+}
+
 export function manualTrigger(): NodeSpec {
 	return { name: 'Start', type: 'n8n-nodes-base.manualTrigger' };
 }

@@ -1,0 +1,35 @@
+import {
+	NodeOperationError,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { connectorCache } from '../../shared/cache';
+import { sourceKeyParameter } from './status.operation';
+
+export const description: INodeProperties[] = [sourceKeyParameter(['forget'], true)];
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const sourceKey = (this.getNodeParameter('sourceKey', 0) as string).trim();
+	if (!sourceKey) {
+		throw new NodeOperationError(this.getNode(), 'Source Key is empty', {
+			description: 'Name the source to forget; Status lists the source keys the cache knows.',
+		});
+	}
+	const forgotten = connectorCache().forget(sourceKey);
+	return [
+		[
+			{
+				json: {
+					source_key: forgotten.sourceKey,
+					items_removed: forgotten.items,
+					runs_removed: forgotten.runs,
+					claims_removed: forgotten.claims,
+					cursor_removed: forgotten.hadCursor,
+				},
+				pairedItem: { item: 0 },
+			},
+		],
+	];
+}

@@ -1,0 +1,29 @@
+'use strict';
+/**
+ * The project's benchmarks: scripts that print figures, not timed tests (machines are shared and
+ * noisy, so comparisons are measured side by side in one run). Run after a build:
+ *
+ *   bash scripts/dev.sh bench            # all
+ *   bash scripts/dev.sh bench cache      # the external_items cache, per SQLite driver
+ *   bash scripts/dev.sh bench n8n-dedup  # Connector Dedup vs n8n's Remove Duplicates, in real n8n
+ */
+const { benchCache } = require('./bench/cache');
+const { benchN8nDedup } = require('./bench/n8nDedup');
+
+const benches = {
+	cache: () => {
+		console.log('check + commit of 100,000 items against a cache holding 1,000,000 (and against an empty one):');
+		console.log(benchCache({ log: (line) => console.error(line) }).table);
+	},
+	'n8n-dedup': () => console.log(benchN8nDedup({ items: 100_000 })),
+};
+
+const selected = process.argv.slice(2);
+for (const name of selected.length ? selected : Object.keys(benches)) {
+	if (!benches[name]) {
+		console.error(`Unknown benchmark "${name}"; choose from: ${Object.keys(benches).join(', ')}`);
+		process.exit(2);
+	}
+	benches[name]();
+	console.log('');
+}
