@@ -1,0 +1,108 @@
+import type { drive_v3 } from '@googleapis/drive';
+
+import type { ConnectorItem } from '../../../items';
+import { FOLDER_MIME, SHORTCUT_MIME } from '../client';
+import { itemOf, type DriveListingApi } from './driveApi';
+import { folderPath, joinPath, type DriveListingState } from './state';
+import { compareText, listSubtree, resolveShortcut } from './subtree';
+
+/**
+ * Applies a change feed to the listing state (mutating `state`, a copy of the committed one) and
+ * returns an upsert per file that is new, changed, moved or renamed in the source. Files that
+ * left the source are the ones in the committed state and no longer in `state`.
+ *
+ * Folders first: the feed holds each item once, in its latest state, so updating every changed
+ * folder before placing any file gives each file its final path whatever the feed's order.
+ */
+export async function applyChanges(
+	api: DriveListingApi,
+	state: DriveListingState,
+	changes: readonly drive_v3.Schema$Change[],
+	sourceKey: string,
+): Promise<ConnectorItem[]> {
+	const before = structuredClone(state.folders);
+	const upserts = new Map<string, ConnectorItem>();
+	const fileChanges: drive_v3.Schema$Change[] = [];
+	for (const change of changes) {
+		const id = change.fileId;
+		if (!id || (change.changeType !== undefined && change.changeType !== null && change.changeType !== 'file')) continue;
+		const gone = change.removed === true || !change.file || change.file.trashed === true;
+		const isFolder = change.file?.mimeType === FOLDER_MIME || (!change.file && id in state.folders);
+		if (!isFolder) {
+			fileChanges.push(change);
+			continue;
+		}
+		if (!state.recursive || id === state.rootId) continue;
+		if (gone) delete state.folders[id];
+		else state.folders[id] = [change.file?.name ?? '', change.file?.parents?.[0] ?? ''];
+	}
+
+	if (state.recursive) {
+		const memo = new Map<string, string | null>();
+		for (const id of Object.keys(state.folders)) {
+			if (folderPath(state, id, memo) === null) delete state.folders[id];
+		}
+		// A folder new to the source, renamed or moved: everything under it has a new path.
+		const previous = { ...state, folders: before };
+		const previousMemo = new Map<string, string | null>();
+		const moved = (id: string): boolean =>
+			id !== state.rootId && folderPath(previous, id, previousMemo) !== folderPath(state, id, memo);
+		const relist = Object.keys(state.folders)
+			.filter((id) => moved(id) && !moved(state.folders[id][1]))
+			.sort((left, right) => compareText(folderPath(state, left, memo) ?? '', folderPath(state, right, memo) ?? ''));
+		dropUnplaced(state);
+		for (const folderId of relist) {
+			for (const item of await listSubtree(api, state, folderId, sourceKey)) upserts.set(item.external_id, item);
+		}
+	}
+
+	const memo = new Map<string, string | null>();
+	for (const change of fileChanges) {
+		const id = change.fileId as string;
+		const file = change.file;
+		const shortcutTarget = state.shortcuts[id];
+		if (shortcutTarget !== undefined) {
+			// The shortcut moved, went or now points elsewhere: it is placed afresh below if it still belongs.
+			delete state.shortcuts[id];
+			if (state.files[shortcutTarget]?.via === id) delete state.files[shortcutTarget];
+			upserts.delete(shortcutTarget);
+		}
+		if (change.removed === true || !file || file.trashed === true) {
+			delete state.files[id];
+			upserts.delete(id);
+			continue;
+		}
+		const parent = file.parents?.[0];
+		const placed = parent !== undefined && (parent === state.rootId || (state.recursive && parent in state.folders));
+		if (file.mimeType === SHORTCUT_MIME) {
+			if (!placed) continue;
+			const item = await resolveShortcut(api, state, file, parent, sourceKey, memo);
+			if (item !== null) upserts.set(item.external_id, item);
+			continue;
+		}
+		const known = state.files[id];
+		if (placed) {
+			state.files[id] = { name: file.name ?? '', parent, mime: file.mimeType ?? null };
+			upserts.set(id, itemOf(file, joinPath(folderPath(state, parent, memo) ?? '', file.name ?? ''), sourceKey, parent));
+		} else if (known?.via !== undefined && state.shortcuts[known.via] === id) {
+			// Changed where it lives, outside the source; still in the source through its shortcut.
+			known.name = file.name ?? known.name;
+			known.mime = file.mimeType ?? known.mime;
+			const path = joinPath(folderPath(state, known.parent, memo) ?? '', known.name);
+			upserts.set(id, itemOf(file, path, sourceKey, known.parent));
+		} else {
+			delete state.files[id];
+			upserts.delete(id);
+		}
+	}
+	return [...upserts.values()];
+}
+
+/** Forgets files whose folder is no longer in the source (moved out, trashed, deleted). */
+function dropUnplaced(state: DriveListingState): void {
+	for (const [id, known] of Object.entries(state.files)) {
+		if (known.parent === state.rootId || known.parent in state.folders) continue;
+		delete state.files[id];
+		if (known.via !== undefined) delete state.shortcuts[known.via];
+	}
+}

@@ -1,0 +1,154 @@
+import type { ConnectorItem } from '../../../items';
+import type { SyncStateStore } from '../../types';
+
+/** A file known to be in the source, enough to place it and to report its deletion. */
+export interface KnownFile {
+	name: string;
+	/** The folder it sits in (for a shortcut's target: the shortcut's folder). */
+	parent: string;
+	mime: string | null;
+	/** Set when the file is in the source through this shortcut. */
+	via?: string;
+}
+
+/**
+ * What a run knows about its source after listing: the folder tree (so a change maps to a path
+ * without a request), the files in it (so a removal, which carries only an id, can be reported)
+ * and the items still owed because a run hit `maxItems`.
+ */
+export interface DriveListingState {
+	/** The source's root folder id as Drive reports it in `parents` (never the alias `root`). */
+	rootId: string;
+	/** The shared drive whose change feed the source follows, or null for the user's feed. */
+	driveId: string | null;
+	recursive: boolean;
+	/** Folders below the root: id → [name, parent id]. */
+	folders: Record<string, [string, string]>;
+	/** Files in the source by external id (a shortcut's target id). */
+	files: Record<string, KnownFile>;
+	/** Shortcut id → the target id it brought into the source. */
+	shortcuts: Record<string, string>;
+	/** Items listed but not yet emitted (the `maxItems` remainder), emitted first next run. */
+	pending: ConnectorItem[];
+}
+
+export function emptyState(rootId: string, driveId: string | null, recursive: boolean): DriveListingState {
+	return { rootId, driveId, recursive, folders: {}, files: {}, shortcuts: {}, pending: [] };
+}
+
+const MAX_DEPTH = 200;
+
+/** Path of a folder from the source root (`''` for the root), or null when it is not in the source. */
+export function folderPath(state: DriveListingState, folderId: string, memo = new Map<string, string | null>()): string | null {
+	const names: string[] = [];
+	const chain: string[] = [];
+	let current = folderId;
+	let path: string | null | undefined;
+	for (let depth = 0; ; depth++) {
+		if (current === state.rootId) {
+			path = '';
+			break;
+		}
+		const known = memo.get(current);
+		if (known !== undefined) {
+			path = known;
+			break;
+		}
+		const entry = state.folders[current];
+		// Unknown folder, or a parent chain that loops (impossible in Drive, guarded all the same).
+		if (entry === undefined || depth > MAX_DEPTH || chain.includes(current)) {
+			path = null;
+			break;
+		}
+		chain.push(current);
+		names.push(entry[0]);
+		current = entry[1];
+	}
+	for (let index = chain.length - 1; index >= 0; index--) {
+		path = path === null ? null : `${path}/${names[index]}`;
+		memo.set(chain[index], path);
+	}
+	return path;
+}
+
+export function joinPath(parentPath: string, name: string): string {
+	// A "/" inside a Drive name would read as a folder boundary in globs.
+	return `${parentPath}/${name.replace(/\//g, '∕')}`;
+}
+
+// --- cursor and snapshots -------------------------------------------------------------------
+
+/**
+ * The committed cursor names the Changes API page token and the snapshot of the listing state
+ * that goes with it. Snapshots live in provider state keyed by the run that proposed them, so a
+ * run that never commits leaves the committed snapshot untouched and the next run starts from
+ * the committed token with the tree that matches it.
+ */
+export interface DriveCursor {
+	pageToken: string;
+	snapshot: string;
+}
+
+interface ProviderStateDocument {
+	v: 1;
+	snapshots: Record<string, DriveListingState>;
+}
+
+/** Proposed snapshots kept beside the committed one, newest first, for runs still settling. */
+const KEPT_PROPOSALS = 8;
+
+export function parseCursor(value: string | null): DriveCursor | null {
+	if (value === null) return null;
+	try {
+		const parsed = JSON.parse(value) as unknown;
+		if (typeof parsed !== 'object' || parsed === null) return null;
+		const { pageToken, snapshot } = parsed as Record<string, unknown>;
+		return typeof pageToken === 'string' && typeof snapshot === 'string' ? { pageToken, snapshot } : null;
+	} catch {
+		return null;
+	}
+}
+
+function readDocument(cache: SyncStateStore, sourceKey: string): ProviderStateDocument {
+	const raw = cache.getProviderState(sourceKey);
+	if (raw !== null) {
+		try {
+			const parsed = JSON.parse(raw) as unknown;
+			if (typeof parsed === 'object' && parsed !== null && (parsed as { v?: unknown }).v === 1) {
+				const snapshots = (parsed as { snapshots?: unknown }).snapshots;
+				if (typeof snapshots === 'object' && snapshots !== null) {
+					return { v: 1, snapshots: snapshots as Record<string, DriveListingState> };
+				}
+			}
+		} catch {
+			// An unreadable state is a missing one: the source is listed in full again.
+		}
+	}
+	return { v: 1, snapshots: {} };
+}
+
+export function readSnapshot(cache: SyncStateStore, sourceKey: string, snapshot: string): DriveListingState | null {
+	return readDocument(cache, sourceKey).snapshots[snapshot] ?? null;
+}
+
+/** Stores a proposed snapshot; drops those older than the committed one, which can never commit now. */
+export function writeSnapshot(
+	cache: SyncStateStore,
+	sourceKey: string,
+	snapshot: string,
+	state: DriveListingState,
+	committed: string | null,
+): void {
+	// Read and write with no await between them: one process never interleaves two runs here.
+	const document = readDocument(cache, sourceKey);
+	const committedOrder = committed === null ? -Infinity : Number(committed);
+	const proposals = Object.keys(document.snapshots)
+		.filter((id) => id !== committed && id !== snapshot && Number(id) > committedOrder)
+		.sort((left, right) => Number(right) - Number(left))
+		.slice(0, KEPT_PROPOSALS - 1);
+	const snapshots: Record<string, DriveListingState> = {};
+	if (committed !== null && document.snapshots[committed] !== undefined) snapshots[committed] = document.snapshots[committed];
+	for (const id of proposals) snapshots[id] = document.snapshots[id];
+	snapshots[snapshot] = state;
+	cache.setProviderState(sourceKey, 'google_drive', JSON.stringify({ v: 1, snapshots } satisfies ProviderStateDocument));
+}

@@ -1,0 +1,354 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { openConnectorCache, type ConnectorCache } from '../../../lib/cache';
+import type { ConnectorItem } from '../../../lib/items';
+import { createDriveClient, type DriveClient } from '../../../lib/providers/googleDrive/client';
+import { listDriveChanges, sourceKeyFor, type DriveSource } from '../../../lib/providers/googleDrive/listing';
+import type { ListChangesOptions, ListChangesResult } from '../../../lib/providers/types';
+import { startFakeGoogle, type FakeGoogle } from '../../fakes/googleApi';
+
+const ACCOUNT = 'alice@example.com';
+
+function bearerFetch(token: string): typeof fetch {
+	return async (input, init) => {
+		const headers = new Headers(init?.headers);
+		headers.set('authorization', `Bearer ${token}`);
+		return await fetch(input, { ...init, headers });
+	};
+}
+
+describe('Drive listChanges against the strict fake Drive', () => {
+	let google: FakeGoogle;
+	let drive: DriveClient;
+	let cache: ConnectorCache;
+	let dir: string;
+
+	beforeEach(async () => {
+		google = await startFakeGoogle();
+		const { access_token } = google.issueTokens();
+		drive = createDriveClient({ fetch: bearerFetch(access_token), apiUrl: google.origin });
+		dir = mkdtempSync(join(tmpdir(), 'drive-list-changes-'));
+		cache = openConnectorCache({ path: join(dir, 'cache.sqlite') });
+	});
+
+	afterEach(async () => {
+		expect(google.internalErrors).toEqual([]);
+		cache.close();
+		rmSync(dir, { recursive: true, force: true });
+		await google.close();
+	});
+
+	/** One listChanges run; with `commit`, the pipeline checks and commits what it listed. */
+	async function run(
+		source: DriveSource,
+		{ commit = true, options }: { commit?: boolean; options?: ListChangesOptions } = {},
+	): Promise<ListChangesResult> {
+		const sourceKey = sourceKeyFor(ACCOUNT, source);
+		const runId = cache.startRun({ sourceKey, provider: 'google_drive' });
+		google.resetRequestLog();
+		const result = await listDriveChanges({ drive, cache, source, runId, accountEmail: ACCOUNT, options });
+		if (commit) cache.commit(cache.check(result.items).map((checked) => checked.item));
+		return result;
+	}
+
+	const summary = (items: ConnectorItem[]): string[] => items.map((item) => `${item.change} ${item.path}`);
+
+	function folderSource(folderId: string, recursive = true): DriveSource {
+		return { kind: 'folder', folderId, recursive };
+	}
+
+	it('lists every file of a folder tree on the first run, with paths from the source root and every item field', async () => {
+		const root = google.addFolder({ name: 'Root' });
+		const reports = google.addFolder({ name: 'Reports', parent: root.id });
+		const deep = google.addFolder({ name: '2025', parent: reports.id });
+		const pdf = google.addFile({ name: 'q3.pdf', parent: reports.id, mimeType: 'application/pdf', content: '%PDF-1' });
+		google.addFile({ name: 'notes.md', parent: deep.id, mimeType: 'text/markdown', content: '# hi' });
+		google.addFile({ name: 'top.txt', parent: root.id, mimeType: 'text/plain', content: 'top' });
+		google.addFile({ name: 'outside.txt', mimeType: 'text/plain', content: 'not in the source' });
+		const old = google.addFile({ name: 'old.txt', parent: root.id, content: 'x' });
+		google.trash(old.id);
+
+		const result = await run(folderSource(root.id));
+
+		expect(summary(result.items)).toEqual(['upsert /Reports/2025/notes.md', 'upsert /Reports/q3.pdf', 'upsert /top.txt']);
+		expect(result.items.find((item) => item.external_id === pdf.id)).toEqual({
+			provider: 'google_drive',
+			external_id: pdf.id,
+			source_key: `google_drive:alice@example.com:folder:${root.id}`,
+			name: 'q3.pdf',
+			path: '/Reports/q3.pdf',
+			parents: [reports.id],
+			mime: 'application/pdf',
+			size: 6,
+			modified_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+			created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+			version: '1',
+			hash: expect.stringMatching(/^[0-9a-f]{32}$/),
+			url: expect.stringMatching(/^https?:\/\//),
+			change: 'upsert',
+			run_id: expect.any(Number),
+		});
+		expect(result).toMatchObject({ cursorProposed: true, hasMore: false });
+	});
+
+	it('takes the start page token before listing and asks Drive for explicit fields on every request', async () => {
+		const root = google.addFolder({ name: 'Root' });
+		google.addFile({ name: 'a.txt', parent: root.id, content: 'a' });
+
+		await run(folderSource(root.id));
+
+		const requests = google.driveRequests();
+		const firstList = requests.findIndex((request) => request.path.endsWith('/files') && request.method === 'GET');
+		const tokenRequest = requests.findIndex((request) => request.path.endsWith('/changes/startPageToken'));
+		expect(tokenRequest).toBeGreaterThanOrEqual(0);
+		expect(tokenRequest).toBeLessThan(firstList);
+		for (const request of requests) expect(request.query.fields).toBeTruthy();
+	});
+
+	it('lists only the direct children of a non-recursive folder', async () => {
+		const root = google.addFolder({ name: 'Root' });
+		const sub = google.addFolder({ name: 'Sub', parent: root.id });
+		google.addFile({ name: 'here.txt', parent: root.id, content: 'a' });
+		google.addFile({ name: 'below.txt', parent: sub.id, content: 'b' });
+
+		const first = await run(folderSource(root.id, false));
+		google.addFile({ name: 'new-below.txt', parent: sub.id, content: 'c' });
+		google.addFile({ name: 'new-here.txt', parent: root.id, content: 'd' });
+		const second = await run(folderSource(root.id, false));
+
+		expect(summary(first.items)).toEqual(['upsert /here.txt']);
+		expect(summary(second.items)).toEqual(['upsert /new-here.txt']);
+		expect(sourceKeyFor(ACCOUNT, folderSource(root.id, false))).not.toBe(sourceKeyFor(ACCOUNT, folderSource(root.id)));
+	});
+
+	it('lists a shared drive and follows its own change feed', async () => {
+		const team = google.addSharedDrive({ name: 'Team' });
+		const specs = google.addFolder({ name: 'Specs', parent: team.id });
+		google.addFile({ name: 'api.md', parent: specs.id, content: '# api' });
+		google.addFile({ name: 'mine.txt', content: 'My Drive, not the shared drive' });
+		const source: DriveSource = { kind: 'sharedDrive', driveId: team.id };
+
+		const first = await run(source);
+		google.addFile({ name: 'readme.md', parent: team.id, content: 'hi' });
+		const second = await run(source);
+
+		expect(summary(first.items)).toEqual(['upsert /Specs/api.md']);
+		expect(first.items[0].source_key).toBe(`google_drive:alice@example.com:shared_drive:${team.id}`);
+		expect(summary(second.items)).toEqual(['upsert /readme.md']);
+		const changeRequest = google.driveRequests().find((request) => request.path.endsWith('/changes'));
+		expect(changeRequest?.query.driveId).toBe(team.id);
+	});
+
+	it('lists My Drive from its root', async () => {
+		const folder = google.addFolder({ name: 'Docs' });
+		google.addFile({ name: 'a.txt', parent: folder.id, content: 'a' });
+		google.addFile({ name: 'b.txt', content: 'b' });
+
+		const result = await run({ kind: 'myDrive' });
+
+		expect(summary(result.items)).toEqual(['upsert /Docs/a.txt', 'upsert /b.txt']);
+	});
+
+	it('costs one request and emits nothing when the source has not changed', async () => {
+		const root = google.addFolder({ name: 'Root' });
+		const sub = google.addFolder({ name: 'Sub', parent: root.id });
+		for (let i = 0; i < 20; i++) google.addFile({ name: `f${i}.txt`, parent: sub.id, content: String(i) });
+		await run(folderSource(root.id));
+		google.addFile({ name: 'elsewhere.txt', content: 'outside the source' });
+
+		const second = await run(folderSource(root.id));
+
+		expect(second.items).toEqual([]);
+		expect(second.requests).toBe(1);
+		expect(google.driveRequests()).toHaveLength(1);
+		expect(second.hasMore).toBe(false);
+	});
+
+	it('turns edits, renames, moves, trashing and deletion into upserts and deletions across runs', async () => {
+		const root = google.addFolder({ name: 'Root' });
+		const docs = google.addFolder({ name: 'Docs', parent: root.id });
+		const inner = google.addFolder({ name: 'Inner', parent: docs.id });
+		const outside = google.addFolder({ name: 'Outside' });
+		const edited = google.addFile({ name: 'edited.txt', parent: root.id, content: 'v1' });
+		const renamed = google.addFile({ name: 'before.txt', parent: root.id, content: 'r' });
+		const nested = google.addFile({ name: 'nested.txt', parent: inner.id, content: 'n' });
+		const leaving = google.addFile({ name: 'leaving.txt', parent: docs.id, content: 'l' });
+		const arriving = google.addFile({ name: 'arriving.txt', parent: outside.id, content: 'a' });
+		const trashed = google.addFile({ name: 'trashed.txt', parent: root.id, content: 't' });
+		const removed = google.addFile({ name: 'removed.txt', parent: inner.id, content: 'd' });
+		const source = folderSource(root.id);
+		await run(source);
+
+		google.editContent(edited.id, 'v2');
+		google.rename(renamed.id, 'after.txt');
+		const editResult = await run(source);
+		expect(summary(editResult.items)).toEqual(['upsert /after.txt', 'upsert /edited.txt']);
+		expect(editResult.items.find((item) => item.external_id === edited.id)?.version).toBe('2');
+
+		google.rename(docs.id, 'Documents');
+		const folderRename = await run(source);
+		expect(summary(folderRename.items)).toEqual([
+			'upsert /Documents/Inner/nested.txt',
+			'upsert /Documents/Inner/removed.txt',
+			'upsert /Documents/leaving.txt',
+		]);
+
+		google.move(arriving.id, inner.id);
+		google.move(leaving.id, outside.id);
+		google.trash(trashed.id);
+		google.remove(removed.id);
+		const moves = await run(source);
+		expect(moves.items.map((item) => [item.change, item.path, item.external_id])).toEqual([
+			['upsert', '/Documents/Inner/arriving.txt', arriving.id],
+			['deleted', '/Documents/Inner/removed.txt', removed.id],
+			['deleted', '/Documents/leaving.txt', leaving.id],
+			['deleted', '/trashed.txt', trashed.id],
+		]);
+		expect(moves.items.some((item) => item.external_id === nested.id)).toBe(false);
+
+		const quiet = await run(source);
+		expect(quiet.items).toEqual([]);
+	});
+
+	it('moves a whole folder in and out of the source as upserts and deletions of its files', async () => {
+		const root = google.addFolder({ name: 'Root' });
+		const outside = google.addFolder({ name: 'Outside' });
+		const album = google.addFolder({ name: 'Album', parent: outside.id });
+		const sub = google.addFolder({ name: 'Sub', parent: album.id });
+		google.addFile({ name: 'a.jpg', parent: album.id, content: 'a' });
+		google.addFile({ name: 'b.jpg', parent: sub.id, content: 'b' });
+		const source = folderSource(root.id);
+		expect((await run(source)).items).toEqual([]);
+
+		google.move(album.id, root.id);
+		const moveIn = await run(source);
+		google.move(album.id, outside.id);
+		const moveOut = await run(source);
+
+		expect(summary(moveIn.items)).toEqual(['upsert /Album/Sub/b.jpg', 'upsert /Album/a.jpg']);
+		expect(summary(moveOut.items)).toEqual(['deleted /Album/Sub/b.jpg', 'deleted /Album/a.jpg']);
+	});
+
+	it('reports the files of a trashed folder as deleted', async () => {
+		const root = google.addFolder({ name: 'Root' });
+		const old = google.addFolder({ name: 'Old', parent: root.id });
+		google.addFile({ name: 'x.txt', parent: old.id, content: 'x' });
+		await run(folderSource(root.id));
+
+		google.trash(old.id);
+		const result = await run(folderSource(root.id));
+
+		expect(summary(result.items)).toEqual(['deleted /Old/x.txt']);
+	});
+
+	it('resolves shortcuts to their targets once, even when a target is reachable twice', async () => {
+		const root = google.addFolder({ name: 'Root' });
+		const links = google.addFolder({ name: 'Links', parent: root.id });
+		const target = google.addFile({ name: 'target.pdf', mimeType: 'application/pdf', content: '%PDF' });
+		const direct = google.addFile({ name: 'direct.txt', parent: root.id, content: 'd' });
+		google.addShortcut({ name: 'target.pdf', targetId: target.id, parent: links.id });
+		google.addShortcut({ name: 'target again.pdf', targetId: target.id, parent: root.id });
+		google.addShortcut({ name: 'direct.txt', targetId: direct.id, parent: links.id });
+
+		const result = await run(folderSource(root.id));
+
+		expect(result.items.map((item) => [item.path, item.external_id])).toEqual([
+			['/Links/target.pdf', target.id],
+			['/direct.txt', direct.id],
+		]);
+		const gets = google.driveRequests().filter((request) => request.path.endsWith(`/files/${target.id}`));
+		expect(gets).toHaveLength(1);
+		expect(result.items[0]).toMatchObject({ mime: 'application/pdf', size: 4 });
+
+		google.editContent(target.id, '%PDF-2');
+		const edit = await run(folderSource(root.id));
+		expect(edit.items.map((item) => [item.change, item.path, item.version])).toEqual([['upsert', '/Links/target.pdf', '2']]);
+	});
+
+	it('leaves out files matching an exclude glob and files of types not included', async () => {
+		const root = google.addFolder({ name: 'Root' });
+		const archive = google.addFolder({ name: 'Archive', parent: root.id });
+		google.addFile({ name: 'old.pdf', parent: archive.id, mimeType: 'application/pdf', content: 'a' });
+		google.addFile({ name: 'keep.pdf', parent: root.id, mimeType: 'application/pdf', content: 'k' });
+		google.addFile({ name: 'scratch.tmp', parent: root.id, mimeType: 'text/plain', content: 't' });
+		const notes = google.addFile({ name: 'notes.md', parent: root.id, mimeType: 'text/markdown', content: 'n' });
+		google.addFile({ name: 'photo.jpg', parent: root.id, mimeType: 'image/jpeg', content: 'j' });
+		const options: ListChangesOptions = { excludeGlobs: ['/Archive/**', '**/*.tmp'], includeMimeTypes: ['application/pdf', 'text/*'] };
+
+		const first = await run(folderSource(root.id), { options });
+		google.move(notes.id, archive.id);
+		const second = await run(folderSource(root.id), { options });
+
+		expect(summary(first.items)).toEqual(['upsert /keep.pdf', 'upsert /notes.md']);
+		expect(summary(second.items)).toEqual(['deleted /notes.md']);
+	});
+
+	it('refuses an invalid glob pattern with a clear error', async () => {
+		const root = google.addFolder({ name: 'Root' });
+		await expect(run(folderSource(root.id), { options: { excludeGlobs: ['/a/[b'] } })).rejects.toThrow(
+			/is not a valid glob pattern/,
+		);
+	});
+
+	it('hands out the rest of a capped listing on the next runs, dropping and repeating nothing', async () => {
+		const root = google.addFolder({ name: 'Root' });
+		const sub = google.addFolder({ name: 'Sub', parent: root.id });
+		const ids: string[] = [];
+		for (let i = 0; i < 7; i++) ids.push(google.addFile({ name: `f${i}.txt`, parent: i % 2 ? sub.id : root.id, content: String(i) }).id);
+		const source = folderSource(root.id);
+		const options = { maxItems: 3 };
+
+		const first = await run(source, { options });
+		const late = google.addFile({ name: 'late.txt', parent: root.id, content: 'late' });
+		const second = await run(source, { options });
+		const third = await run(source, { options });
+		const fourth = await run(source, { options });
+
+		expect([first, second, third].map((result) => [result.items.length, result.hasMore])).toEqual([
+			[3, true],
+			[3, true],
+			[2, false],
+		]);
+		const all = [...first.items, ...second.items, ...third.items].map((item) => item.external_id);
+		expect(new Set(all).size).toBe(all.length);
+		expect(new Set(all)).toEqual(new Set([...ids, late.id]));
+		expect(fourth.items).toEqual([]);
+	});
+
+	it('lists the same changes again when the previous run was not committed', async () => {
+		const root = google.addFolder({ name: 'Root' });
+		const file = google.addFile({ name: 'a.txt', parent: root.id, content: 'v1' });
+		const source = folderSource(root.id);
+		await run(source);
+
+		google.editContent(file.id, 'v2');
+		const failed = await run(source, { commit: false });
+		const retried = await run(source);
+		const after = await run(source);
+
+		expect(summary(failed.items)).toEqual(['upsert /a.txt']);
+		expect(retried.items.map((item) => [item.change, item.path, item.version])).toEqual([['upsert', '/a.txt', '2']]);
+		expect(after.items).toEqual([]);
+	});
+
+	it('keeps the committed folder tree when an uncommitted run saw a folder rename', async () => {
+		const root = google.addFolder({ name: 'Root' });
+		const folder = google.addFolder({ name: 'Old', parent: root.id });
+		google.addFile({ name: 'x.txt', parent: folder.id, content: 'x' });
+		const source = folderSource(root.id);
+		await run(source);
+
+		google.rename(folder.id, 'New');
+		await run(source, { commit: false });
+		google.trash(folder.id);
+		const result = await run(source);
+
+		expect(summary(result.items)).toEqual(['deleted /Old/x.txt']);
+	});
+
+	it('says which folder was not found', async () => {
+		await expect(run(folderSource('1DoesNotExist123'))).rejects.toThrow(/Folder 1DoesNotExist123 was not found/);
+	});
+});
