@@ -1,12 +1,21 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
+import { circuitBreakerFor, googleRetryable, resilientFetch } from '../../../lib/http';
 import { createDriveClient, type DriveClient } from '../../../lib/providers/googleDrive/client';
 import { googleApiUrl } from '../../../lib/settings';
 import { authenticatedFetch } from '../../shared/authenticatedFetch';
 
 export const CREDENTIAL_TYPE = 'googleDriveConnectorOAuth2Api';
 
-/** The one place this node talks to Google: the Drive client, signed and refreshed by n8n. */
+/**
+ * The one place this node talks to Google: the Drive client, signed and
+ * refreshed by n8n, retried with backoff on rate limits and server errors, and
+ * paused (per process) when Drive keeps failing.
+ */
 export function driveClient(ctx: IExecuteFunctions | ILoadOptionsFunctions): DriveClient {
-	return createDriveClient({ fetch: authenticatedFetch(ctx, CREDENTIAL_TYPE), apiUrl: googleApiUrl() });
+	const fetch = resilientFetch(authenticatedFetch(ctx, CREDENTIAL_TYPE), {
+		isRetryable: googleRetryable,
+		breaker: circuitBreakerFor('google_drive', { providerName: 'Google Drive' }),
+	});
+	return createDriveClient({ fetch, apiUrl: googleApiUrl() });
 }

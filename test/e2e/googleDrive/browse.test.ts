@@ -123,6 +123,26 @@ describe('Google Drive Connector browse in a real n8n', () => {
 		expect(requests.filter((r) => !r.query.fields)).toEqual([]);
 	});
 
+	it('rides out a burst of 429s, a rate-limit 403, a dropped connection and a 503', async () => {
+		const id = workflowId('browsestorm');
+		await n8n.importWorkflow(
+			fanOutWorkflow(id, [
+				browseNode('Folder', { location: 'folder', folderId: { __rl: true, mode: 'id', value: reportsId }, returnAll: true }),
+			]),
+		);
+		google.resetRequestLog();
+		google.failNext(1, { status: 429, retryAfter: 1, path: '/drive/' });
+		google.failNext(1, { status: 403, reason: 'userRateLimitExceeded', path: '/drive/' });
+		google.failNext(1, { reset: true, path: '/drive/' });
+		google.failNext(1, { status: 503, path: '/drive/' });
+
+		const stormy = await n8n.execute(id);
+
+		expect(stormy.status).toBe('success');
+		expect(stormy.outputs.Folder[0].map((i) => i.name)).toEqual(['2026', 'Plan', 'q3.pdf']);
+		expect(google.driveRequests().map((r) => r.status).slice(0, 5)).toEqual([429, 403, 0, 503, 200]);
+	});
+
 	it('never writes the access or refresh token into n8n logs, even at debug level', () => {
 		const logs = n8n.allLogs();
 		expect(logs).toContain('Loaded all credentials and nodes from n8n-nodes-external-connectors');
