@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as browse from './browse.operation';
+import * as listChanges from './listChanges.operation';
 
 /** The operation picker and each operation's own parameters. */
 export const properties: INodeProperties[] = [
@@ -17,7 +18,14 @@ export const properties: INodeProperties[] = [
 				action: 'Browse my drive, shared drives or a folder',
 				description: 'List My Drive, shared drives or a folder with paths',
 			},
+			{
+				name: 'List Changes',
+				value: 'listChanges',
+				action: 'List new, changed and deleted files of a source',
+				description: 'Files new or changed since the last committed run, and deletions; the first run lists everything',
+			},
 		],
 	},
 	...browse.description,
+	...listChanges.description,
 ];

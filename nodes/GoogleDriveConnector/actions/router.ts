@@ -2,9 +2,11 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { toNodeError } from '../../shared/nodeErrors';
 import * as browse from './browse.operation';
+import * as listChanges from './listChanges.operation';
 
 const operations: Record<string, (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>> = {
 	browse: browse.execute,
+	listChanges: listChanges.execute,
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

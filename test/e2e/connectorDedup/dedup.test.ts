@@ -4,7 +4,15 @@ import * as path from 'node:path';
 import { IngestionEndpoint } from '../harness/ingestion';
 import { N8nInstance, waitFor, type WorkflowRun } from '../harness/n8n';
 import { NODE_TYPES, PACKAGE_NAME } from '../harness/paths';
-import { codeNode, graphWorkflow, manualTrigger, workflowId, type NodeSpec } from '../harness/workflows';
+import {
+	codeNode,
+	graphWorkflow,
+	ingestionPipeline,
+	manualTrigger,
+	routedByCheck,
+	workflowId,
+	type NodeSpec,
+} from '../harness/workflows';
 
 const SOURCE = 'google_drive:alice@example.com:folder:1FolderAbCdEf';
 
@@ -34,48 +42,11 @@ const dedup = (name: string, parameters: Record<string, unknown>): NodeSpec => (
 	parameters,
 });
 
-/**
- * Items (a Code node in the §4 shape) → Check → New/Changed/Deleted → an HTTP
- * Request to an ingestion API (which replaces each item's JSON) → Commit.
- */
 function importWorkflow(id: string, items: unknown[], ingestUrl: string, leaseMinutes = 60) {
-	return graphWorkflow(
-		id,
-		[
-			manualTrigger(),
-			codeNode('Items', items),
-			dedup('Check', { operation: 'check', checkOptions: { leaseMinutes } }),
-			{
-				name: 'Ingest',
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.2,
-				parameters: {
-					method: 'POST',
-					url: ingestUrl,
-					sendBody: true,
-					specifyBody: 'json',
-					jsonBody: '={{ JSON.stringify({ id: $json.external_id, change: $json.change }) }}',
-					options: {},
-				},
-			},
-			dedup('Commit', { operation: 'commit' }),
-		],
-		[
-			['Start', 'Items'],
-			['Items', 'Check'],
-			['Check', 'Ingest', 0],
-			['Check', 'Ingest', 1],
-			['Check', 'Ingest', 3],
-			['Ingest', 'Commit'],
-		],
-	);
+	return ingestionPipeline(id, codeNode('Items', items), ingestUrl, leaseMinutes);
 }
 
-function routed(run: WorkflowRun): Record<'new' | 'changed' | 'unchanged' | 'deleted', string[]> {
-	const [created = [], changed = [], unchanged = [], deleted = []] = run.outputs.Check ?? [];
-	const ids = (items: Array<Record<string, unknown>>) => items.map((i) => String(i.external_id)).sort();
-	return { new: ids(created), changed: ids(changed), unchanged: ids(unchanged), deleted: ids(deleted) };
-}
+const routed = (run: WorkflowRun) => routedByCheck(run.outputs);
 
 /**
  * Both SQLite drivers: better-sqlite3 from the prebuilt binary it ships, and

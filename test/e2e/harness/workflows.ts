@@ -87,3 +87,52 @@ export function codeNode(name: string, items: unknown[]): NodeSpec {
 export function workflowId(seed: string): string {
 	return `${seed.replace(/[^A-Za-z0-9]/g, '')}0000000000000000`.slice(0, 16);
 }
+
+export const DEDUP_TYPE = 'n8n-nodes-external-connectors.connectorDedup';
+
+/**
+ * The ingestion pipeline users build: items → Check → New/Changed/Deleted → an
+ * HTTP Request to an ingestion API (which replaces each item's JSON) → Commit.
+ * `source` is the node that lists the items; it follows the manual trigger.
+ */
+export function ingestionPipeline(id: string, source: NodeSpec, ingestUrl: string, leaseMinutes = 60): WorkflowFixture {
+	return graphWorkflow(
+		id,
+		[
+			manualTrigger(),
+			source,
+			{ name: 'Check', type: DEDUP_TYPE, parameters: { operation: 'check', checkOptions: { leaseMinutes } } },
+			{
+				name: 'Ingest',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				parameters: {
+					method: 'POST',
+					url: ingestUrl,
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: '={{ JSON.stringify({ id: $json.external_id, change: $json.change }) }}',
+					options: {},
+				},
+			},
+			{ name: 'Commit', type: DEDUP_TYPE, parameters: { operation: 'commit' } },
+		],
+		[
+			['Start', source.name],
+			[source.name, 'Check'],
+			['Check', 'Ingest', 0],
+			['Check', 'Ingest', 1],
+			['Check', 'Ingest', 3],
+			['Ingest', 'Commit'],
+		],
+	);
+}
+
+/** External ids per Check output of a run. */
+export function routedByCheck(
+	outputs: Record<string, Array<Array<Record<string, unknown>>>>,
+): Record<'new' | 'changed' | 'unchanged' | 'deleted', string[]> {
+	const [created = [], changed = [], unchanged = [], deleted = []] = outputs.Check ?? [];
+	const ids = (items: Array<Record<string, unknown>>) => items.map((i) => String(i.external_id)).sort();
+	return { new: ids(created), changed: ids(changed), unchanged: ids(unchanged), deleted: ids(deleted) };
+}

@@ -1,0 +1,124 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { errorMessage } from '../../../lib/errors';
+import { parseDriveId } from '../../../lib/providers/googleDrive/ids';
+import { listDriveChanges, sourceKeyFor, type DriveSource } from '../../../lib/providers/googleDrive/listing';
+import { connectorCache } from '../../shared/cache';
+import { toNodeError } from '../../shared/nodeErrors';
+import { driveClient } from '../transport';
+import { folderLocator, sharedDriveLocator } from './common.descriptions';
+
+const showFor = (extra: IDataObject = {}) => ({ show: { operation: ['listChanges'], ...extra } });
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Source',
+		name: 'source',
+		type: 'options',
+		default: 'folder',
+		displayOptions: showFor(),
+		options: [
+			{ name: 'Folder', value: 'folder', description: "A folder's files (and its subfolders' with Recursive)" },
+			{ name: 'Shared Drive', value: 'sharedDrive', description: 'Every file of a shared drive' },
+			{ name: 'My Drive', value: 'myDrive', description: "Every file of the account's My Drive" },
+		],
+	},
+	{ ...folderLocator, name: 'sourceFolderId', description: 'The folder to import', displayOptions: showFor({ source: ['folder'] }) },
+	{ ...sharedDriveLocator, name: 'sourceDriveId', displayOptions: showFor({ source: ['sharedDrive'] }) },
+	{
+		displayName: 'Recursive',
+		name: 'recursive',
+		type: 'boolean',
+		default: true,
+		description: 'Whether files in subfolders belong to the source',
+		displayOptions: showFor({ source: ['folder'] }),
+	},
+	{
+		displayName: 'Options',
+		name: 'listOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: showFor(),
+		options: [
+			{
+				displayName: 'Include Types',
+				name: 'includeTypes',
+				type: 'string',
+				default: '',
+				placeholder: 'pdf, text/*, application/vnd.google-apps.document',
+				description: 'Comma-separated extensions or MIME types (wildcards allowed); empty for all',
+			},
+			{
+				displayName: 'Exclude Paths',
+				name: 'excludeGlobs',
+				type: 'string',
+				default: '',
+				placeholder: '/Archive/**, **/*.tmp',
+				description: 'Comma-separated glob patterns on paths from the source root; matching files are left out',
+			},
+			{
+				displayName: 'Max Items per Run',
+				name: 'maxItems',
+				type: 'number',
+				default: 0,
+				typeOptions: { minValue: 0 },
+				description: 'Stop after this many items; the rest comes on the next run, nothing is dropped. 0 for no limit.',
+			},
+		],
+	},
+];
+
+function list(value: unknown): string[] {
+	return String(value ?? '')
+		.split(',')
+		.map((entry) => entry.trim())
+		.filter(Boolean);
+}
+
+function sourceOf(ctx: IExecuteFunctions, itemIndex: number): DriveSource {
+	const kind = ctx.getNodeParameter('source', itemIndex) as string;
+	if (kind === 'myDrive') return { kind: 'myDrive' };
+	if (kind === 'sharedDrive') {
+		const value = ctx.getNodeParameter('sourceDriveId', itemIndex, '', { extractValue: true }) as string;
+		return { kind: 'sharedDrive', driveId: parseDriveId(value, 'shared drive') };
+	}
+	const value = ctx.getNodeParameter('sourceFolderId', itemIndex, '', { extractValue: true }) as string;
+	return { kind: 'folder', folderId: parseDriveId(value), recursive: ctx.getNodeParameter('recursive', itemIndex) as boolean };
+}
+
+/**
+ * One item per file new or changed since the source's committed cursor, and one per deletion.
+ * The cursor moves only once Connector Dedup has committed this run's items.
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const source = sourceOf(this, itemIndex);
+	const options = this.getNodeParameter('listOptions', itemIndex, {}) as IDataObject;
+	const drive = driveClient(this);
+	const about = await drive.about.get({ fields: 'user(emailAddress)' });
+	const accountEmail = about.data.user?.emailAddress ?? '';
+	const cache = connectorCache();
+	const sourceKey = sourceKeyFor(accountEmail, source);
+	const runId = cache.startRun({ sourceKey, provider: 'google_drive', executionId: this.getExecutionId() });
+	try {
+		const result = await listDriveChanges({
+			drive,
+			cache,
+			source,
+			runId,
+			accountEmail,
+			options: {
+				includeMimeTypes: list(options.includeTypes),
+				excludeGlobs: list(options.excludeGlobs),
+				maxItems: Number(options.maxItems) > 0 ? Number(options.maxItems) : undefined,
+			},
+		});
+		this.logger.info(
+			`Google Drive ${sourceKey}: listed ${result.items.length} changed item(s) in ${result.requests} request(s)${result.hasMore ? ', more on the next run' : ''}`,
+		);
+		return result.items.map((item) => ({ json: item as unknown as IDataObject, pairedItem: { item: itemIndex } }));
+	} catch (error) {
+		cache.finishRun(runId, { status: 'error', errors: [errorMessage(error)] });
+		throw toNodeError(this.getNode(), error, itemIndex);
+	}
+}
