@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { assertProviderEnabled, loadPolicy } from '../../../lib/policy';
 import { DriveBrowser, type BrowsePage } from '../../../lib/providers/googleDrive/browse';
 import { MY_DRIVE_ROOT, parseDriveId } from '../../../lib/providers/googleDrive/ids';
 import { driveClient } from '../transport';
@@ -48,6 +49,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const location = this.getNodeParameter('location', itemIndex) as string;
 	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
 	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex) as number);
+	assertProviderEnabled(loadPolicy(), 'google_drive');
 	const browser = new DriveBrowser(driveClient(this));
 
 	let listPage: (pageToken?: string) => Promise<BrowsePage>;

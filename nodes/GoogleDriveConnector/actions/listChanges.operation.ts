@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { errorMessage } from '../../../lib/errors';
+import { assertAccountAllowed, assertProviderEnabled, describePolicy, loadPolicy } from '../../../lib/policy';
 import { parseDriveId } from '../../../lib/providers/googleDrive/ids';
 import { listDriveChanges, sourceKeyFor, type DriveSource } from '../../../lib/providers/googleDrive/listing';
 import { connectorCache } from '../../shared/cache';
@@ -63,7 +64,8 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				default: 0,
 				typeOptions: { minValue: 0 },
-				description: 'Stop after this many items; the rest comes on the next run, nothing is dropped. 0 for no limit.',
+				description:
+					'Stop after this many items; the rest comes on the next run, nothing is dropped. 0 for no limit (ORG_CONNECTORS_MAX_FILES_PER_RUN still applies).',
 			},
 		],
 	},
@@ -92,14 +94,24 @@ function sourceOf(ctx: IExecuteFunctions, itemIndex: number): DriveSource {
  * The cursor moves only once Connector Dedup has committed this run's items.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const policy = loadPolicy();
+	assertProviderEnabled(policy, 'google_drive');
 	const source = sourceOf(this, itemIndex);
 	const options = this.getNodeParameter('listOptions', itemIndex, {}) as IDataObject;
 	const drive = driveClient(this);
 	const about = await drive.about.get({ fields: 'user(emailAddress)' });
 	const accountEmail = about.data.user?.emailAddress ?? '';
+	assertAccountAllowed(policy, 'google_drive', { email: accountEmail });
+	const nodeMax = Number(options.maxItems) > 0 ? Number(options.maxItems) : Infinity;
+	const maxItems = Math.min(nodeMax, policy.maxFilesPerRun ?? Infinity);
 	const cache = connectorCache();
 	const sourceKey = sourceKeyFor(accountEmail, source);
-	const runId = cache.startRun({ sourceKey, provider: 'google_drive', executionId: this.getExecutionId() });
+	const runId = cache.startRun({
+		sourceKey,
+		provider: 'google_drive',
+		executionId: this.getExecutionId(),
+		policy: describePolicy(policy),
+	});
 	try {
 		const result = await listDriveChanges({
 			drive,
@@ -110,7 +122,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			options: {
 				includeMimeTypes: list(options.includeTypes),
 				excludeGlobs: list(options.excludeGlobs),
-				maxItems: Number(options.maxItems) > 0 ? Number(options.maxItems) : undefined,
+				maxItems: Number.isFinite(maxItems) ? maxItems : undefined,
 			},
 		});
 		this.logger.info(
