@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as browse from './browse.operation';
+import * as exportOperation from './export.operation';
 import * as listChanges from './listChanges.operation';
 
 /** The operation picker and each operation's own parameters. */
@@ -24,8 +25,15 @@ export const properties: INodeProperties[] = [
 				action: 'List new, changed and deleted files of a source',
 				description: 'Files new or changed since the last committed run, and deletions; the first run lists everything',
 			},
+			{
+				name: 'Export',
+				value: 'export',
+				action: 'Export listed files as ingestion ready content',
+				description: 'Docs as text, Sheets as CSV, Slides as PDF, other files as they are, in the binary property "data"',
+			},
 		],
 	},
 	...browse.description,
 	...listChanges.description,
+	...exportOperation.description,
 ];

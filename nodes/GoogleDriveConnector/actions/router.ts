@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { toNodeError } from '../../shared/nodeErrors';
 import * as browse from './browse.operation';
+import * as exportOperation from './export.operation';
 import * as listChanges from './listChanges.operation';
 
 const operations: Record<string, (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>> = {
@@ -10,6 +11,8 @@ const operations: Record<string, (this: IExecuteFunctions, itemIndex: number) =>
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	// Export works on the whole batch and has a second output, Skipped.
+	if (this.getNodeParameter('operation', 0) === 'export') return await exportOperation.execute.call(this);
 	const items = this.getInputData();
 	const results: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {

@@ -13,9 +13,13 @@ export const CREDENTIAL_TYPE = 'googleDriveConnectorOAuth2Api';
  * paused (per process) when Drive keeps failing.
  */
 export function driveClient(ctx: IExecuteFunctions | ILoadOptionsFunctions): DriveClient {
-	const fetch = resilientFetch(authenticatedFetch(ctx, CREDENTIAL_TYPE), {
+	return createDriveClient({ fetch: signedDriveFetch(ctx), apiUrl: googleApiUrl() });
+}
+
+/** The signed, retrying fetch itself, e.g. for a file's export links. */
+export function signedDriveFetch(ctx: IExecuteFunctions | ILoadOptionsFunctions): typeof fetch {
+	return resilientFetch(authenticatedFetch(ctx, CREDENTIAL_TYPE), {
 		isRetryable: googleRetryable,
 		breaker: circuitBreakerFor('google_drive', { providerName: 'Google Drive' }),
 	});
-	return createDriveClient({ fetch, apiUrl: googleApiUrl() });
 }

@@ -257,7 +257,7 @@ export function extractRunJson(log: string): unknown {
 }
 
 interface RawTaskData {
-	data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> };
+	data?: { main?: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, unknown> }> | null> };
 	error?: { message: string; description?: string | null };
 }
 
@@ -272,7 +272,10 @@ export function parseRun(raw: unknown): WorkflowRun {
 	const nodeErrors: WorkflowRun['nodeErrors'] = {};
 	for (const [node, tasks] of Object.entries(run.data.resultData.runData)) {
 		const last = tasks[tasks.length - 1];
-		outputs[node] = (last?.data?.main ?? []).map((items) => (items ?? []).map((item) => item.json));
+		// Binary metadata (file name, MIME type, size), when an item has any, under `_binary`.
+		outputs[node] = (last?.data?.main ?? []).map((items) =>
+			(items ?? []).map((item) => (item.binary ? { ...item.json, _binary: item.binary } : item.json)),
+		);
 		if (last?.error) nodeErrors[node] = { message: last.error.message, description: last.error.description };
 	}
 	const error = run.data.resultData.error;

@@ -1,0 +1,98 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { ConnectorItem } from '../../../lib/items';
+import { PolicySkipError, assertProviderEnabled, checkFile, loadPolicy, type OrgPolicy } from '../../../lib/policy';
+import { exportDriveItem, type ExportFormatOverrides } from '../../../lib/providers/googleDrive/export';
+import { toNodeError } from '../../shared/nodeErrors';
+import { driveClient, signedDriveFetch } from '../transport';
+
+export const BINARY_PROPERTY = 'data';
+
+const format = (name: string, displayName: string, options: Array<[string, string]>, fallback: string): INodeProperties => ({
+	displayName,
+	name,
+	type: 'options',
+	default: fallback,
+	options: options.map(([label, value]) => ({ name: label, value })),
+	description: `Format for ${displayName.replace(' Format', 's')}; ORG_CONNECTORS_ALLOWED_EXPORT_FORMATS still applies`,
+});
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Formats',
+		name: 'exportFormats',
+		type: 'collection',
+		placeholder: 'Override a Format',
+		default: {},
+		displayOptions: { show: { operation: ['export'] } },
+		options: [
+			format('document', 'Google Doc Format', [['Markdown', 'md'], ['Plain Text', 'txt'], ['PDF', 'pdf'], ['HTML', 'html'], ['Word', 'docx']], 'txt'),
+			format('spreadsheet', 'Google Sheet Format', [['CSV', 'csv'], ['TSV', 'tsv'], ['PDF', 'pdf'], ['Excel', 'xlsx']], 'csv'),
+			format('presentation', 'Google Slides Format', [['PDF', 'pdf'], ['Plain Text', 'txt'], ['PowerPoint', 'pptx']], 'pdf'),
+		],
+	},
+];
+
+function skipped(item: IDataObject, itemIndex: number, skipReason: string, skipDetail: string): INodeExecutionData {
+	return { json: { ...item, skip_reason: skipReason, skip_detail: skipDetail }, pairedItem: { item: itemIndex } };
+}
+
+async function exportOne(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	policy: OrgPolicy,
+	formats: ExportFormatOverrides,
+): Promise<{ output: 0 | 1; item: INodeExecutionData }> {
+	const json = ctx.getInputData()[itemIndex].json;
+	const item = json as unknown as ConnectorItem;
+	// Deletions pass through, so the next step can remove the document downstream.
+	if (item.change === 'deleted') return { output: 0, item: { json, pairedItem: { item: itemIndex } } };
+	const allowed = checkFile(policy, 'google_drive', { path: item.path, name: item.name, mime: item.mime ?? undefined, size: item.size ?? undefined });
+	if (!allowed.allowed) return { output: 1, item: skipped(json, itemIndex, allowed.skipReason, allowed.skipDetail) };
+
+	const result = await exportDriveItem(driveClient(ctx), item, { formats, policy, signedFetch: signedDriveFetch(ctx) });
+	if (result.kind === 'skipped') return { output: 1, item: skipped(json, itemIndex, result.skipReason, result.skipDetail) };
+	try {
+		const binary = await ctx.helpers.prepareBinaryData(result.stream, result.fileName, result.mimeType);
+		return {
+			output: 0,
+			item: {
+				json: {
+					...json,
+					export_format: result.exportFormat,
+					export_mime: result.exportMime,
+					content_hash: result.contentHash(),
+					export_size: result.bytes(),
+				},
+				binary: { [BINARY_PROPERTY]: binary },
+				pairedItem: { item: itemIndex },
+			},
+		};
+	} catch (error) {
+		if (error instanceof PolicySkipError) return { output: 1, item: skipped(json, itemIndex, error.skipReason, error.skipDetail) };
+		throw toNodeError(ctx.getNode(), error, itemIndex);
+	}
+}
+
+/**
+ * Each listed item as ingestion-ready content in the binary property `data`, streamed
+ * into n8n's binary store; refused items go to the Skipped output with a reason.
+ */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const policy = loadPolicy();
+	assertProviderEnabled(policy, 'google_drive');
+	const outputs: INodeExecutionData[][] = [[], []];
+	const items = this.getInputData();
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const formats = this.getNodeParameter('exportFormats', itemIndex, {}) as ExportFormatOverrides;
+		try {
+			const { output, item } = await exportOne(this, itemIndex, policy, formats);
+			outputs[output].push(item);
+		} catch (error) {
+			const nodeError = toNodeError(this.getNode(), error, itemIndex);
+			if (!this.continueOnFail()) throw nodeError;
+			outputs[0].push({ json: { ...items[itemIndex].json, error: nodeError.message }, pairedItem: { item: itemIndex } });
+		}
+	}
+	return outputs;
+}
