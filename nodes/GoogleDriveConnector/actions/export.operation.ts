@@ -4,6 +4,7 @@ import type { ConnectorItem } from '../../../lib/items';
 import { PolicySkipError, assertProviderEnabled, checkFile, loadPolicy, type OrgPolicy } from '../../../lib/policy';
 import { exportDriveItem, type ExportFormatOverrides } from '../../../lib/providers/googleDrive/export';
 import { toNodeError } from '../../shared/nodeErrors';
+import type { DriveClient } from '../../../lib/providers/googleDrive/client';
 import { driveClient, signedDriveFetch } from '../transport';
 
 export const BINARY_PROPERTY = 'data';
@@ -37,10 +38,16 @@ function skipped(item: IDataObject, itemIndex: number, skipReason: string, skipD
 	return { json: { ...item, skip_reason: skipReason, skip_detail: skipDetail }, pairedItem: { item: itemIndex } };
 }
 
+interface ExportContext {
+	policy: OrgPolicy;
+	drive: DriveClient;
+	signedFetch: typeof fetch;
+}
+
 async function exportOne(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	policy: OrgPolicy,
+	{ policy, drive, signedFetch }: ExportContext,
 	formats: ExportFormatOverrides,
 ): Promise<{ output: 0 | 1; item: INodeExecutionData }> {
 	const json = ctx.getInputData()[itemIndex].json;
@@ -50,7 +57,7 @@ async function exportOne(
 	const allowed = checkFile(policy, 'google_drive', { path: item.path, name: item.name, mime: item.mime ?? undefined, size: item.size ?? undefined });
 	if (!allowed.allowed) return { output: 1, item: skipped(json, itemIndex, allowed.skipReason, allowed.skipDetail) };
 
-	const result = await exportDriveItem(driveClient(ctx), item, { formats, policy, signedFetch: signedDriveFetch(ctx) });
+	const result = await exportDriveItem(drive, item, { formats, policy, signedFetch });
 	if (result.kind === 'skipped') return { output: 1, item: skipped(json, itemIndex, result.skipReason, result.skipDetail) };
 	try {
 		const binary = await ctx.helpers.prepareBinaryData(result.stream, result.fileName, result.mimeType);
@@ -81,12 +88,14 @@ async function exportOne(
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const policy = loadPolicy();
 	assertProviderEnabled(policy, 'google_drive');
+	const signedFetch = signedDriveFetch(this);
+	const context: ExportContext = { policy, signedFetch, drive: driveClient(this, signedFetch) };
 	const outputs: INodeExecutionData[][] = [[], []];
 	const items = this.getInputData();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const formats = this.getNodeParameter('exportFormats', itemIndex, {}) as ExportFormatOverrides;
 		try {
-			const { output, item } = await exportOne(this, itemIndex, policy, formats);
+			const { output, item } = await exportOne(this, itemIndex, context, formats);
 			outputs[output].push(item);
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex);

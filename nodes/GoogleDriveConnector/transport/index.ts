@@ -12,8 +12,11 @@ export const CREDENTIAL_TYPE = 'googleDriveConnectorOAuth2Api';
  * refreshed by n8n, retried with backoff on rate limits and server errors, and
  * paused (per process) when Drive keeps failing.
  */
-export function driveClient(ctx: IExecuteFunctions | ILoadOptionsFunctions): DriveClient {
-	return createDriveClient({ fetch: signedDriveFetch(ctx), apiUrl: googleApiUrl() });
+export function driveClient(
+	ctx: IExecuteFunctions | ILoadOptionsFunctions,
+	fetch: typeof globalThis.fetch = signedDriveFetch(ctx),
+): DriveClient {
+	return createDriveClient({ fetch, apiUrl: googleApiUrl() });
 }
 
 /** The signed, retrying fetch itself, e.g. for a file's export links. */
