@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import pLimit from 'p-limit';
 
 import type { ConnectorItem } from '../../../lib/items';
 import { PolicySkipError, assertProviderEnabled, checkFile, loadPolicy, type OrgPolicy } from '../../../lib/policy';
@@ -30,6 +31,24 @@ export const description: INodeProperties[] = [
 			format('document', 'Google Doc Format', [['Markdown', 'md'], ['Plain Text', 'txt'], ['PDF', 'pdf'], ['HTML', 'html'], ['Word', 'docx']], 'txt'),
 			format('spreadsheet', 'Google Sheet Format', [['CSV', 'csv'], ['TSV', 'tsv'], ['PDF', 'pdf'], ['Excel', 'xlsx']], 'csv'),
 			format('presentation', 'Google Slides Format', [['PDF', 'pdf'], ['Plain Text', 'txt'], ['PowerPoint', 'pptx']], 'pdf'),
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'exportOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { operation: ['export'] } },
+		options: [
+			{
+				displayName: 'Parallel Downloads',
+				name: 'concurrency',
+				type: 'number',
+				default: 4,
+				typeOptions: { minValue: 1, maxValue: 16 },
+				description: 'How many files are downloaded at once',
+			},
 		],
 	},
 ];
@@ -83,24 +102,37 @@ async function exportOne(
 
 /**
  * Each listed item as ingestion-ready content in the binary property `data`, streamed
- * into n8n's binary store; refused items go to the Skipped output with a reason.
+ * into n8n's binary store, a few downloads at a time; refused items go to the Skipped
+ * output with a reason. One failing file does not stop the others.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const policy = loadPolicy();
 	assertProviderEnabled(policy, 'google_drive');
 	const signedFetch = signedDriveFetch(this);
 	const context: ExportContext = { policy, signedFetch, drive: driveClient(this, signedFetch) };
-	const outputs: INodeExecutionData[][] = [[], []];
+	const { concurrency = 4 } = this.getNodeParameter('exportOptions', 0, {}) as { concurrency?: number };
+	const limit = pLimit(Math.max(1, concurrency));
 	const items = this.getInputData();
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const formats = this.getNodeParameter('exportFormats', itemIndex, {}) as ExportFormatOverrides;
-		try {
-			const { output, item } = await exportOne(this, itemIndex, context, formats);
-			outputs[output].push(item);
-		} catch (error) {
-			const nodeError = toNodeError(this.getNode(), error, itemIndex);
-			if (!this.continueOnFail()) throw nodeError;
-			outputs[0].push({ json: { ...items[itemIndex].json, error: nodeError.message }, pairedItem: { item: itemIndex } });
+	const settled = await Promise.all(
+		items.map(async (_, itemIndex) =>
+			await limit(async () => {
+				const formats = this.getNodeParameter('exportFormats', itemIndex, {}) as ExportFormatOverrides;
+				try {
+					return await exportOne(this, itemIndex, context, formats);
+				} catch (error) {
+					return { output: 0 as const, error: toNodeError(this.getNode(), error, itemIndex), itemIndex };
+				}
+			}),
+		),
+	);
+	// Outputs keep the input order whatever order the downloads finished in.
+	const outputs: INodeExecutionData[][] = [[], []];
+	for (const result of settled) {
+		if ('error' in result) {
+			if (!this.continueOnFail()) throw result.error;
+			outputs[0].push({ json: { ...items[result.itemIndex].json, error: result.error.message }, pairedItem: { item: result.itemIndex } });
+		} else {
+			outputs[result.output].push(result.item);
 		}
 	}
 	return outputs;

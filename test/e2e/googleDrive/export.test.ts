@@ -92,4 +92,9 @@ describe('Google Drive Connector export in a real n8n', () => {
 		expect(skipped).toEqual(expect.objectContaining({ name: 'bad.exe', skip_reason: 'abusive_file', skip_detail: expect.any(String) }));
 		expect(run.outputs.Export[0].map((item) => item.name).sort()).toEqual(['Big doc', 'Plan', 'q3.pdf']);
 	});
+
+	it('keeps the listed order although downloads run in parallel', () => {
+		const listed = run.outputs['List Changes'][0].map((item) => item.name).filter((name) => name !== 'bad.exe');
+		expect(run.outputs.Export[0].map((item) => item.name)).toEqual(listed);
+	});
 });
