@@ -16,6 +16,7 @@ describe('Google Drive Connector listChanges feeding Connector Dedup in a real n
 	const files: Record<string, string> = {};
 	let folderId: string;
 	let outsideId: string;
+	let policiesId: string;
 
 	async function run(): Promise<WorkflowRun> {
 		ingestion.received.length = 0;
@@ -30,9 +31,11 @@ describe('Google Drive Connector listChanges feeding Connector Dedup in a real n
 		const folder = google.addFolder({ name: 'Handbook' });
 		folderId = folder.id;
 		const policies = google.addFolder({ name: 'Policies', parent: folder.id });
+		policiesId = policies.id;
 		outsideId = google.addFolder({ name: 'Elsewhere' }).id;
 		files.welcome = google.addFile({ name: 'welcome.md', parent: folder.id, mimeType: 'text/markdown', content: '# Hi' }).id;
 		files.leave = google.addFile({ name: 'leave.pdf', parent: policies.id, mimeType: 'application/pdf', content: 'pdf' }).id;
+		files.rules = google.addFile({ name: 'rules.md', parent: policies.id, mimeType: 'text/markdown', content: 'rules' }).id;
 		files.plan = google.addFile({ name: 'Plan', parent: folder.id, mimeType: 'application/vnd.google-apps.document' }).id;
 		files.stray = google.addFile({ name: 'stray.txt', parent: outsideId, mimeType: 'text/plain', content: 'x' }).id;
 
@@ -68,9 +71,9 @@ describe('Google Drive Connector listChanges feeding Connector Dedup in a real n
 	it('lists the whole folder tree on the first run, with paths from the folder, and ingests it', async () => {
 		const first = await run();
 		expect(first.status).toBe('success');
-		expect(first.outputs['List Changes'][0].map((i) => i.path).sort()).toEqual(['/Plan', '/Policies/leave.pdf', '/welcome.md']);
-		expect(names(routedByCheck(first.outputs).new)).toEqual(['leave', 'plan', 'welcome']);
-		expect(ingestion.received).toHaveLength(3);
+		expect(first.outputs['List Changes'][0].map((i) => i.path).sort()).toEqual(['/Plan', '/Policies/leave.pdf', '/Policies/rules.md', '/welcome.md']);
+		expect(names(routedByCheck(first.outputs).new)).toEqual(['leave', 'plan', 'rules', 'welcome']);
+		expect(ingestion.received).toHaveLength(4);
 	});
 
 	it('costs two Drive requests and ingests nothing when the folder did not change', async () => {
@@ -100,5 +103,20 @@ describe('Google Drive Connector listChanges feeding Connector Dedup in a real n
 	it('moves the cursor only on commit: the next run is quiet again', async () => {
 		const fourth = await run();
 		expect(fourth.outputs['List Changes'][0]).toEqual([]);
+	});
+
+	it('gives the files of a renamed folder their new paths, and reports a permanent delete', async () => {
+		google.rename(policiesId, 'Rules');
+		google.remove(files.stray);
+
+		const fifth = await run();
+
+		const listed = fifth.outputs['List Changes'][0];
+		expect(listed.filter((i) => i.change === 'upsert').map((i) => i.path)).toEqual(['/Rules/rules.md']);
+		expect(names(listed.filter((i) => i.change === 'deleted').map((i) => String(i.external_id)))).toEqual(['stray']);
+		// Only the path moved; the file's version did not, so Dedup has nothing new to ingest.
+		const routed = routedByCheck(fifth.outputs);
+		expect(names(routed.unchanged)).toEqual(['rules']);
+		expect(names(routed.deleted)).toEqual(['stray']);
 	});
 });
