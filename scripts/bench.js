@@ -6,8 +6,10 @@
  *   bash scripts/dev.sh bench            # all
  *   bash scripts/dev.sh bench cache      # the external_items cache, per SQLite driver
  *   bash scripts/dev.sh bench n8n-dedup  # Connector Dedup vs n8n's Remove Duplicates, in real n8n
+ *   bash scripts/dev.sh bench drive      # Drive listing and export against the fake Drive at 50 ms latency
  */
 const { benchCache } = require('./bench/cache');
+const { benchDrive } = require('./bench/drive');
 const { benchN8nDedup } = require('./bench/n8nDedup');
 
 const benches = {
@@ -16,14 +18,22 @@ const benches = {
 		console.log(benchCache({ log: (line) => console.error(line) }).table);
 	},
 	'n8n-dedup': () => console.log(benchN8nDedup({ items: 100_000 })),
+	drive: async () => console.log(await benchDrive()),
 };
 
-const selected = process.argv.slice(2);
-for (const name of selected.length ? selected : Object.keys(benches)) {
-	if (!benches[name]) {
-		console.error(`Unknown benchmark "${name}"; choose from: ${Object.keys(benches).join(', ')}`);
-		process.exit(2);
+async function main() {
+	const selected = process.argv.slice(2);
+	for (const name of selected.length ? selected : Object.keys(benches)) {
+		if (!benches[name]) {
+			console.error(`Unknown benchmark "${name}"; choose from: ${Object.keys(benches).join(', ')}`);
+			process.exit(2);
+		}
+		await benches[name]();
+		console.log('');
 	}
-	benches[name]();
-	console.log('');
 }
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});

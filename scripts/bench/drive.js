@@ -1,0 +1,256 @@
+'use strict';
+/**
+ * Benchmark of the Google Drive listing + export pipeline against the fake Drive (test/fakes) with
+ * 50 ms latency on every request. The TypeScript sources are transpiled on the fly to CommonJS in a
+ * temp dir (no `npm run build` needed); the lib's fetch is `resilientFetch` (googleRetryable) over a
+ * bearer fetch, as the n8n node wires it.
+ *
+ *   node scripts/bench/drive.js [--latency=50] [--files=500] [--big-folders=100] [--big-per-folder=100]
+ *
+ * (a) first run of a 500-file folder source: list, then export every item (streams read to the end)
+ *     at concurrency 8 and at concurrency 1, each on a fresh fake + cache.
+ * (b) an unchanged 10,000-file source: run 1 lists and commits everything, run 2 finds nothing.
+ */
+const { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { dirname, join, relative, resolve } = require('node:path');
+
+const REPO = resolve(__dirname, '..', '..');
+const ENTRIES = [
+	'test/fakes/googleApi.ts',
+	'lib/providers/googleDrive/listing/index.ts',
+	'lib/providers/googleDrive/export/index.ts',
+	'lib/providers/googleDrive/client.ts',
+	'lib/cache/index.ts',
+	'lib/http/index.ts',
+];
+const ACCOUNT = 'bench@example.com';
+const DOC = 'application/vnd.google-apps.document';
+
+function arg(name, fallback) {
+	const found = process.argv.find((value) => value.startsWith(`--${name}=`));
+	return found ? Number(found.slice(name.length + 3)) : fallback;
+}
+
+/** Resolves a relative import of `from` to a .ts file of the repo, or null. */
+function resolveTs(from, spec) {
+	const base = resolve(dirname(from), spec);
+	for (const candidate of [`${base}.ts`, join(base, 'index.ts'), base]) {
+		if (candidate.endsWith('.ts') && existsSync(candidate)) return candidate;
+	}
+	return null;
+}
+
+/** Transpiles the entry files and every .ts file they reach through relative imports into `target`. */
+function compile(target) {
+	const ts = require('typescript');
+	const pending = ENTRIES.map((entry) => join(REPO, entry));
+	const done = new Set();
+	const importPattern = /(?:from\s+|import\s*\(?\s*|require\s*\(\s*)['"](\.{1,2}\/[^'"]*)['"]/g;
+	while (pending.length > 0) {
+		const file = pending.pop();
+		if (done.has(file)) continue;
+		done.add(file);
+		const text = readFileSync(file, 'utf8');
+		for (const match of text.matchAll(importPattern)) {
+			const next = resolveTs(file, match[1]);
+			if (next && !done.has(next)) pending.push(next);
+		}
+		const output = ts.transpileModule(text, {
+			compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+			fileName: relative(REPO, file),
+		});
+		const destination = join(target, relative(REPO, file).replace(/\.ts$/, '.js'));
+		mkdirSync(dirname(destination), { recursive: true });
+		writeFileSync(destination, output.outputText);
+	}
+	// Compiled files resolve packages (googleapis, better-sqlite3, ...) through the repo's node_modules.
+	symlinkSync(join(REPO, 'node_modules'), join(target, 'node_modules'), 'dir');
+	return done.size;
+}
+
+function loadLib(target) {
+	const from = (path) => require(join(target, path));
+	return {
+		fakes: from('test/fakes/googleApi.js'),
+		listing: from('lib/providers/googleDrive/listing/index.js'),
+		exporting: from('lib/providers/googleDrive/export/index.js'),
+		client: from('lib/providers/googleDrive/client.js'),
+		cache: from('lib/cache/index.js'),
+		http: from('lib/http/index.js'),
+	};
+}
+
+function bearerFetch(token) {
+	return async (input, init) => {
+		const headers = new Headers(init && init.headers);
+		headers.set('authorization', `Bearer ${token}`);
+		return await fetch(input, { ...init, headers });
+	};
+}
+
+/** A fake Drive at `latencyMs`, a cache in a temp dir, and the lib's client over a resilient bearer fetch. */
+async function setUp(lib, latencyMs) {
+	const google = await lib.fakes.startFakeGoogle({ latencyMs: 0 });
+	const { access_token } = google.issueTokens();
+	const signedFetch = lib.http.resilientFetch(bearerFetch(access_token), { isRetryable: lib.http.googleRetryable });
+	const drive = lib.client.createDriveClient({ fetch: signedFetch, apiUrl: google.origin });
+	const dir = mkdtempSync(join(tmpdir(), 'bench-drive-cache-'));
+	const cache = lib.cache.openConnectorCache({ path: join(dir, 'cache.sqlite') });
+	return {
+		google,
+		drive,
+		cache,
+		signedFetch,
+		latencyMs,
+		async close() {
+			const errors = google.internalErrors;
+			cache.close();
+			rmSync(dir, { recursive: true, force: true });
+			await google.close();
+			if (errors.length > 0) throw new Error(`fake Drive internal errors: ${JSON.stringify(errors.slice(0, 3))}`);
+		},
+	};
+}
+
+/** One listing run of `source`, timed, with the Drive requests it made; commits what check emits. */
+async function listRun(lib, env, source) {
+	const sourceKey = lib.listing.sourceKeyFor(ACCOUNT, source);
+	const runId = env.cache.startRun({ sourceKey, provider: 'google_drive' });
+	env.google.resetRequestLog();
+	const started = performance.now();
+	const result = await lib.listing.listDriveChanges({ drive: env.drive, cache: env.cache, source, runId, accountEmail: ACCOUNT });
+	const listMs = performance.now() - started;
+	const listRequests = env.google.driveRequests().length;
+	if (result.hasMore) throw new Error('listing hit maxItems unexpectedly');
+	return { result, listMs, listRequests, commit: () => env.cache.commit(env.cache.check(result.items).map((checked) => checked.item)) };
+}
+
+function seedSmall(google, files) {
+	const root = google.addFolder({ name: 'Bench' });
+	const folders = Array.from({ length: 10 }, (_, index) => google.addFolder({ name: `Folder ${index}`, parent: root.id }));
+	for (let index = 0; index < files; index++) {
+		const parent = folders[index % folders.length].id;
+		if (index % 2 === 0) google.addFile({ name: `Doc ${index}`, parent, mimeType: DOC, content: `Document ${index}\n`.repeat(20) });
+		else google.addFile({ name: `blob-${index}.bin`, parent, mimeType: 'application/octet-stream', content: `binary ${index} `.repeat(64) });
+	}
+	return { kind: 'folder', folderId: root.id, recursive: true };
+}
+
+async function drain(stream) {
+	let bytes = 0;
+	for await (const chunk of stream) bytes += chunk.length;
+	return bytes;
+}
+
+/** (a) first run: list + export of every item at `concurrency`, on a fresh fake + cache. */
+async function firstRunWithExports(lib, latencyMs, files, concurrency) {
+	const pLimit = require('p-limit');
+	const env = await setUp(lib, latencyMs);
+	try {
+		const source = seedSmall(env.google, files);
+		env.google.setLatency(latencyMs);
+		const started = performance.now();
+		const { result, listRequests, listMs, commit } = await listRun(lib, env, source);
+		const limit = pLimit(concurrency);
+		let exported = 0;
+		let bytes = 0;
+		await Promise.all(
+			result.items.map((item) =>
+				limit(async () => {
+					const outcome = await lib.exporting.exportDriveItem(env.drive, item, { signedFetch: env.signedFetch });
+					if (outcome.kind !== 'content') throw new Error(`${item.path} skipped: ${outcome.skipReason}`);
+					bytes += await drain(outcome.stream);
+					exported++;
+				}),
+			),
+		);
+		const wallMs = performance.now() - started;
+		commit();
+		return { items: result.items.length, exported, bytes, wallMs, listMs, listRequests, requests: env.google.driveRequests().length };
+	} finally {
+		await env.close();
+	}
+}
+
+/** (b) an unchanged source of folders × perFolder files: run 1 lists and commits, run 2 finds nothing. */
+async function unchangedSource(lib, latencyMs, folderCount, perFolder) {
+	const env = await setUp(lib, latencyMs);
+	try {
+		const seedStarted = performance.now();
+		const root = env.google.addFolder({ name: 'Big' });
+		for (let f = 0; f < folderCount; f++) {
+			const folder = env.google.addFolder({ name: `Folder ${f}`, parent: root.id });
+			for (let i = 0; i < perFolder; i++) {
+				env.google.addFile({ name: `file-${f}-${i}.txt`, parent: folder.id, mimeType: 'text/plain', content: `${f}/${i}` });
+			}
+		}
+		const seedMs = performance.now() - seedStarted;
+		const source = { kind: 'folder', folderId: root.id, recursive: true };
+		env.google.setLatency(latencyMs);
+		const first = await listRun(lib, env, source);
+		first.commit();
+		const second = await listRun(lib, env, source);
+		second.commit();
+		return {
+			seedMs,
+			first: { items: first.result.items.length, ms: first.listMs, requests: first.listRequests },
+			second: { items: second.result.items.length, ms: second.listMs, requests: second.listRequests, libRequests: second.result.requests },
+		};
+	} finally {
+		await env.close();
+	}
+}
+
+const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
+
+async function benchDrive(options = {}) {
+	const latencyMs = options.latencyMs ?? 50;
+	const files = options.files ?? 500;
+	const bigFolders = options.bigFolders ?? 100;
+	const bigPerFolder = options.bigPerFolder ?? 100;
+	const target = mkdtempSync(join(tmpdir(), 'bench-drive-lib-'));
+	try {
+		compile(target);
+		const lib = loadLib(target);
+		const c8 = await firstRunWithExports(lib, latencyMs, files, 8);
+		const c1 = await firstRunWithExports(lib, latencyMs, files, 1);
+		const big = await unchangedSource(lib, latencyMs, bigFolders, bigPerFolder);
+		const rows = [
+			['scenario', 'items', 'wall time', 'Drive requests', 'notes'],
+			['---', '---:', '---:', '---:', '---'],
+			[`(a) first run, list + export, concurrency 8`, c8.items, seconds(c8.wallMs), c8.requests, `listing ${seconds(c8.listMs)} / ${c8.listRequests} req; ${c8.exported} exported, ${c8.bytes} B`],
+			[`(a) first run, list + export, concurrency 1`, c1.items, seconds(c1.wallMs), c1.requests, `listing ${seconds(c1.listMs)} / ${c1.listRequests} req; ${c1.exported} exported, ${c1.bytes} B`],
+			[`(a) ratio c1 / c8`, '', `${(c1.wallMs / c8.wallMs).toFixed(2)}×`, `${(c1.requests / c8.requests).toFixed(2)}×`, ''],
+			[`(b) ${bigFolders * bigPerFolder}-file source, run 1 (list all, commit)`, big.first.items, seconds(big.first.ms), big.first.requests, `seeding the fake took ${seconds(big.seedMs)}`],
+			[`(b) run 2, nothing changed`, big.second.items, seconds(big.second.ms), big.second.requests, `listDriveChanges reports ${big.second.libRequests} request(s); aim ≤ 2`],
+		];
+		return [
+			`Drive listing/export against the fake Drive, ${latencyMs} ms latency per request; fetch = resilientFetch(bearer, googleRetryable)`,
+			'',
+			...rows.map((row) => `| ${row.join(' | ')} |`),
+		].join('\n');
+	} finally {
+		rmSync(target, { recursive: true, force: true });
+	}
+}
+
+module.exports = { benchDrive };
+
+if (require.main === module) {
+	const started = performance.now();
+	benchDrive({
+		latencyMs: arg('latency', 50),
+		files: arg('files', 500),
+		bigFolders: arg('big-folders', 100),
+		bigPerFolder: arg('big-per-folder', 100),
+	})
+		.then((table) => {
+			console.log(table);
+			console.log(`\n(total ${seconds(performance.now() - started)})`);
+		})
+		.catch((error) => {
+			console.error(error);
+			process.exitCode = 1;
+		});
+}
