@@ -7,10 +7,12 @@
  *   bash scripts/dev.sh bench cache      # the external_items cache, per SQLite driver
  *   bash scripts/dev.sh bench n8n-dedup  # Connector Dedup vs n8n's Remove Duplicates, in real n8n
  *   bash scripts/dev.sh bench drive      # Drive listing and export against the fake Drive at 50 ms latency
+ *   bash scripts/dev.sh bench n8n-export # n8n's peak RSS while exporting a 1 GiB Drive file
  */
 const { benchCache } = require('./bench/cache');
 const { benchDrive } = require('./bench/drive');
 const { benchN8nDedup } = require('./bench/n8nDedup');
+const { benchN8nExport } = require('./bench/n8nExport');
 
 const benches = {
 	cache: () => {
@@ -19,6 +21,7 @@ const benches = {
 	},
 	'n8n-dedup': () => console.log(benchN8nDedup({ items: 100_000 })),
 	drive: async () => console.log(await benchDrive()),
+	'n8n-export': async () => console.log(await benchN8nExport()),
 };
 
 async function main() {
