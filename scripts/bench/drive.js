@@ -11,11 +11,12 @@
  *     at concurrency 8 and at concurrency 1, each on a fresh fake + cache.
  * (b) an unchanged 10,000-file source: run 1 lists and commits everything, run 2 finds nothing.
  */
-const { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } = require('node:fs');
+const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
-const { dirname, join, relative, resolve } = require('node:path');
+const { join } = require('node:path');
 
-const REPO = resolve(__dirname, '..', '..');
+const { transpileTree } = require('./support');
+
 const ENTRIES = [
 	'test/fakes/googleApi.ts',
 	'lib/providers/googleDrive/listing/index.ts',
@@ -30,43 +31,6 @@ const DOC = 'application/vnd.google-apps.document';
 function arg(name, fallback) {
 	const found = process.argv.find((value) => value.startsWith(`--${name}=`));
 	return found ? Number(found.slice(name.length + 3)) : fallback;
-}
-
-/** Resolves a relative import of `from` to a .ts file of the repo, or null. */
-function resolveTs(from, spec) {
-	const base = resolve(dirname(from), spec);
-	for (const candidate of [`${base}.ts`, join(base, 'index.ts'), base]) {
-		if (candidate.endsWith('.ts') && existsSync(candidate)) return candidate;
-	}
-	return null;
-}
-
-/** Transpiles the entry files and every .ts file they reach through relative imports into `target`. */
-function compile(target) {
-	const ts = require('typescript');
-	const pending = ENTRIES.map((entry) => join(REPO, entry));
-	const done = new Set();
-	const importPattern = /(?:from\s+|import\s*\(?\s*|require\s*\(\s*)['"](\.{1,2}\/[^'"]*)['"]/g;
-	while (pending.length > 0) {
-		const file = pending.pop();
-		if (done.has(file)) continue;
-		done.add(file);
-		const text = readFileSync(file, 'utf8');
-		for (const match of text.matchAll(importPattern)) {
-			const next = resolveTs(file, match[1]);
-			if (next && !done.has(next)) pending.push(next);
-		}
-		const output = ts.transpileModule(text, {
-			compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-			fileName: relative(REPO, file),
-		});
-		const destination = join(target, relative(REPO, file).replace(/\.ts$/, '.js'));
-		mkdirSync(dirname(destination), { recursive: true });
-		writeFileSync(destination, output.outputText);
-	}
-	// Compiled files resolve packages (googleapis, better-sqlite3, ...) through the repo's node_modules.
-	symlinkSync(join(REPO, 'node_modules'), join(target, 'node_modules'), 'dir');
-	return done.size;
 }
 
 function loadLib(target) {
@@ -211,7 +175,7 @@ async function benchDrive(options = {}) {
 	const bigPerFolder = options.bigPerFolder ?? 100;
 	const target = mkdtempSync(join(tmpdir(), 'bench-drive-lib-'));
 	try {
-		compile(target);
+		transpileTree(ENTRIES, target);
 		const lib = loadLib(target);
 		const c8 = await firstRunWithExports(lib, latencyMs, files, 8);
 		const c1 = await firstRunWithExports(lib, latencyMs, files, 1);

@@ -13,16 +13,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const ROOT = path.join(__dirname, '..', '..');
+const { runFromLog, runScript } = require('./support');
 
-function script(name, args = []) {
-	const result = spawnSync('bash', [path.join(ROOT, 'scripts', name), ...args], {
-		encoding: 'utf8',
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	if (result.status !== 0) throw new Error(`scripts/${name} failed`);
-	return result.stdout.trim().split('\n').pop();
-}
 
 function node(name, type, parameters, typeVersion = 1) {
 	return { id: name, name, type, typeVersion, position: [0, 0], parameters };
@@ -54,15 +46,7 @@ function execute(n8n, env, id) {
 		encoding: 'utf8',
 		maxBuffer: 1024 * 1024 * 1024,
 	});
-	let run;
-	for (const line of fs.readFileSync(logFile, 'utf8').split('\n')) {
-		if (!line.startsWith('{')) continue;
-		const { message } = JSON.parse(line);
-		if (typeof message === 'string' && message.startsWith('{') && message.includes('"resultData"')) run = JSON.parse(message);
-	}
-	if (!run) throw new Error(`n8n execute ${id} printed no run (exit ${result.status}): ${result.stderr}`);
-	if (run.data.resultData.error) throw new Error(`${id} failed: ${run.data.resultData.error.message}`);
-	return run.data.resultData.runData;
+	return runFromLog(logFile, id, `exit ${result.status}: ${result.stderr}`);
 }
 
 function time(runData, nodeName) {
@@ -70,10 +54,10 @@ function time(runData, nodeName) {
 }
 
 function benchN8nDedup({ items = 100_000 } = {}) {
-	const n8n = script('ensure-n8n.sh');
+	const n8n = runScript('ensure-n8n.sh');
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'connectors-bench-n8n-'));
 	try {
-		script('install-package.sh', [userFolder]);
+		runScript('install-package.sh', [userFolder]);
 		const env = { ...process.env, N8N_USER_FOLDER: userFolder, N8N_ENCRYPTION_KEY: 'bench',
 			N8N_DIAGNOSTICS_ENABLED: 'false', N8N_RUNNERS_BROKER_PORT: '5731',
 			CONNECTORS_CACHE_PATH: path.join(userFolder, 'cache.sqlite'),

@@ -15,53 +15,11 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const ROOT = path.join(__dirname, '..', '..');
+const { freePort, runFromLog, runScript, transpileTree } = require('./support');
+
 const MB = 1024 * 1024;
 const PACKAGE = 'n8n-nodes-external-connectors';
 const CREDENTIAL = { id: 'driveCredential01', name: 'Drive (fake)' };
-
-function script(name, args = []) {
-	const result = spawnSync('bash', [path.join(ROOT, 'scripts', name), ...args], {
-		encoding: 'utf8',
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	if (result.status !== 0) throw new Error(`scripts/${name} failed`);
-	return result.stdout.trim().split('\n').pop();
-}
-
-/** Transpiles the fake Drive and every .ts file it reaches through relative imports into `target`. */
-function compileFake(target) {
-	const ts = require('typescript');
-	const pending = [path.join(ROOT, 'test/fakes/googleApi.ts')];
-	const done = new Set();
-	const importPattern = /(?:from\s+|import\s*\(?\s*|require\s*\(\s*)['"](\.{1,2}\/[^'"]*)['"]/g;
-	const resolveTs = (from, spec) => {
-		const base = path.resolve(path.dirname(from), spec);
-		for (const candidate of [`${base}.ts`, path.join(base, 'index.ts'), base]) {
-			if (candidate.endsWith('.ts') && fs.existsSync(candidate)) return candidate;
-		}
-		return null;
-	};
-	while (pending.length > 0) {
-		const file = pending.pop();
-		if (done.has(file)) continue;
-		done.add(file);
-		const text = fs.readFileSync(file, 'utf8');
-		for (const match of text.matchAll(importPattern)) {
-			const next = resolveTs(file, match[1]);
-			if (next && !done.has(next)) pending.push(next);
-		}
-		const output = ts.transpileModule(text, {
-			compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-			fileName: path.relative(ROOT, file),
-		});
-		const destination = path.join(target, path.relative(ROOT, file).replace(/\.ts$/, '.js'));
-		fs.mkdirSync(path.dirname(destination), { recursive: true });
-		fs.writeFileSync(destination, output.outputText);
-	}
-	fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(target, 'node_modules'), 'dir');
-	return require(path.join(target, 'test/fakes/googleApi.js'));
-}
 
 function workflow(id, folderId) {
 	const credentials = { googleDriveConnectorOAuth2Api: CREDENTIAL };
@@ -85,18 +43,6 @@ function workflow(id, folderId) {
 			'List Changes': { main: [[{ node: 'Export', type: 'main', index: 0 }]] },
 		},
 	};
-}
-
-async function freePort() {
-	const net = require('node:net');
-	return await new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 function statusKb(pid, field) {
@@ -154,15 +100,8 @@ async function execute(n8n, env, id) {
 	clearInterval(timer);
 	const wallMs = performance.now() - started;
 
-	let run;
-	for (const line of fs.readFileSync(logFile, 'utf8').split('\n')) {
-		if (!line.startsWith('{')) continue;
-		const { message } = JSON.parse(line);
-		if (typeof message === 'string' && message.startsWith('{') && message.includes('"resultData"')) run = JSON.parse(message);
-	}
-	if (!run) throw new Error(`n8n execute ${id} printed no run (exit ${code}): ${stderr}`);
-	if (run.data.resultData.error) throw new Error(`${id} failed: ${run.data.resultData.error.message}`);
-	const outputs = run.data.resultData.runData.Export?.[0]?.data?.main ?? [];
+	const runData = runFromLog(logFile, id, `exit ${code}: ${stderr}`);
+	const outputs = runData.Export?.[0]?.data?.main ?? [];
 	const exported = (outputs[0] ?? []).map((item) => ({ ...item.json, _binary: item.binary }));
 	const skipped = (outputs[1] ?? []).map((item) => item.json);
 	return { code, wallMs, peak, exported, skipped };
@@ -176,7 +115,7 @@ async function runOnce(fakes, n8n, label, withBig, sizeBytes) {
 		google.addFile({ name: 'small.txt', parent: folder.id, mimeType: 'text/plain', content: 'small file' });
 		if (withBig) google.addFile({ name: 'big.bin', parent: folder.id, mimeType: 'application/octet-stream', content: { size: sizeBytes } });
 
-		script('install-package.sh', [userFolder]);
+		runScript('install-package.sh', [userFolder]);
 		const env = { ...process.env, N8N_USER_FOLDER: userFolder, N8N_ENCRYPTION_KEY: 'bench',
 			N8N_DIAGNOSTICS_ENABLED: 'false', N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 			N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
@@ -212,10 +151,11 @@ async function runOnce(fakes, n8n, label, withBig, sizeBytes) {
 
 async function benchN8nExport({ sizeMiB = 1024 } = {}) {
 	const sizeBytes = sizeMiB * MB;
-	const n8n = script('ensure-n8n.sh');
+	const n8n = runScript('ensure-n8n.sh');
 	const compiled = fs.mkdtempSync(path.join(os.tmpdir(), 'connectors-bench-fake-'));
 	try {
-		const fakes = compileFake(compiled);
+		transpileTree(['test/fakes/googleApi.ts'], compiled);
+		const fakes = require(path.join(compiled, 'test/fakes/googleApi.js'));
 		const a = await runOnce(fakes, n8n, 'A: small file only', false, sizeBytes);
 		const b = await runOnce(fakes, n8n, `B: small + ${sizeMiB} MiB file`, true, sizeBytes);
 		const mb = (kb) => (kb / 1024).toFixed(0);
