@@ -1,3 +1,4 @@
+import { NODE_TYPES } from './paths';
 import type { WorkflowFixture } from './n8n';
 
 export interface NodeSpec {
@@ -88,8 +89,6 @@ export function workflowId(seed: string): string {
 	return `${seed.replace(/[^A-Za-z0-9]/g, '')}0000000000000000`.slice(0, 16);
 }
 
-export const DEDUP_TYPE = 'n8n-nodes-external-connectors.connectorDedup';
-
 /**
  * The ingestion pipeline users build: items → Check → New/Changed/Deleted → an
  * HTTP Request to an ingestion API (which replaces each item's JSON) → Commit.
@@ -101,7 +100,7 @@ export function ingestionPipeline(id: string, source: NodeSpec, ingestUrl: strin
 		[
 			manualTrigger(),
 			source,
-			{ name: 'Check', type: DEDUP_TYPE, parameters: { operation: 'check', checkOptions: { leaseMinutes } } },
+			{ name: 'Check', type: NODE_TYPES.connectorDedup, parameters: { operation: 'check', checkOptions: { leaseMinutes } } },
 			{
 				name: 'Ingest',
 				type: 'n8n-nodes-base.httpRequest',
@@ -115,7 +114,7 @@ export function ingestionPipeline(id: string, source: NodeSpec, ingestUrl: strin
 					options: {},
 				},
 			},
-			{ name: 'Commit', type: DEDUP_TYPE, parameters: { operation: 'commit' } },
+			{ name: 'Commit', type: NODE_TYPES.connectorDedup, parameters: { operation: 'commit' } },
 		],
 		[
 			['Start', source.name],
