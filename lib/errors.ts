@@ -28,6 +28,10 @@ export class NotFoundError extends ConnectorError {
 	}
 }
 
+/** The message of anything thrown: an Error, an error-like object (SDK errors), or a value. */
 export function errorMessage(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
+	if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') {
+		return error.message;
+	}
+	return String(error);
 }

@@ -1,4 +1,5 @@
 import type { ConnectorItem, Provider } from '../items';
+import { errorMessage } from '../errors';
 import {
 	type CachedFingerprint,
 	type ChangeReason,
@@ -200,12 +201,8 @@ function stringList(value: unknown): string[] {
 	return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string') : [];
 }
 
-function errorMessage(error: unknown): string {
-	let message: string;
-	if (typeof error === 'string') message = error;
-	else if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') {
-		message = error.message;
-	} else message = String(error);
+function errorSample(error: unknown): string {
+	const message = errorMessage(error);
 	return message.length > MAX_ERROR_MESSAGE_LENGTH ? `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…` : message;
 }
 
@@ -396,7 +393,7 @@ export class ConnectorCache {
 			const counts = emptyCounts();
 			for (const name of COUNT_NAMES) counts[name] = input.counts?.[name] ?? 0;
 			this.flushCounts(new Map([[runId, counts]]));
-			this.addRunReport(runId, input.skippedByReason ?? {}, (input.errors ?? []).map(errorMessage));
+			this.addRunReport(runId, input.skippedByReason ?? {}, (input.errors ?? []).map(errorSample));
 			const now = this.nowIso();
 			this.statements.finishRun.run(input.status, now, runId);
 			if (input.status === 'success') this.statements.recordSuccess.run(now, integer(run, 'source_id'));

@@ -14,9 +14,9 @@ const repoRoot = resolve(__dirname, '../../..');
 const workerScript = join(__dirname, 'fixtures', 'cacheWorker.js');
 const ITEMS = 1000;
 
-/** Compiles lib/items.ts and lib/cache/ to CommonJS under `target`, type-stripped, as the build would. */
+/** Compiles lib/items.ts, lib/errors.ts and lib/cache/ to CommonJS under `target`, type-stripped, as the build would. */
 function compileLib(target: string): void {
-	const sources = ['lib/items.ts', ...readdirSync(join(repoRoot, 'lib/cache')).map((name) => `lib/cache/${name}`)];
+	const sources = ['lib/items.ts', 'lib/errors.ts', ...readdirSync(join(repoRoot, 'lib/cache')).map((name) => `lib/cache/${name}`)];
 	for (const source of sources.filter((name) => name.endsWith('.ts'))) {
 		const output = ts.transpileModule(readFileSync(join(repoRoot, source), 'utf8'), {
 			compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
