@@ -1,3 +1,5 @@
+import { hostname } from 'node:os';
+
 import type { ConnectorItem, Provider } from '../items';
 import { errorMessage } from '../errors';
 import {
@@ -45,6 +47,8 @@ export const DEFAULT_LEASE_MS = 60 * 60 * 1000;
 export const DEFAULT_BATCH_SIZE = 5000;
 export const DEFAULT_KEPT_RUNS_PER_SOURCE = 50;
 export const MAX_ERROR_SAMPLES = 10;
+/** How long a run slot held by a running node stays taken without a renewal (its process may have died). */
+export const RUN_SLOT_TTL_MS = 2 * 60 * 1000;
 const MAX_ERROR_MESSAGE_LENGTH = 500;
 
 export interface ConnectorCacheOptions {
@@ -157,6 +161,30 @@ export interface SourceStatus {
 	itemsInFlight: number;
 }
 
+export interface AcquireRunSlotInput {
+	provider: Provider;
+	/** The n8n execution taking part in a run; its nodes share one slot. */
+	executionId: string;
+	/** At most this many executions of the provider hold a slot at once. */
+	limit: number;
+	/** Defaults to this host and process; a slot whose process is gone from this host is free. */
+	host?: string;
+	pid?: number;
+	isProcessAlive?: (pid: number) => boolean;
+}
+
+export interface RunSlotHolder {
+	executionId: string;
+	host: string;
+	pid: number;
+	acquiredAt: string;
+	/** A node of the execution is running now (else the execution's run is open, waiting for commit). */
+	active: boolean;
+	expiresAt: string;
+}
+
+export type RunSlotResult = { acquired: true } | { acquired: false; holders: RunSlotHolder[] };
+
 export interface ForgetSummary {
 	sourceKey: string;
 	items: number;
@@ -212,6 +240,27 @@ function optionalText(value: unknown): string | null {
 
 function optionalSize(value: unknown): number | null {
 	return typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : null;
+}
+
+function processAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		// EPERM: the process exists but belongs to another user.
+		return typeof error === 'object' && error !== null && 'code' in error && error.code === 'EPERM';
+	}
+}
+
+function slotHolder(row: SqlRow): RunSlotHolder {
+	return {
+		executionId: text(row, 'execution_id') ?? '',
+		host: text(row, 'host') ?? '',
+		pid: integer(row, 'pid') ?? 0,
+		acquiredAt: text(row, 'acquired_at') ?? '',
+		active: (integer(row, 'holders') ?? 0) > 0,
+		expiresAt: new Date(integer(row, 'expires_at') ?? 0).toISOString(),
+	};
 }
 
 function itemRunId(item: ConnectorItem): number | null {
@@ -764,6 +813,65 @@ export class ConnectorCache {
 				itemsInFlight: integer(this.statements.countInFlight.get(sourceId, this.now()), 'in_flight') ?? 0,
 			};
 		});
+	}
+
+	/**
+	 * Takes a slot for the execution among at most `limit` per provider, across processes sharing the
+	 * file. The nodes of one execution share its slot (a second acquire only adds a holder), so an
+	 * execution admitted at listing is not refused at export. A slot counts while a node holds it
+	 * (renewed within RUN_SLOT_TTL_MS), then, once released, while the execution's run is still open
+	 * (not yet committed), for at most the claim lease. A slot whose process is gone from this host
+	 * is freed at once.
+	 */
+	acquireRunSlot(input: AcquireRunSlotInput): RunSlotResult {
+		const host = input.host ?? hostname();
+		const pid = input.pid ?? process.pid;
+		const isAlive = input.isProcessAlive ?? processAlive;
+		return this.db.transaction(() => {
+			const now = this.now();
+			const others: RunSlotHolder[] = [];
+			for (const row of this.statements.selectRunSlots.all(input.provider)) {
+				const executionId = text(row, 'execution_id') ?? '';
+				if (executionId === input.executionId) continue;
+				if (this.slotIsTaken(row, input.provider, now, host, isAlive)) others.push(slotHolder(row));
+				else this.statements.deleteRunSlot.run(input.provider, executionId);
+			}
+			const own = this.statements.selectRunSlot.get(input.provider, input.executionId);
+			if (own === undefined && others.length >= input.limit) return { acquired: false, holders: others };
+			this.statements.takeRunSlot.run(input.provider, input.executionId, host, pid, this.nowIso(), now + RUN_SLOT_TTL_MS);
+			return { acquired: true };
+		});
+	}
+
+	private slotIsTaken(row: SqlRow, provider: Provider, now: number, host: string, isAlive: (pid: number) => boolean): boolean {
+		if ((integer(row, 'expires_at') ?? 0) <= now) return false;
+		if (text(row, 'host') === host && !isAlive(integer(row, 'pid') ?? 0)) return false;
+		if ((integer(row, 'holders') ?? 0) > 0) return true;
+		return this.statements.selectOpenRunOfExecution.get(text(row, 'execution_id'), provider) !== undefined;
+	}
+
+	/** Keeps a held slot from expiring; call it well within RUN_SLOT_TTL_MS while the node runs. */
+	renewRunSlot(provider: Provider, executionId: string): void {
+		this.db.transaction(() => {
+			this.statements.renewRunSlot.run(this.now() + RUN_SLOT_TTL_MS, provider, executionId);
+		});
+	}
+
+	/** One holder of the execution's slot is done; the last one leaves it to the execution's open run, for at most the claim lease. */
+	releaseRunSlot(provider: Provider, executionId: string): void {
+		this.db.transaction(() => {
+			this.statements.releaseRunSlot.run(this.now() + this.leaseMs, provider, executionId);
+		});
+	}
+
+	/** The executions holding a slot of the provider now. */
+	runSlots(provider: Provider): RunSlotHolder[] {
+		const now = this.now();
+		const host = hostname();
+		return this.statements.selectRunSlots
+			.all(provider)
+			.filter((row) => this.slotIsTaken(row, provider, now, host, processAlive))
+			.map(slotHolder);
 	}
 
 	/** Drops a source's items, cursor, claims and runs: its next run is a full re-import. */

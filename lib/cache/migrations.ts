@@ -91,11 +91,35 @@ CREATE TABLE claims (
 CREATE INDEX claims_by_run ON claims (run_id);
 `;
 
+/**
+ * `run_slots`: one row per (provider, n8n execution) taking part in a run, for the org policy's
+ * `ORG_CONNECTORS_MAX_CONCURRENT_RUNS`. `holders` counts the execution's nodes running now; once it
+ * drops to 0 the row keeps the slot only while the execution's run is still open, until `expires_at`.
+ * `host` and `pid` let a process on the same host free the slot of a process that died.
+ */
+const CREATE_RUN_SLOTS = `
+CREATE TABLE run_slots (
+	provider TEXT NOT NULL,
+	execution_id TEXT NOT NULL,
+	host TEXT NOT NULL,
+	pid INTEGER NOT NULL,
+	holders INTEGER NOT NULL CHECK (holders >= 0),
+	acquired_at TEXT NOT NULL,
+	expires_at INTEGER NOT NULL,
+	PRIMARY KEY (provider, execution_id)
+) WITHOUT ROWID;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
 	{
 		version: 1,
 		description: 'external_items, sync_state, runs and claims',
 		up: (db) => db.exec(CREATE_CACHE_TABLES),
+	},
+	{
+		version: 2,
+		description: 'run_slots for the concurrent-runs limit',
+		up: (db) => db.exec(CREATE_RUN_SLOTS),
 	},
 ];
 

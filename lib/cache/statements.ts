@@ -97,6 +97,24 @@ export function prepareStatements(db: SqliteDriver) {
 			FROM runs WHERE id = ?`),
 		markCursorCommitted: prepare('UPDATE runs SET cursor_committed_at = ? WHERE id = ?'),
 
+		// Run slots (ORG_CONNECTORS_MAX_CONCURRENT_RUNS)
+		selectRunSlots: prepare('SELECT * FROM run_slots WHERE provider = ? ORDER BY acquired_at, execution_id'),
+		selectRunSlot: prepare('SELECT * FROM run_slots WHERE provider = ? AND execution_id = ?'),
+		selectOpenRunOfExecution: prepare(
+			"SELECT 1 AS open FROM runs WHERE execution_id = ? AND provider = ? AND status = 'running' LIMIT 1",
+		),
+		takeRunSlot: prepare(`
+			INSERT INTO run_slots (provider, execution_id, host, pid, holders, acquired_at, expires_at)
+			VALUES (?, ?, ?, ?, 1, ?, ?)
+			ON CONFLICT (provider, execution_id) DO UPDATE SET
+				host = excluded.host, pid = excluded.pid, holders = run_slots.holders + 1, expires_at = excluded.expires_at`),
+		renewRunSlot: prepare('UPDATE run_slots SET expires_at = ? WHERE provider = ? AND execution_id = ? AND holders > 0'),
+		releaseRunSlot: prepare(`
+			UPDATE run_slots SET holders = MAX(holders - 1, 0),
+				expires_at = CASE WHEN holders <= 1 THEN ? ELSE expires_at END
+			WHERE provider = ? AND execution_id = ?`),
+		deleteRunSlot: prepare('DELETE FROM run_slots WHERE provider = ? AND execution_id = ?'),
+
 		// Forget
 		forgetClaims: prepare('DELETE FROM claims WHERE source_id = ?'),
 		forgetItems: prepare('DELETE FROM external_items WHERE source_id = ?'),

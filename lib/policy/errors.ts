@@ -13,9 +13,13 @@ export class PolicyError extends ConnectorError {
 	}
 }
 
-export type PolicyViolationCode = 'policy_provider_disabled' | 'policy_account_domain' | 'policy_notion_workspace';
+export type PolicyViolationCode =
+	| 'policy_provider_disabled'
+	| 'policy_account_domain'
+	| 'policy_notion_workspace'
+	| 'policy_concurrent_runs';
 
-/** The run as a whole is not allowed (provider or account); the node fails with this message. */
+/** The run as a whole is not allowed (provider, account, concurrent runs); the node fails with this message. */
 export class PolicyViolationError extends ConnectorError {
 	constructor(
 		readonly code: PolicyViolationCode,

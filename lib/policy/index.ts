@@ -21,10 +21,12 @@ export {
 	assertAccountAllowed,
 	assertProviderEnabled,
 	checkFile,
+	concurrentRunsError,
 	resolveExportFormat,
 	type AccountFacts,
 	type ExportDecision,
 	type FileFacts,
 	type PolicyDecision,
+	type RunningRun,
 } from './rules';
 export { EXPORT_FORMATS, type ExportFormat } from './values';

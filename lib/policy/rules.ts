@@ -163,3 +163,22 @@ export function assertAccountAllowed(policy: OrgPolicy, provider: Provider, acco
 		}
 	}
 }
+
+export interface RunningRun {
+	executionId: string;
+	acquiredAt: string;
+}
+
+/** The provider already has as many runs in progress as ORG_CONNECTORS_MAX_CONCURRENT_RUNS allows. */
+export function concurrentRunsError(policy: OrgPolicy, provider: Provider, running: readonly RunningRun[]): PolicyViolationError {
+	const limit = policy.maxConcurrentRuns ?? running.length;
+	const shown = running.slice(0, 5).map((run) => `execution ${run.executionId} since ${run.acquiredAt}`);
+	const more = running.length > shown.length ? `, and ${running.length - shown.length} more` : '';
+	return violation(
+		'policy_concurrent_runs',
+		`The ${PROVIDER_NAMES[provider]} connector already has ${running.length} run(s) in progress ` +
+			`(${shown.join('; ')}${more}) and the org policy allows at most ${limit} at a time`,
+		'retry once one of them has finished (a run ends when Connector Dedup has committed its items), or ' +
+			askAdministrator('maxConcurrentRuns', policy, 'raise'),
+	);
+}

@@ -4,10 +4,12 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { RUN_SLOT_TTL_MS, type ConnectorCache } from '../../lib/cache';
 import type { ConnectorItem, Provider } from '../../lib/items';
 import {
 	assertProviderEnabled,
 	checkFile,
+	concurrentRunsError,
 	describePolicy,
 	loadPolicy,
 	narrowPolicy,
@@ -122,4 +124,76 @@ export function runPolicy(ctx: IExecuteFunctions, itemIndex: number, provider: P
 export function checkListedItem(policy: OrgPolicy, provider: Provider, item: ConnectorItem): PolicyDecision {
 	if (item.change === 'deleted') return { allowed: true };
 	return checkFile(policy, provider, { path: item.path, name: item.name, mime: item.mime ?? undefined, size: item.size ?? undefined });
+}
+
+export type SkippedItem = ConnectorItem & { skip_reason: string; skip_detail: string };
+
+/** Items without what the cache keys them by (e.g. built by hand in a Code node) cannot be settled there. */
+function settleable(item: ConnectorItem): boolean {
+	return [item.provider, item.source_key, item.external_id].every((value) => typeof value === 'string' && value !== '');
+}
+
+/**
+ * Settles refused items in the cache as skipped, one call per reason: their counts per reason go
+ * into the run record and the run's cursor no longer waits for them.
+ */
+export function settleSkipped(cache: ConnectorCache, runId: number | undefined, skipped: readonly SkippedItem[]): void {
+	const byReason = new Map<string, SkippedItem[]>();
+	for (const item of skipped.filter(settleable)) byReason.set(item.skip_reason, [...(byReason.get(item.skip_reason) ?? []), item]);
+	for (const [reason, items] of byReason) cache.release(items, { runId, outcome: 'skipped', reason });
+}
+
+/**
+ * Splits listed items by the policy's path/type/size rules. Refused items get skip_reason/skip_detail,
+ * their counts per reason go into the run record, and they are settled so the run's cursor still
+ * advances. Deletions always pass.
+ */
+export function partitionByPolicy(
+	cache: ConnectorCache,
+	runId: number,
+	policy: OrgPolicy,
+	provider: Provider,
+	items: ConnectorItem[],
+): { allowed: ConnectorItem[]; skipped: SkippedItem[] } {
+	const allowed: ConnectorItem[] = [];
+	const skipped: SkippedItem[] = [];
+	for (const item of items) {
+		const decision = checkListedItem(policy, provider, item);
+		if (decision.allowed) allowed.push(item);
+		else skipped.push({ ...item, skip_reason: decision.skipReason, skip_detail: decision.skipDetail });
+	}
+	settleSkipped(cache, runId, skipped);
+	return { allowed, skipped };
+}
+
+/**
+ * Takes one of ORG_CONNECTORS_MAX_CONCURRENT_RUNS slots for the provider, across executions and n8n
+ * processes sharing the cache database. Throws a clear error when none is free. Call at the start of
+ * a listChanges/export execution and call the returned release() in a finally.
+ */
+export function acquireRunSlot(
+	cache: ConnectorCache,
+	provider: Provider,
+	executionId: string,
+	policy: OrgPolicy,
+): () => void {
+	const limit = policy.maxConcurrentRuns;
+	if (limit === null) return () => undefined;
+	const result = cache.acquireRunSlot({ provider, executionId, limit });
+	if (!result.acquired) throw concurrentRunsError(policy, provider, result.holders);
+	const heartbeat = setInterval(() => {
+		try {
+			cache.renewRunSlot(provider, executionId);
+		} catch {
+			// A busy cache skips one renewal; the next one (well within the slot's lifetime) catches up.
+		}
+	}, RUN_SLOT_TTL_MS / 4);
+	heartbeat.unref();
+	let released = false;
+	return () => {
+		if (released) return;
+		released = true;
+		clearInterval(heartbeat);
+		cache.releaseRunSlot(provider, executionId);
+	};
 }
