@@ -12,6 +12,7 @@ jest.setTimeout(60_000);
 
 const repoRoot = resolve(__dirname, '../../..');
 const workerScript = join(__dirname, 'fixtures', 'cacheWorker.js');
+const slotWorkerScript = join(__dirname, 'fixtures', 'slotWorker.js');
 const ITEMS = 1000;
 
 /** Compiles lib/items.ts, lib/errors.ts and lib/cache/ to CommonJS under `target`, type-stripped, as the build would. */
@@ -130,6 +131,31 @@ function startWorker(config: WorkerConfig, libDir: string, env: NodeJS.ProcessEn
 	};
 }
 
+interface SlotMessage {
+	event: 'slot';
+	acquired: boolean;
+	holders: string[];
+}
+
+/** Runs slotWorker.js; resolves with its report and the process (still running when it holds the slot). */
+function takeSlotInProcess(config: { executionId: string; driver: DriverName; path: string; limit: number; hold: boolean }, libDir: string, env: NodeJS.ProcessEnv) {
+	const child = spawn(process.execPath, [slotWorkerScript, JSON.stringify({ ...config, libDir })], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+	let output = '';
+	let stderr = '';
+	child.stderr.on('data', (chunk: Buffer) => {
+		stderr += chunk.toString();
+	});
+	const exited = new Promise<number | NodeJS.Signals | null>((resolveExit) => child.on('close', (code, signal) => resolveExit(signal ?? code)));
+	const report = new Promise<SlotMessage>((resolveReport, reject) => {
+		child.stdout.on('data', (chunk: Buffer) => {
+			output += chunk.toString();
+			if (output.includes('\n')) resolveReport(JSON.parse(output.slice(0, output.indexOf('\n'))) as SlotMessage);
+		});
+		void exited.then((how) => reject(new Error(`slot worker ${config.executionId} exited (${String(how)}) without a report: ${stderr}`)));
+	});
+	return { report, exited, kill: () => child.kill('SIGKILL') };
+}
+
 const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 
 describe('the cache shared by separate processes', () => {
@@ -244,4 +270,23 @@ describe('the cache shared by separate processes', () => {
 			expect(error.message).toContain("use the 'auto' driver");
 		});
 	});
+
+	it.each(pairs)(
+		'a run slot taken by a %s process holds off a %s process until the holder is killed',
+		async (firstDriver, secondDriver) => {
+			const path = cacheFile(`slots-${firstDriver}-${secondDriver}`.replace(/[^a-z0-9-]/gi, '_'));
+			const holder = takeSlotInProcess({ executionId: 'exec-1', driver: firstDriver, path, limit: 1, hold: true }, libDir, env);
+			expect(await holder.report).toEqual({ event: 'slot', acquired: true, holders: [] });
+
+			const refused = takeSlotInProcess({ executionId: 'exec-2', driver: secondDriver, path, limit: 1, hold: false }, libDir, env);
+			expect(await refused.report).toEqual({ event: 'slot', acquired: false, holders: ['exec-1'] });
+			await refused.exited;
+
+			holder.kill();
+			expect(await holder.exited).toBe('SIGKILL');
+			const after = takeSlotInProcess({ executionId: 'exec-3', driver: secondDriver, path, limit: 1, hold: false }, libDir, env);
+			expect(await after.report).toEqual({ event: 'slot', acquired: true, holders: [] });
+			await after.exited;
+		},
+	);
 });

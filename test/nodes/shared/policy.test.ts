@@ -1,0 +1,109 @@
+import { type ConnectorCache } from '../../../lib/cache';
+import { DEFAULT_POLICY, type OrgPolicy, PolicyViolationError } from '../../../lib/policy';
+import { acquireRunSlot, partitionByPolicy } from '../../../nodes/shared/policy';
+import { collectClosedHandles, DRIVERS, item, openTestCache, SOURCE, useTempDir } from '../../lib/cache/helpers';
+
+collectClosedHandles();
+
+const policy = (overrides: Partial<OrgPolicy> = {}): OrgPolicy => ({ ...DEFAULT_POLICY, ...overrides });
+
+describe.each(DRIVERS)('node policy helpers with %s', (driverName) => {
+	const tempDir = useTempDir();
+	let cache: ConnectorCache;
+	beforeEach(() => {
+		cache = openTestCache(tempDir(), driverName);
+	});
+	afterEach(() => cache.close());
+
+	/** A listChanges run that emitted these items, as listDriveChanges leaves it. */
+	const listed = (items: ReturnType<typeof item>[]) => {
+		const runId = cache.startRun({ sourceKey: SOURCE, provider: 'google_drive', executionId: 'exec-1' });
+		cache.proposeCursor(runId, SOURCE, 'cursor-1', { listedItems: items.length });
+		return { runId, items: items.map((entry) => ({ ...entry, run_id: runId })) };
+	};
+
+	describe('partitionByPolicy', () => {
+		const restrictive = policy({
+			allowedFileTypes: ['pdf', 'text/*'],
+			maxFileSizeMb: 1,
+			paths: { google_drive: { allow: null, deny: ['/HR/**'] }, notion: { allow: null, deny: [] } },
+		});
+		const files = () => [
+			item('ok', { name: 'ok.pdf', path: '/Reports/ok.pdf', mime: 'application/pdf' }),
+			item('hr', { name: 'pay.pdf', path: '/HR/pay.pdf', mime: 'application/pdf' }),
+			item('exe', { name: 'tool.exe', path: '/tool.exe', mime: 'application/octet-stream' }),
+			item('big', { name: 'big.txt', path: '/big.txt', mime: 'text/plain', size: 2 * 1024 * 1024 }),
+			item('gone', { name: 'old.exe', path: '/HR/old.exe', mime: 'application/octet-stream', change: 'deleted' }),
+		];
+
+		it('passes allowed items and deletions, and skips the rest with a stable reason and a readable detail', () => {
+			const run = listed(files());
+			const { allowed, skipped } = partitionByPolicy(cache, run.runId, restrictive, 'google_drive', run.items);
+			expect(allowed.map((entry) => entry.external_id)).toEqual(['ok', 'gone']);
+			expect(skipped.map((entry) => [entry.external_id, entry.skip_reason])).toEqual([
+				['hr', 'policy_path'],
+				['exe', 'policy_file_type'],
+				['big', 'policy_size'],
+			]);
+			expect(skipped[0].skip_detail).toBe('/HR/pay.pdf is in a path the org policy denies (/HR/**)');
+			expect(skipped[2].skip_detail).toMatch(/^big\.txt is 2,097,152 bytes, over the org limit of 1 MB/);
+		});
+
+		it('counts skips per reason in the run record and lets the cursor advance once the allowed items are committed', () => {
+			const run = listed(files());
+			const { allowed } = partitionByPolicy(cache, run.runId, restrictive, 'google_drive', run.items);
+			expect(cache.getRun(run.runId)).toMatchObject({
+				skippedByReason: { policy_path: 1, policy_file_type: 1, policy_size: 1 },
+				counts: expect.objectContaining({ skipped: 3 }),
+			});
+			expect(cache.getCommittedCursor(SOURCE)).toBeNull();
+			const checked = cache.check(allowed);
+			expect(cache.getCommittedCursor(SOURCE)).toBeNull();
+			cache.commit(checked.filter((result) => result.change !== 'unchanged').map((result) => result.item));
+			expect(cache.getCommittedCursor(SOURCE)).toBe('cursor-1');
+			expect(cache.getRun(run.runId)?.status).toBe('success');
+		});
+
+		it('settles a run whose every item was refused at once', () => {
+			const run = listed(files().slice(1, 4));
+			const { allowed } = partitionByPolicy(cache, run.runId, restrictive, 'google_drive', run.items);
+			expect(allowed).toEqual([]);
+			expect(cache.getCommittedCursor(SOURCE)).toBe('cursor-1');
+		});
+
+		it('without restrictions skips nothing and touches no run counts', () => {
+			const run = listed(files());
+			expect(partitionByPolicy(cache, run.runId, policy(), 'google_drive', run.items).skipped).toEqual([]);
+			expect(cache.getRun(run.runId)?.counts.processed).toBe(0);
+		});
+	});
+
+	describe('acquireRunSlot', () => {
+		it('takes no slot when the policy sets no limit', () => {
+			const release = acquireRunSlot(cache, 'google_drive', 'exec-1', policy());
+			expect(cache.runSlots('google_drive')).toEqual([]);
+			release();
+		});
+
+		it('fails a run over the limit with a message naming the running execution and the setting', () => {
+			const limited = policy({ maxConcurrentRuns: 1 });
+			const release = acquireRunSlot(cache, 'google_drive', 'exec-1', limited);
+			let failure: unknown;
+			try {
+				acquireRunSlot(cache, 'google_drive', 'exec-2', limited);
+			} catch (error) {
+				failure = error;
+			}
+			expect(failure).toBeInstanceOf(PolicyViolationError);
+			expect((failure as PolicyViolationError).code).toBe('policy_concurrent_runs');
+			expect((failure as Error).message).toMatch(
+				/^The Google Drive connector already has 1 run\(s\) in progress \(execution exec-1 since .+\) and the org policy allows at most 1 at a time — .*raise ORG_CONNECTORS_MAX_CONCURRENT_RUNS\.$/,
+			);
+			release();
+			release();
+			const next = acquireRunSlot(cache, 'google_drive', 'exec-2', limited);
+			expect(cache.runSlots('google_drive').map((slot) => slot.executionId)).toEqual(['exec-2']);
+			next();
+		});
+	});
+});
