@@ -1,0 +1,82 @@
+import { APIResponseError, Client, LogLevel } from '@notionhq/client';
+
+import { NotFoundError } from '../../errors';
+import { circuitBreakerFor, notionRetryable, requestThrottleFor, resilientFetch } from '../../http';
+import { NOTION_API_VERSION, notionApiUrl } from '../../settings';
+
+export interface NotionClientOptions {
+	/** The fetch that signs requests (the node passes one routed through n8n's httpRequestWithAuthentication); default global fetch. */
+	fetch?: typeof fetch;
+	/** Default settings.notionApiUrl(). */
+	baseUrl?: string;
+	/** Throttle/breaker key: one integration = one ~3 req/s budget shared by every execution in the process (lib/http requestThrottleFor / integrationKey). */
+	integrationKey: string;
+	/** Bearer token, only when `fetch` does not sign (lib-level tests, benchmarks). */
+	auth?: string;
+}
+
+/** Notion's documented limit: an average of three requests per second per integration. */
+export const NOTION_REQUESTS_PER_SECOND = 3;
+/** Back-to-back requests after an idle spell; Notion allows short bursts above the average. */
+export const NOTION_BURST = 3;
+
+/** The server's clock as its `Date` headers tell it, per client (see `serverTimeOf`). */
+const serverClocks = new WeakMap<Client, { lastDateMs?: number }>();
+
+/**
+ * @notionhq/client on settings.NOTION_API_VERSION, throttled to the integration's shared budget,
+ * with resilientFetch retries (429 Retry-After, 5xx, connection resets) and a circuit breaker.
+ * The SDK's own retries are off: one retry policy, and every attempt goes through the throttle.
+ */
+export function notionClient(options: NotionClientOptions): Client {
+	const throttle = requestThrottleFor(options.integrationKey, { rate: NOTION_REQUESTS_PER_SECOND, burst: NOTION_BURST });
+	const breaker = circuitBreakerFor(options.integrationKey, { providerName: 'Notion' });
+	const inner = options.fetch ?? fetch;
+	const clock: { lastDateMs?: number } = {};
+	const resilient = resilientFetch(inner, { isRetryable: notionRetryable, throttle, breaker });
+	const timed: typeof fetch = async (input, init) => {
+		const response = await resilient(input, init);
+		const date = Date.parse(response.headers.get('date') ?? '');
+		if (Number.isFinite(date)) clock.lastDateMs = date;
+		return response;
+	};
+	const client = new Client({
+		auth: options.auth,
+		baseUrl: (options.baseUrl ?? notionApiUrl()).replace(/\/+$/, ''),
+		notionVersion: NOTION_API_VERSION,
+		fetch: timed,
+		retry: false,
+		logLevel: LogLevel.ERROR,
+		logger: () => undefined,
+	});
+	serverClocks.set(client, clock);
+	return client;
+}
+
+/**
+ * Notion's clock at its last response (the `Date` header), when the client came from
+ * `notionClient`; listings use it to place their cursor on the clock `last_edited_time` uses.
+ */
+export function serverTimeOf(client: Client): number | undefined {
+	return serverClocks.get(client)?.lastDateMs;
+}
+
+/** Notion's error code (`object_not_found`, `validation_error`, …) and HTTP status of an SDK error. */
+export function notionErrorOf(error: unknown): { status?: number; code?: string } {
+	if (APIResponseError.isAPIResponseError(error)) return { status: error.status, code: error.code };
+	return {};
+}
+
+export function isNotFound(error: unknown): boolean {
+	const { status, code } = notionErrorOf(error);
+	return status === 404 || code === 'object_not_found';
+}
+
+/** The error for a page or database Notion does not show the integration. */
+export function notSharedError(kind: 'page' | 'database', id: string, cause?: unknown): NotFoundError {
+	return new NotFoundError(
+		`Notion ${kind} ${id} was not found or is not shared with this integration`,
+		`Check the ${kind} id or URL; in Notion, open the ${kind}, choose ••• → Connections and add this integration (sharing a parent page shares everything under it).`,
+		{ cause },
+	);
+}

@@ -1,0 +1,1 @@
+export { downloadNotionFile, exportNotionPage, type NotionExportResult } from './exportPage';

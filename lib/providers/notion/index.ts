@@ -1,0 +1,23 @@
+/**
+ * The Notion provider (PRODUCT.md §3): browse, listChanges and export on Notion API 2025-09-03
+ * (databases hold data sources; rows are queried through `dataSources.query`). No n8n imports.
+ *
+ * Beyond the fixed contract, compatibly: `NotionListOptions.reconcileMinutes` (how often a
+ * listing re-walks its source in full), and a few helpers the node may use (`serverTimeOf`,
+ * `NOTION_PAGE_MIME`, defaults).
+ */
+export { notionAccount, type NotionAccount } from './account';
+export { browseNotion, type NotionBrowseEntry, type NotionBrowseQuery } from './browse';
+export { notionClient, serverTimeOf, type NotionClientOptions } from './client';
+export { downloadNotionFile, exportNotionPage, type NotionExportResult } from './export';
+export { parseNotionId } from './ids';
+export {
+	DEFAULT_MAX_DEPTH,
+	DEFAULT_OVERLAP_MINUTES,
+	DEFAULT_RECONCILE_MINUTES,
+	listNotionChanges,
+	notionSourceKeyFor,
+	type NotionListOptions,
+	type NotionSource,
+} from './listing';
+export { NOTION_PAGE_MIME } from './objects';
