@@ -22,7 +22,7 @@ export class GoogleDriveConnector implements INodeType {
 		defaults: { name: 'Google Drive Connector' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: `={{ $parameter.operation === 'export' ? [{ type: '${NodeConnectionTypes.Main}' }, { type: '${NodeConnectionTypes.Main}', displayName: 'Skipped' }] : ['${NodeConnectionTypes.Main}'] }}`,
+		outputs: `={{ ['export', 'listChanges'].includes($parameter.operation) ? [{ type: '${NodeConnectionTypes.Main}' }, { type: '${NodeConnectionTypes.Main}', displayName: 'Skipped' }] : ['${NodeConnectionTypes.Main}'] }}`,
 		credentials: [{ name: 'googleDriveConnectorOAuth2Api', required: true }],
 		properties,
 	};

@@ -7,6 +7,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { RUN_SLOT_TTL_MS, type ConnectorCache } from '../../lib/cache';
 import type { ConnectorItem, Provider } from '../../lib/items';
 import {
+	type AccountFacts,
+	assertAccountAllowed,
 	assertProviderEnabled,
 	checkFile,
 	concurrentRunsError,
@@ -120,10 +122,25 @@ export function runPolicy(ctx: IExecuteFunctions, itemIndex: number, provider: P
 	return { policy, description: describePolicy(policy), warnings: ignored.map((entry) => entry.message) };
 }
 
-/** Path, type and size rules on a listed item. Deletions always pass, so downstream can remove the document. */
+/** Google-native files name no file type of their own: the type rule waits for export to pick their format. */
+function typeDecidedAtExport(provider: Provider, item: ConnectorItem): boolean {
+	return provider === 'google_drive' && typeof item.mime === 'string' && item.mime.startsWith('application/vnd.google-apps.');
+}
+
+/**
+ * Path, type and size rules on a listed item (export checks again with what it knows then: the
+ * export format, and the size while streaming). Deletions always pass, so downstream can remove the document.
+ */
 export function checkListedItem(policy: OrgPolicy, provider: Provider, item: ConnectorItem): PolicyDecision {
 	if (item.change === 'deleted') return { allowed: true };
-	return checkFile(policy, provider, { path: item.path, name: item.name, mime: item.mime ?? undefined, size: item.size ?? undefined });
+	const rules = typeDecidedAtExport(provider, item) ? { ...policy, allowedFileTypes: null } : policy;
+	return checkFile(rules, provider, {
+		path: item.path,
+		name: item.name,
+		mime: item.mime ?? undefined,
+		size: item.size ?? undefined,
+		exportFormat: typeof item.export_format === 'string' ? item.export_format : undefined,
+	});
 }
 
 export type SkippedItem = ConnectorItem & { skip_reason: string; skip_detail: string };
@@ -196,4 +213,44 @@ export function acquireRunSlot(
 		clearInterval(heartbeat);
 		cache.releaseRunSlot(provider, executionId);
 	};
+}
+
+const MAX_REMEMBERED_ACCOUNTS = 200;
+const accounts = new Map<string, Promise<AccountFacts>>();
+
+/**
+ * The connected account (Drive user, Notion integration owner and workspace), fetched once per
+ * credential and execution and checked against the policy on every call: a disallowed account fails
+ * the node with a message naming it and the allowed domains or workspaces.
+ */
+export async function checkAccount(
+	ctx: IExecuteFunctions,
+	provider: Provider,
+	policy: OrgPolicy,
+	fetchAccount: () => Promise<AccountFacts>,
+): Promise<AccountFacts> {
+	const credentialIds = Object.values(ctx.getNode().credentials ?? {}).map((credential) => credential.id ?? credential.name);
+	const key = [provider, ctx.getExecutionId() ?? '', ...credentialIds].join('\u0000');
+	let account = accounts.get(key);
+	if (account === undefined) {
+		account = fetchAccount();
+		accounts.set(key, account);
+		account.catch(() => accounts.delete(key));
+		if (accounts.size > MAX_REMEMBERED_ACCOUNTS) accounts.delete(accounts.keys().next().value as string);
+	}
+	const facts = await account;
+	assertAccountAllowed(policy, provider, facts);
+	return facts;
+}
+
+/** Shows what the policy did in the node's output panel: overridden narrowing and skips per reason. */
+export function policyHints(ctx: IExecuteFunctions, warnings: readonly string[], skipped: readonly SkippedItem[]): void {
+	const counts = new Map<string, number>();
+	for (const item of skipped) counts.set(item.skip_reason, (counts.get(item.skip_reason) ?? 0) + 1);
+	const messages = [...warnings];
+	if (counts.size > 0) {
+		const perReason = [...counts].map(([reason, count]) => `${reason}: ${count}`).join(', ');
+		messages.push(`${skipped.length} item(s) went to the Skipped output (${perReason})`);
+	}
+	if (messages.length > 0) ctx.addExecutionHints(...messages.map((message) => ({ message, type: 'warning' as const, location: 'outputPane' as const })));
 }

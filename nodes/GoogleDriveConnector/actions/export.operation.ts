@@ -2,9 +2,20 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import pLimit from 'p-limit';
 
 import type { ConnectorItem } from '../../../lib/items';
-import { PolicySkipError, assertProviderEnabled, checkFile, loadPolicy, type OrgPolicy } from '../../../lib/policy';
-import { exportDriveItem, type ExportFormatOverrides } from '../../../lib/providers/googleDrive/export';
+import { PolicySkipError, checkFile, resolveExportFormat, type OrgPolicy } from '../../../lib/policy';
+import { DEFAULT_EXPORT_FORMATS, exportDriveItem, type ExportFormatOverrides } from '../../../lib/providers/googleDrive/export';
+import { googleNativeKindOf } from '../../../lib/providers/googleDrive/export/formats';
+import { connectorCache } from '../../shared/cache';
 import { toNodeError } from '../../shared/nodeErrors';
+import {
+	acquireRunSlot,
+	checkAccount,
+	policyHints,
+	policyNarrowingProperty,
+	runPolicy,
+	settleSkipped,
+	type SkippedItem,
+} from '../../shared/policy';
 import type { DriveClient } from '../../../lib/providers/googleDrive/client';
 import { driveClient, signedDriveFetch } from '../transport';
 
@@ -51,6 +62,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
+	policyNarrowingProperty(['export']),
 ];
 
 function skipped(item: IDataObject, itemIndex: number, skipReason: string, skipDetail: string): INodeExecutionData {
@@ -63,6 +75,14 @@ interface ExportContext {
 	signedFetch: typeof fetch;
 }
 
+/** The format a Google-native file will be exported to, for the file-type rule (its MIME names no file type). */
+function plannedExportFormat(policy: OrgPolicy, item: ConnectorItem, formats: ExportFormatOverrides): string | undefined {
+	const kind = googleNativeKindOf(item.mime);
+	if (kind === undefined) return undefined;
+	const decision = resolveExportFormat(policy, formats[kind], DEFAULT_EXPORT_FORMATS[kind]);
+	return decision.allowed ? decision.format : undefined;
+}
+
 async function exportOne(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -73,7 +93,13 @@ async function exportOne(
 	const item = json as unknown as ConnectorItem;
 	// Deletions pass through, so the next step can remove the document downstream.
 	if (item.change === 'deleted') return { output: 0, item: { json, pairedItem: { item: itemIndex } } };
-	const allowed = checkFile(policy, 'google_drive', { path: item.path, name: item.name, mime: item.mime ?? undefined, size: item.size ?? undefined });
+	const allowed = checkFile(policy, 'google_drive', {
+		path: item.path,
+		name: item.name,
+		mime: item.mime ?? undefined,
+		size: item.size ?? undefined,
+		exportFormat: plannedExportFormat(policy, item, formats),
+	});
 	if (!allowed.allowed) return { output: 1, item: skipped(json, itemIndex, allowed.skipReason, allowed.skipDetail) };
 
 	const result = await exportDriveItem(drive, item, { formats, policy, signedFetch });
@@ -106,10 +132,30 @@ async function exportOne(
  * output with a reason. One failing file does not stop the others.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const policy = loadPolicy();
-	assertProviderEnabled(policy, 'google_drive');
+	const { policy, warnings } = runPolicy(this, 0, 'google_drive');
+	const cache = connectorCache();
+	const releaseSlot = acquireRunSlot(cache, 'google_drive', this.getExecutionId(), policy);
+	try {
+		const outputs = await exportAll.call(this, policy);
+		// Refused items are settled for good: counted per reason in their run, which no longer waits for them.
+		const skipped = outputs[1].map((entry) => entry.json as unknown as SkippedItem);
+		settleSkipped(cache, undefined, skipped);
+		policyHints(this, warnings, skipped);
+		return outputs;
+	} finally {
+		releaseSlot();
+	}
+}
+
+async function exportAll(this: IExecuteFunctions, policy: OrgPolicy): Promise<INodeExecutionData[][]> {
 	const signedFetch = signedDriveFetch(this);
 	const context: ExportContext = { policy, signedFetch, drive: driveClient(this, signedFetch) };
+	if (policy.allowedAccountDomains !== null) {
+		await checkAccount(this, 'google_drive', policy, async () => {
+			const about = await context.drive.about.get({ fields: 'user(emailAddress)' });
+			return { email: about.data.user?.emailAddress ?? null };
+		});
+	}
 	const { concurrency = 4 } = this.getNodeParameter('exportOptions', 0, {}) as { concurrency?: number };
 	const limit = pLimit(Math.max(1, concurrency));
 	const items = this.getInputData();

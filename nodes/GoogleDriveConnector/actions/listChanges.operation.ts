@@ -1,11 +1,20 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import type { ConnectorCache } from '../../../lib/cache';
 import { errorMessage } from '../../../lib/errors';
-import { assertAccountAllowed, assertProviderEnabled, describePolicy, loadPolicy } from '../../../lib/policy';
 import { parseDriveId } from '../../../lib/providers/googleDrive/ids';
 import { listDriveChanges, sourceKeyFor, type DriveSource } from '../../../lib/providers/googleDrive/listing';
 import { connectorCache } from '../../shared/cache';
 import { toNodeError } from '../../shared/nodeErrors';
+import {
+	acquireRunSlot,
+	checkAccount,
+	partitionByPolicy,
+	policyHints,
+	policyNarrowingProperty,
+	runPolicy,
+	type RunPolicy,
+} from '../../shared/policy';
 import { driveClient } from '../transport';
 import { folderLocator, sharedDriveLocator } from './common.descriptions';
 
@@ -69,6 +78,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
+	policyNarrowingProperty(['listChanges']),
 ];
 
 function list(value: unknown): string[] {
@@ -93,24 +103,39 @@ function sourceOf(ctx: IExecuteFunctions, itemIndex: number): DriveSource {
  * One item per file new or changed since the source's committed cursor, and one per deletion.
  * The cursor moves only once Connector Dedup has committed this run's items.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const policy = loadPolicy();
-	assertProviderEnabled(policy, 'google_drive');
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<[INodeExecutionData[], INodeExecutionData[]]> {
+	const run = runPolicy(this, itemIndex, 'google_drive');
+	const cache = connectorCache();
+	const releaseSlot = acquireRunSlot(cache, 'google_drive', this.getExecutionId(), run.policy);
+	try {
+		return await listSource.call(this, itemIndex, run, cache);
+	} finally {
+		releaseSlot();
+	}
+}
+
+async function listSource(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	{ policy, description: effectivePolicy, warnings }: RunPolicy,
+	cache: ConnectorCache,
+): Promise<[INodeExecutionData[], INodeExecutionData[]]> {
 	const source = sourceOf(this, itemIndex);
 	const options = this.getNodeParameter('listOptions', itemIndex, {}) as IDataObject;
 	const drive = driveClient(this);
-	const about = await drive.about.get({ fields: 'user(emailAddress)' });
-	const accountEmail = about.data.user?.emailAddress ?? '';
-	assertAccountAllowed(policy, 'google_drive', { email: accountEmail });
+	const { email } = await checkAccount(this, 'google_drive', policy, async () => {
+		const about = await drive.about.get({ fields: 'user(emailAddress)' });
+		return { email: about.data.user?.emailAddress ?? null };
+	});
+	const accountEmail = email ?? '';
 	const nodeMax = Number(options.maxItems) > 0 ? Number(options.maxItems) : Infinity;
 	const maxItems = Math.min(nodeMax, policy.maxFilesPerRun ?? Infinity);
-	const cache = connectorCache();
 	const sourceKey = sourceKeyFor(accountEmail, source);
 	const runId = cache.startRun({
 		sourceKey,
 		provider: 'google_drive',
 		executionId: this.getExecutionId(),
-		policy: describePolicy(policy),
+		policy: effectivePolicy,
 	});
 	try {
 		const result = await listDriveChanges({
@@ -128,9 +153,29 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		this.logger.info(
 			`Google Drive ${sourceKey}: listed ${result.items.length} changed item(s) in ${result.requests} request(s)${result.hasMore ? ', more on the next run' : ''}`,
 		);
-		return result.items.map((item) => ({ json: item as unknown as IDataObject, pairedItem: { item: itemIndex } }));
+		const { allowed, skipped } = partitionByPolicy(cache, runId, policy, 'google_drive', result.items);
+		policyHints(this, warnings, skipped);
+		const output = (items: object[]) => items.map((item) => ({ json: item as IDataObject, pairedItem: { item: itemIndex } }));
+		return [output(allowed), output(skipped)];
 	} catch (error) {
 		cache.finishRun(runId, { status: 'error', errors: [errorMessage(error)] });
 		throw toNodeError(this.getNode(), error, itemIndex);
 	}
+}
+
+/** Every input item's listing: listed items on the first output, items the org policy refuses on Skipped. */
+export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const outputs: INodeExecutionData[][] = [[], []];
+	for (let itemIndex = 0; itemIndex < this.getInputData().length; itemIndex++) {
+		try {
+			const [listed, skipped] = await execute.call(this, itemIndex);
+			outputs[0].push(...listed);
+			outputs[1].push(...skipped);
+		} catch (error) {
+			const nodeError = toNodeError(this.getNode(), error, itemIndex);
+			if (!this.continueOnFail()) throw nodeError;
+			outputs[0].push({ json: { error: nodeError.message }, pairedItem: { item: itemIndex } });
+		}
+	}
+	return outputs;
 }

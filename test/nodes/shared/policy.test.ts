@@ -1,6 +1,6 @@
 import { type ConnectorCache } from '../../../lib/cache';
 import { DEFAULT_POLICY, type OrgPolicy, PolicyViolationError } from '../../../lib/policy';
-import { acquireRunSlot, partitionByPolicy } from '../../../nodes/shared/policy';
+import { acquireRunSlot, checkListedItem, partitionByPolicy } from '../../../nodes/shared/policy';
 import { collectClosedHandles, DRIVERS, item, openTestCache, SOURCE, useTempDir } from '../../lib/cache/helpers';
 
 collectClosedHandles();
@@ -105,5 +105,23 @@ describe.each(DRIVERS)('node policy helpers with %s', (driverName) => {
 			expect(cache.runSlots('google_drive').map((slot) => slot.executionId)).toEqual(['exec-2']);
 			next();
 		});
+	});
+});
+
+describe('checkListedItem', () => {
+	const onlyPdf = policy({ allowedFileTypes: ['pdf'] });
+	it('leaves the type of a Google-native file to export, which knows its format', () => {
+		const doc = item('doc', { name: 'Plan', path: '/Plan', mime: 'application/vnd.google-apps.document', size: null });
+		expect(checkListedItem(onlyPdf, 'google_drive', doc)).toEqual({ allowed: true });
+	});
+	it('still applies path rules to a Google-native file', () => {
+		const doc = item('doc', { name: 'Plan', path: '/HR/Plan', mime: 'application/vnd.google-apps.document', size: null });
+		const denied = policy({ paths: { google_drive: { allow: null, deny: ['/HR/**'] }, notion: { allow: null, deny: [] } } });
+		expect(checkListedItem(denied, 'google_drive', doc)).toMatchObject({ allowed: false, skipReason: 'policy_path' });
+	});
+	it('judges an item by the export format it already carries', () => {
+		const page = item('page', { provider: 'notion', name: 'Roadmap', path: '/Roadmap', mime: null, export_format: 'md' });
+		expect(checkListedItem(policy({ allowedFileTypes: ['md'] }), 'notion', page)).toEqual({ allowed: true });
+		expect(checkListedItem(onlyPdf, 'notion', page)).toMatchObject({ allowed: false, skipReason: 'policy_file_type' });
 	});
 });
