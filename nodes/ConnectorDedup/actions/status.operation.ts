@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { errorMessage } from '../../../lib/errors';
+import { describePolicy, loadPolicy, type PolicyDescription } from '../../../lib/policy';
 import { connectorCache } from '../../shared/cache';
 
 export const sourceKeyParameter = (operations: string[], required: boolean): INodeProperties => ({
@@ -17,10 +19,20 @@ export const sourceKeyParameter = (operations: string[], required: boolean): INo
 
 export const description: INodeProperties[] = [sourceKeyParameter(['status'], false)];
 
+/** The org policy as the administrator set it now, or why it cannot be read (status still answers). */
+function currentOrgPolicy(): PolicyDescription | { error: string } {
+	try {
+		return describePolicy(loadPolicy());
+	} catch (error) {
+		return { error: errorMessage(error) };
+	}
+}
+
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const sourceKey = (this.getNodeParameter('sourceKey', 0, '') as string).trim();
 	const cache = connectorCache();
 	const sources = cache.status(sourceKey || undefined);
+	const orgPolicy = currentOrgPolicy() as unknown as IDataObject;
 	return [
 		sources.map((source) => ({
 			json: {
@@ -28,6 +40,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				provider: source.provider,
 				last_run: source.lastRun as unknown as IDataObject,
 				last_run_status: source.lastRun?.status ?? null,
+				// The policy the last run applied (org policy narrowed by its nodes) and what it skipped, per reason.
+				last_run_policy: (source.lastRun?.policy ?? null) as IDataObject | null,
+				last_run_skipped_by_reason: source.lastRun?.skippedByReason ?? {},
+				org_policy: orgPolicy,
 				last_error: source.lastError as unknown as IDataObject,
 				last_synced_at: source.lastSuccessAt,
 				cursor_committed_at: source.cursorCommittedAt,
