@@ -4,7 +4,7 @@ import type { ConnectorItem } from '../../../items';
 import { FOLDER_MIME, SHORTCUT_MIME } from '../client';
 import { itemOf, type DriveListingApi } from './driveApi';
 import { folderPath, joinPath, type DriveListingState } from './state';
-import { compareText, listSubtree, resolveShortcut } from './subtree';
+import { compareText, listSubtree, placeFolderShortcut, resolveShortcut } from './subtree';
 
 /**
  * Applies a change feed to the listing state (mutating `state`, a copy of the committed one) and
@@ -23,19 +23,30 @@ export async function applyChanges(
 	const before = structuredClone(state.folders);
 	const upserts = new Map<string, ConnectorItem>();
 	const fileChanges: drive_v3.Schema$Change[] = [];
+	const folderShortcutChanges: drive_v3.Schema$Change[] = [];
 	for (const change of changes) {
 		const id = change.fileId;
 		if (!id || (change.changeType !== undefined && change.changeType !== null && change.changeType !== 'file')) continue;
 		const gone = change.removed === true || !change.file || change.file.trashed === true;
+		if (isFolderShortcutChange(state, change)) {
+			if (state.recursive) folderShortcutChanges.push(change);
+			continue;
+		}
 		const isFolder = change.file?.mimeType === FOLDER_MIME || (!change.file && id in state.folders);
 		if (!isFolder) {
 			fileChanges.push(change);
 			continue;
 		}
 		if (!state.recursive || id === state.rootId) continue;
+		const known = state.folders[id];
+		const parent = change.file?.parents?.[0] ?? '';
 		if (gone) delete state.folders[id];
-		else state.folders[id] = [change.file?.name ?? '', change.file?.parents?.[0] ?? ''];
+		else if (known?.[2] !== undefined && parent !== state.rootId && !(parent in state.folders)) {
+			// In the source through its shortcut: where the folder itself lives does not matter, its name does.
+			state.folders[id] = [change.file?.name ?? '', known[1], known[2]];
+		} else state.folders[id] = [change.file?.name ?? '', parent];
 	}
+	if (state.recursive) await applyFolderShortcutChanges(api, state, folderShortcutChanges);
 
 	if (state.recursive) {
 		const memo = new Map<string, string | null>();
@@ -98,11 +109,59 @@ export async function applyChanges(
 	return [...upserts.values()];
 }
 
-/** Forgets files whose folder is no longer in the source (moved out, trashed, deleted). */
+/** Forgets files whose folder is no longer in the source (moved out, trashed, deleted), and shortcuts that lead nowhere now. */
 function dropUnplaced(state: DriveListingState): void {
 	for (const [id, known] of Object.entries(state.files)) {
 		if (known.parent === state.rootId || known.parent in state.folders) continue;
 		delete state.files[id];
 		if (known.via !== undefined) delete state.shortcuts[known.via];
+	}
+	for (const [shortcutId, targetId] of Object.entries(state.shortcuts)) {
+		if (state.files[targetId]?.via !== shortcutId && state.folders[targetId]?.[2] !== shortcutId) delete state.shortcuts[shortcutId];
+	}
+}
+
+/** A change to a shortcut that points at a folder, or the removal of one that brought a folder in. */
+function isFolderShortcutChange(state: DriveListingState, change: drive_v3.Schema$Change): boolean {
+	const file = change.file;
+	if (file) return file.mimeType === SHORTCUT_MIME && file.shortcutDetails?.targetMimeType === FOLDER_MIME;
+	const target = state.shortcuts[change.fileId ?? ''];
+	return target !== undefined && state.folders[target]?.[2] === change.fileId;
+}
+
+/**
+ * Takes out the folders of shortcuts that moved, went or were trashed, and places the targets of
+ * shortcuts now in the source (one `files.get` each). A shortcut that stayed where it was keeps its
+ * folder without a request. Repeated while placements land, so a shortcut inside a folder that
+ * another changed shortcut just brought in is placed too; the relisting that follows walks them.
+ */
+async function applyFolderShortcutChanges(
+	api: DriveListingApi,
+	state: DriveListingState,
+	changes: readonly drive_v3.Schema$Change[],
+): Promise<void> {
+	let pending: drive_v3.Schema$Change[] = [];
+	for (const change of changes) {
+		const id = change.fileId as string;
+		const file = change.file;
+		const gone = change.removed === true || !file || file.trashed === true;
+		const target = state.shortcuts[id];
+		const entry = target === undefined ? undefined : state.folders[target];
+		const parent = file?.parents?.[0];
+		if (!gone && entry?.[2] === id && entry[1] === parent) continue;
+		if (entry?.[2] === id) delete state.folders[target as string];
+		delete state.shortcuts[id];
+		if (!gone) pending.push(change);
+	}
+	for (let placed = true; placed && pending.length > 0; ) {
+		placed = false;
+		const waiting: drive_v3.Schema$Change[] = [];
+		for (const change of pending) {
+			const file = change.file as drive_v3.Schema$File;
+			const parent = file.parents?.[0];
+			if (parent === undefined || folderPath(state, parent) === null) waiting.push(change);
+			else if ((await placeFolderShortcut(api, state, file, parent)) !== null) placed = true;
+		}
+		pending = waiting;
 	}
 }

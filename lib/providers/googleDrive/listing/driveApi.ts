@@ -19,8 +19,20 @@ function quoted(id: string): string {
 /** The Drive calls a listing makes, each counted, each asking for explicit fields. */
 export class DriveListingApi {
 	requests = 0;
+	/** Files reported through `reportListed` so far. */
+	filesReported = 0;
 
-	constructor(private readonly drive: DriveClient) {}
+	constructor(
+		private readonly drive: DriveClient,
+		/** Told how many files each folder page brought, so a long listing can show progress. */
+		private readonly onListed: (files: number) => void = () => undefined,
+	) {}
+
+	reportListed(files: number): void {
+		if (files <= 0) return;
+		this.filesReported += files;
+		this.onListed(files);
+	}
 
 	async startPageToken(driveId: string | null): Promise<string> {
 		this.requests++;
@@ -33,21 +45,30 @@ export class DriveListingApi {
 		return data.startPageToken;
 	}
 
-	/** Every change since `pageToken`, all pages, and the token to start from next time. */
-	async changesSince(pageToken: string, driveId: string | null): Promise<ChangeFeed> {
+	/**
+	 * Every change since `pageToken`, all pages, and the token to start from next time; null when
+	 * Drive no longer accepts `pageToken` (expired, or from another change feed).
+	 */
+	async changesSince(pageToken: string, driveId: string | null): Promise<ChangeFeed | null> {
 		const changes: drive_v3.Schema$Change[] = [];
 		let token: string | undefined = pageToken;
 		for (;;) {
 			this.requests++;
-			const { data }: { data: drive_v3.Schema$ChangeList } = await this.drive.changes.list({
-				pageToken: token,
-				fields: CHANGE_FIELDS,
-				pageSize: PAGE_SIZE,
-				includeRemoved: true,
-				supportsAllDrives: true,
-				includeItemsFromAllDrives: true,
-				...(driveId === null ? {} : { driveId }),
-			});
+			let data: drive_v3.Schema$ChangeList;
+			try {
+				({ data } = await this.drive.changes.list({
+					pageToken: token,
+					fields: CHANGE_FIELDS,
+					pageSize: PAGE_SIZE,
+					includeRemoved: true,
+					supportsAllDrives: true,
+					includeItemsFromAllDrives: true,
+					...(driveId === null ? {} : { driveId }),
+				}));
+			} catch (error) {
+				if (token === pageToken && isRefusedPageToken(error)) return null;
+				throw error;
+			}
 			changes.push(...(data.changes ?? []));
 			if (data.newStartPageToken) return { changes, newStartPageToken: data.newStartPageToken };
 			if (!data.nextPageToken) throw new Error('Drive returned a change page with neither a next nor a new start page token');
@@ -108,6 +129,15 @@ export class DriveListingApi {
 		}
 		return { id: folder.id ?? folderId, driveId: folder.driveId ?? null };
 	}
+}
+
+/** Drive's answer to a page token it does not know: 400 (or 404) naming the `pageToken` parameter. */
+function isRefusedPageToken(error: unknown): boolean {
+	const { status, message } = googleErrorOf(error);
+	if (status !== 400 && status !== 404) return false;
+	const details = (error as { response?: { data?: { error?: { errors?: Array<{ location?: string }> } } } })?.response?.data;
+	const location = details?.error?.errors?.[0]?.location;
+	return location === 'pageToken' || /page ?token/i.test(message);
 }
 
 /** The ingestion-ready item (PRODUCT.md §4) for a Drive file at `path` in the source. */

@@ -12,6 +12,12 @@ export interface KnownFile {
 }
 
 /**
+ * A folder of the source: its name, the folder it sits in and, for a folder reached through a
+ * shortcut, that shortcut's id (the parent is then the shortcut's folder, not the folder's own).
+ */
+export type FolderEntry = [name: string, parent: string, via?: string];
+
+/**
  * What a run knows about its source after listing: the folder tree (so a change maps to a path
  * without a request), the files in it (so a removal, which carries only an id, can be reported)
  * and the items still owed because a run hit `maxItems`.
@@ -22,11 +28,11 @@ export interface DriveListingState {
 	/** The shared drive whose change feed the source follows, or null for the user's feed. */
 	driveId: string | null;
 	recursive: boolean;
-	/** Folders below the root: id → [name, parent id]. */
-	folders: Record<string, [string, string]>;
+	/** Folders below the root: id → [name, parent id, and the shortcut it is reached through, if any]. */
+	folders: Record<string, FolderEntry>;
 	/** Files in the source by external id (a shortcut's target id). */
 	files: Record<string, KnownFile>;
-	/** Shortcut id → the target id it brought into the source. */
+	/** Shortcut id → the target id (file or folder) it brought into the source. */
 	shortcuts: Record<string, string>;
 	/** Items listed but not yet emitted (the `maxItems` remainder), emitted first next run. */
 	pending: ConnectorItem[];

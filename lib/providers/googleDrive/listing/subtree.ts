@@ -5,11 +5,21 @@ import { FOLDER_MIME, SHORTCUT_MIME } from '../client';
 import { itemOf, type DriveListingApi } from './driveApi';
 import { folderPath, joinPath, type DriveListingState } from './state';
 
+interface FoundShortcut {
+	shortcut: drive_v3.Schema$File;
+	parent: string;
+	path: string;
+}
+
 /**
  * Lists a folder of the source breadth-first (its direct children only when the source is not
  * recursive), recording folders and files in the state, and returns an upsert per file.
+ *
  * Shortcuts are resolved after the walk, so a target that is also in the source directly is
- * listed once, there; two shortcuts to one target cost one `files.get`.
+ * listed once, there. A shortcut to a folder (recursive sources only) brings that folder in at the
+ * shortcut's place, walked like any other once the direct walk is done; a folder already in the
+ * source (an ancestor included) is never entered twice, so shortcut cycles cannot loop. Two
+ * shortcuts to one file cost one `files.get`.
  */
 export async function listSubtree(
 	api: DriveListingApi,
@@ -17,15 +27,46 @@ export async function listSubtree(
 	folderId: string,
 	sourceKey: string,
 ): Promise<ConnectorItem[]> {
-	const memo = new Map<string, string | null>();
 	const items: ConnectorItem[] = [];
-	const shortcuts: Array<{ shortcut: drive_v3.Schema$File; parent: string; path: string }> = [];
+	const fileShortcuts: FoundShortcut[] = [];
 	const visited = new Set([folderId]);
-	const queue = [folderId];
+	let queue = [folderId];
+	while (queue.length > 0) {
+		const folderShortcuts: FoundShortcut[] = [];
+		await walk(api, state, queue, visited, sourceKey, { items, fileShortcuts, folderShortcuts });
+		queue = [];
+		folderShortcuts.sort(byPath);
+		for (const { shortcut, parent } of folderShortcuts) {
+			const target = await placeFolderShortcut(api, state, shortcut, parent);
+			if (target !== null && !visited.has(target)) {
+				visited.add(target);
+				queue.push(target);
+			}
+		}
+	}
+	fileShortcuts.sort(byPath);
+	const memo = new Map<string, string | null>();
+	for (const { shortcut, parent } of fileShortcuts) {
+		const item = await resolveShortcut(api, state, shortcut, parent, sourceKey, memo);
+		if (item !== null) items.push(item);
+	}
+	return items;
+}
+
+async function walk(
+	api: DriveListingApi,
+	state: DriveListingState,
+	queue: string[],
+	visited: Set<string>,
+	sourceKey: string,
+	found: { items: ConnectorItem[]; fileShortcuts: FoundShortcut[]; folderShortcuts: FoundShortcut[] },
+): Promise<void> {
+	const memo = new Map<string, string | null>();
 	while (queue.length > 0) {
 		const parent = queue.shift() as string;
 		const base = folderPath(state, parent, memo);
 		if (base === null) continue;
+		let files = 0;
 		for (const child of await api.children(parent, state.driveId)) {
 			const id = child.id;
 			if (!id || child.trashed) continue;
@@ -36,24 +77,56 @@ export async function listSubtree(
 				state.folders[id] = [name, parent];
 				queue.push(id);
 			} else if (child.mimeType === SHORTCUT_MIME) {
-				shortcuts.push({ shortcut: child, parent, path: joinPath(base, name) });
+				const target = { shortcut: child, parent, path: joinPath(base, name) };
+				if (child.shortcutDetails?.targetMimeType !== FOLDER_MIME) found.fileShortcuts.push(target);
+				else if (state.recursive) found.folderShortcuts.push(target);
 			} else {
 				state.files[id] = { name, parent, mime: child.mimeType ?? null };
-				items.push(itemOf(child, joinPath(base, name), sourceKey, parent));
+				found.items.push(itemOf(child, joinPath(base, name), sourceKey, parent));
+				files++;
 			}
 		}
+		api.reportListed(files);
 	}
-	shortcuts.sort((left, right) => compareText(left.path, right.path));
-	for (const { shortcut, parent } of shortcuts) {
-		const item = await resolveShortcut(api, state, shortcut, parent, sourceKey, memo);
-		if (item !== null) items.push(item);
+}
+
+/**
+ * Places a shortcut's target folder in the source at the shortcut's folder, under the target's
+ * own name, and returns its id; null when the target is already in the source (directly, through
+ * another shortcut, or as the root or an ancestor), gone, trashed, not a folder, or in another
+ * drive than the source (whose change feed would not report its changes).
+ */
+export async function placeFolderShortcut(
+	api: DriveListingApi,
+	state: DriveListingState,
+	shortcut: drive_v3.Schema$File,
+	parent: string,
+): Promise<string | null> {
+	const shortcutId = shortcut.id;
+	const targetId = shortcut.shortcutDetails?.targetId;
+	if (!shortcutId || !targetId || targetId === state.rootId) return null;
+	const placed = state.folders[targetId];
+	if (placed !== undefined && placed[2] !== shortcutId) return null;
+	if (folderPath(state, parent) === null) return null;
+	const target = await api.file(targetId);
+	if (
+		target === null ||
+		target.trashed ||
+		target.mimeType !== FOLDER_MIME ||
+		(target.driveId ?? null) !== state.driveId
+	) {
+		if (placed !== undefined) delete state.folders[targetId];
+		delete state.shortcuts[shortcutId];
+		return null;
 	}
-	return items;
+	state.folders[targetId] = [target.name ?? '', parent, shortcutId];
+	state.shortcuts[shortcutId] = targetId;
+	return targetId;
 }
 
 /**
  * Brings a shortcut's target into the source at the shortcut's folder, unless the target is
- * already there (directly or through another shortcut), is a folder (not followed) or is gone.
+ * already there (directly or through another shortcut), is a folder (see placeFolderShortcut) or is gone.
  */
 export async function resolveShortcut(
 	api: DriveListingApi,
@@ -79,7 +152,12 @@ export async function resolveShortcut(
 	const name = target.name ?? '';
 	state.files[targetId] = { name, parent, mime: target.mimeType ?? null, via: shortcutId };
 	state.shortcuts[shortcutId] = targetId;
+	api.reportListed(1);
 	return itemOf(target, joinPath(base, name), sourceKey, parent);
+}
+
+function byPath(left: FoundShortcut, right: FoundShortcut): number {
+	return compareText(left.path, right.path);
 }
 
 export function compareText(left: string, right: string): number {
