@@ -315,6 +315,8 @@ export class FakeGoogle extends DriveModel implements RequestLog {
 	latencyMs: number;
 
 	private readonly faults = new FaultQueue();
+	/** Change page tokens below this are refused, as Drive refuses tokens it has expired. */
+	private oldestValidChangeToken = 0;
 	private rateLimit?: { bucket: TokenBucket; status: 429 | 403 };
 	private readonly accessTokens = new Map<string, TokenRecord>();
 	private readonly refreshTokens = new Map<string, { grant: string; revoked: boolean }>();
@@ -414,6 +416,14 @@ export class FakeGoogle extends DriveModel implements RequestLog {
 
 	clearFaults(): void {
 		this.faults.clear();
+	}
+
+	/**
+	 * Every change page token handed out so far is refused from now on (400 `invalid` on
+	 * `pageToken`, Drive's answer to a token it no longer knows), as after a long pause.
+	 */
+	expireChangeTokens(): void {
+		this.oldestValidChangeToken = Number(this.currentStartPageToken());
 	}
 
 	setRateLimit(limit: GoogleRateLimit | null): void {
@@ -853,7 +863,9 @@ export class FakeGoogle extends DriveModel implements RequestLog {
 			});
 		}
 		const from = Number(token);
-		if (!/^\d+$/.test(token) || from < 1 || from > Number(this.currentStartPageToken())) throw invalidValue('pageToken');
+		if (!/^\d+$/.test(token) || from < 1 || from > Number(this.currentStartPageToken()) || from < this.oldestValidChangeToken) {
+			throw invalidValue('pageToken');
+		}
 		const driveId = params.get('driveId');
 		const supportsAll = params.bool('supportsAllDrives') ?? false;
 		const includeAll = params.bool('includeItemsFromAllDrives') ?? false;

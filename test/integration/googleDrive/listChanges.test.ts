@@ -351,4 +351,185 @@ describe('Drive listChanges against the strict fake Drive', () => {
 	it('says which folder was not found', async () => {
 		await expect(run(folderSource('1DoesNotExist123'))).rejects.toThrow(/Folder 1DoesNotExist123 was not found/);
 	});
+	describe('shortcuts to folders', () => {
+		it('walks a folder shortcut once, at the shortcut, and never loops on shortcuts back up the tree', async () => {
+			const root = google.addFolder({ name: 'Root' });
+			const links = google.addFolder({ name: 'Links', parent: root.id });
+			const docs = google.addFolder({ name: 'Docs', parent: root.id });
+			google.addFile({ name: 'guide.md', parent: docs.id, content: 'g' });
+			const team = google.addFolder({ name: 'Team notes' });
+			const sub = google.addFolder({ name: 'Sub', parent: team.id });
+			google.addFile({ name: 'minutes.txt', parent: team.id, content: 'm' });
+			google.addFile({ name: 'deep.txt', parent: sub.id, content: 'd' });
+			google.addShortcut({ name: 'Team', targetId: team.id, parent: links.id });
+			google.addShortcut({ name: 'Team again', targetId: team.id, parent: root.id });
+			google.addShortcut({ name: 'Docs link', targetId: docs.id, parent: links.id });
+			google.addShortcut({ name: 'Back to root', targetId: root.id, parent: sub.id });
+			google.addShortcut({ name: 'Back to links', targetId: links.id, parent: team.id });
+			google.addShortcut({ name: 'Itself', targetId: team.id, parent: team.id });
+
+			const result = await run(folderSource(root.id));
+
+			expect(summary(result.items)).toEqual([
+				'upsert /Docs/guide.md',
+				'upsert /Links/Team notes/Sub/deep.txt',
+				'upsert /Links/Team notes/minutes.txt',
+			]);
+			const targetGets = google.driveRequests().filter((request) => /\/files\/[^/]+$/.test(request.path) && request.path.endsWith(team.id));
+			expect(targetGets).toHaveLength(1);
+		});
+
+		it('does not follow folder shortcuts of a non-recursive source', async () => {
+			const root = google.addFolder({ name: 'Root' });
+			const team = google.addFolder({ name: 'Team' });
+			google.addFile({ name: 'minutes.txt', parent: team.id, content: 'm' });
+			google.addShortcut({ name: 'Team', targetId: team.id, parent: root.id });
+			google.addFile({ name: 'top.txt', parent: root.id, content: 't' });
+
+			expect(summary((await run(folderSource(root.id, false))).items)).toEqual(['upsert /top.txt']);
+		});
+
+		it('follows changes inside, to and of a shortcut-reached folder across runs', async () => {
+			const root = google.addFolder({ name: 'Root' });
+			const links = google.addFolder({ name: 'Links', parent: root.id });
+			const outside = google.addFolder({ name: 'Outside' });
+			const team = google.addFolder({ name: 'Team' });
+			const minutes = google.addFile({ name: 'minutes.txt', parent: team.id, content: 'v1' });
+			const shortcut = google.addShortcut({ name: 'Team', targetId: team.id, parent: links.id });
+			const source = folderSource(root.id);
+			expect(summary((await run(source)).items)).toEqual(['upsert /Links/Team/minutes.txt']);
+
+			google.editContent(minutes.id, 'v2');
+			const added = google.addFile({ name: 'agenda.txt', parent: team.id, content: 'a' });
+			const edits = await run(source);
+			expect(edits.items.map((item) => [item.change, item.path, item.version])).toEqual([
+				['upsert', '/Links/Team/agenda.txt', '1'],
+				['upsert', '/Links/Team/minutes.txt', '2'],
+			]);
+			expect(google.driveRequests().map((request) => request.path)).toEqual(['/drive/v3/changes']);
+
+			google.rename(team.id, 'Team 2026');
+			google.move(team.id, outside.id);
+			const renamed = await run(source);
+			expect(summary(renamed.items)).toEqual(['upsert /Links/Team 2026/agenda.txt', 'upsert /Links/Team 2026/minutes.txt']);
+
+			google.rename(links.id, 'Shortcuts');
+			const parentRenamed = await run(source);
+			expect(summary(parentRenamed.items)).toEqual([
+				'upsert /Shortcuts/Team 2026/agenda.txt',
+				'upsert /Shortcuts/Team 2026/minutes.txt',
+			]);
+
+			google.move(shortcut.id, outside.id);
+			const movedOut = await run(source);
+			expect(summary(movedOut.items)).toEqual([
+				'deleted /Shortcuts/Team 2026/agenda.txt',
+				'deleted /Shortcuts/Team 2026/minutes.txt',
+			]);
+			expect(added.id).toBeTruthy();
+
+			google.move(shortcut.id, root.id);
+			const movedIn = await run(source);
+			expect(summary(movedIn.items)).toEqual(['upsert /Team 2026/agenda.txt', 'upsert /Team 2026/minutes.txt']);
+
+			google.trash(shortcut.id);
+			const trashed = await run(source);
+			expect(summary(trashed.items)).toEqual(['deleted /Team 2026/agenda.txt', 'deleted /Team 2026/minutes.txt']);
+			expect((await run(source)).items).toEqual([]);
+		});
+
+		it('brings in the folder of a new shortcut, and takes it out when the shortcut or its target goes', async () => {
+			const root = google.addFolder({ name: 'Root' });
+			const team = google.addFolder({ name: 'Team' });
+			const inner = google.addFolder({ name: 'Inner', parent: team.id });
+			google.addFile({ name: 'a.txt', parent: inner.id, content: 'a' });
+			const source = folderSource(root.id);
+			expect((await run(source)).items).toEqual([]);
+
+			const shortcut = google.addShortcut({ name: 'Team', targetId: team.id, parent: root.id });
+			// A shortcut back to the root inside the target: placed nowhere, walked never.
+			google.addShortcut({ name: 'Up', targetId: root.id, parent: inner.id });
+			const added = await run(source);
+			expect(summary(added.items)).toEqual(['upsert /Team/Inner/a.txt']);
+
+			google.remove(shortcut.id);
+			const removed = await run(source);
+			expect(summary(removed.items)).toEqual(['deleted /Team/Inner/a.txt']);
+
+			const again = google.addShortcut({ name: 'Team', targetId: team.id, parent: root.id });
+			expect(summary((await run(source)).items)).toEqual(['upsert /Team/Inner/a.txt']);
+			google.trash(team.id);
+			expect(summary((await run(source)).items)).toEqual(['deleted /Team/Inner/a.txt']);
+			expect(again.id).toBeTruthy();
+		});
+
+		it('leaves out a folder shortcut into another drive than the source, whose changes its feed would miss', async () => {
+			const team = google.addSharedDrive({ name: 'Team' });
+			const other = google.addSharedDrive({ name: 'Other' });
+			const elsewhere = google.addFolder({ name: 'Elsewhere', parent: other.id });
+			google.addFile({ name: 'x.txt', parent: elsewhere.id, content: 'x' });
+			const same = google.addFolder({ name: 'Same drive', parent: team.id });
+			const archive = google.addFolder({ name: 'Archive', parent: same.id });
+			google.addFile({ name: 'y.txt', parent: archive.id, content: 'y' });
+			const links = google.addFolder({ name: 'Links', parent: team.id });
+			google.addShortcut({ name: 'Elsewhere', targetId: elsewhere.id, parent: links.id });
+			google.addShortcut({ name: 'Archive', targetId: archive.id, parent: links.id });
+
+			const result = await run({ kind: 'sharedDrive', driveId: team.id });
+
+			expect(summary(result.items)).toEqual(['upsert /Same drive/Archive/y.txt']);
+		});
+	});
+
+	it('lists the source in full again when Drive refuses the stored change token, with the right deletions', async () => {
+		const root = google.addFolder({ name: 'Root' });
+		const sub = google.addFolder({ name: 'Sub', parent: root.id });
+		const kept = google.addFile({ name: 'kept.txt', parent: root.id, content: 'k' });
+		const edited = google.addFile({ name: 'edited.txt', parent: sub.id, content: 'v1' });
+		const gone = google.addFile({ name: 'gone.txt', parent: sub.id, content: 'g' });
+		const source = folderSource(root.id);
+		await run(source);
+
+		google.editContent(edited.id, 'v2');
+		google.remove(gone.id);
+		google.addFile({ name: 'new.txt', parent: root.id, content: 'n' });
+		google.expireChangeTokens();
+		const relisted = await run(source, { commit: false });
+
+		expect(relisted.items.map((item) => [item.change, item.path])).toEqual([
+			['upsert', '/Sub/edited.txt'],
+			['deleted', '/Sub/gone.txt'],
+			['upsert', '/kept.txt'],
+			['upsert', '/new.txt'],
+		]);
+		expect(relisted).toMatchObject({ fullListing: true, warnings: [expect.stringMatching(/no longer accepts the stored change token.*listed in full again/)] });
+		const checked = cache.check(relisted.items);
+		expect(checked.map((entry) => [entry.item.path, entry.change])).toEqual([
+			['/Sub/edited.txt', 'changed'],
+			['/Sub/gone.txt', 'deleted'],
+			['/kept.txt', 'unchanged'],
+			['/new.txt', 'new'],
+		]);
+		cache.commit(checked.map((entry) => entry.item));
+		expect(kept.id).toBeTruthy();
+
+		const after = await run(source);
+		expect(after).toMatchObject({ items: [], fullListing: false, warnings: [] });
+		expect(google.driveRequests()).toHaveLength(1);
+	});
+
+	it('reports the files it finds as it goes, a folder page at a time', async () => {
+		const root = google.addFolder({ name: 'Root' });
+		const sub = google.addFolder({ name: 'Sub', parent: root.id });
+		for (let i = 0; i < 3; i++) google.addFile({ name: `r${i}.txt`, parent: root.id, content: 'r' });
+		for (let i = 0; i < 2; i++) google.addFile({ name: `s${i}.txt`, parent: sub.id, content: 's' });
+		const source = folderSource(root.id);
+		const reports: number[] = [];
+		const sourceKey = sourceKeyFor(ACCOUNT, source);
+		const runId = cache.startRun({ sourceKey, provider: 'google_drive' });
+
+		await listDriveChanges({ drive, cache, source, runId, accountEmail: ACCOUNT, onListed: (files) => reports.push(files) });
+
+		expect(reports).toEqual([3, 2]);
+	});
 });

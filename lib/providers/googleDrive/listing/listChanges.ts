@@ -24,6 +24,15 @@ export interface ListDriveChangesInput extends ListChangesInput<DriveSource> {
 	drive: DriveClient;
 	/** The connected account's e-mail: part of the source key. */
 	accountEmail: string;
+	/** Called as files are found (a folder page at a time during a full listing), for progress logs. */
+	onListed?: (files: number) => void;
+}
+
+export interface ListDriveChangesResult extends ListChangesResult {
+	/** True when the source was listed in full: a first run, or a stored change token Drive refused. */
+	fullListing: boolean;
+	/** Things the person running the workflow should know, e.g. that a refused token forced a full listing. */
+	warnings: string[];
 }
 
 /**
@@ -31,8 +40,12 @@ export interface ListDriveChangesInput extends ListChangesInput<DriveSource> {
  * (PRODUCT.md §3 listChanges). The first run lists the source in full; later runs read the
  * Changes API from the committed page token, so an unchanged source costs one request.
  * The new cursor is proposed for the run and commits once the run's items are settled.
+ *
+ * When Drive no longer accepts the committed page token (it expires after a long pause), the
+ * source is listed in full again against the committed state: every file comes as an upsert
+ * (Connector Dedup tells the unchanged ones apart) and every known file no longer there as a deletion.
  */
-export async function listDriveChanges(input: ListDriveChangesInput): Promise<ListChangesResult> {
+export async function listDriveChanges(input: ListDriveChangesInput): Promise<ListDriveChangesResult> {
 	const { drive, cache, source, runId, options = {} } = input;
 	const maxItems = options.maxItems ?? Infinity;
 	if (!(maxItems >= 1)) {
@@ -40,7 +53,8 @@ export async function listDriveChanges(input: ListDriveChangesInput): Promise<Li
 	}
 	const sourceKey = sourceKeyFor(input.accountEmail, source);
 	const filter = itemFilterFor(options);
-	const api = new DriveListingApi(drive);
+	const api = new DriveListingApi(drive, input.onListed);
+	const warnings: string[] = [];
 
 	const committed = parseCursor(cache.getCommittedCursor(sourceKey));
 	const committedState = committed === null ? null : readSnapshot(cache, sourceKey, committed.snapshot);
@@ -49,19 +63,28 @@ export async function listDriveChanges(input: ListDriveChangesInput): Promise<Li
 	let pageToken: string;
 	let listed: ConnectorItem[];
 	let previous: DriveListingState | null = null;
-	if (committed === null || committedState === null) {
+	const feed = committed === null || committedState === null ? null : await api.changesSince(committed.pageToken, committedState.driveId);
+	if (committedState !== null && feed !== null) {
+		previous = committedState;
+		state = structuredClone(committedState);
+		state.pending = [];
+		pageToken = feed.newStartPageToken;
+		listed = feed.changes.length === 0 ? [] : await applyChanges(api, state, feed.changes, sourceKey);
+		// Files a relisted folder brought were reported as they were found.
+		api.reportListed(listed.length - api.filesReported);
+	} else {
+		if (committedState !== null) {
+			previous = committedState;
+			warnings.push(
+				`Google Drive no longer accepts the stored change token of ${sourceKey} (it expires after a long pause); ` +
+					'the source was listed in full again: unchanged files come as upserts that Connector Dedup reports Unchanged, files gone since as deletions',
+			);
+		}
 		const root = await rootOf(api, source);
 		// Taken before listing, so whatever changes while the listing runs is read next time.
 		pageToken = await api.startPageToken(root.driveId);
 		state = emptyState(root.id, root.driveId, isRecursive(source));
 		listed = await listSubtree(api, state, root.id, sourceKey);
-	} else {
-		previous = committedState;
-		state = structuredClone(committedState);
-		state.pending = [];
-		const feed = await api.changesSince(committed.pageToken, state.driveId);
-		pageToken = feed.newStartPageToken;
-		listed = feed.changes.length === 0 ? [] : await applyChanges(api, state, feed.changes, sourceKey);
 	}
 
 	const owed = new Map<string, ConnectorItem>();
@@ -81,6 +104,8 @@ export async function listDriveChanges(input: ListDriveChangesInput): Promise<Li
 		cursorProposed: true,
 		hasMore: state.pending.length > 0,
 		requests: api.requests,
+		fullListing: previous === null || feed === null,
+		warnings,
 	};
 }
 
