@@ -1,0 +1,183 @@
+import type { Client } from '@notionhq/client';
+import type { Readable } from 'node:stream';
+
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import pLimit from 'p-limit';
+
+import type { ConnectorItem } from '../../../lib/items';
+import { maxFileSizeBytes, resolveExportFormat, type OrgPolicy } from '../../../lib/policy';
+import { formatBytes } from '../../../lib/policy/policy';
+import { downloadNotionFile, exportNotionPage } from '../../../lib/providers/notion';
+import { connectorCache } from '../../shared/cache';
+import { toNodeError } from '../../shared/nodeErrors';
+import { acquireRunSlot, checkListedItem, policyNarrowingProperty, runPolicy } from '../../shared/policy';
+import { ProgressLog } from '../../shared/progress';
+import { notionConnectorClient } from '../transport';
+
+export const BINARY_PROPERTY = 'data';
+export const ATTACHMENT_PREFIX = 'file_';
+export const DEFAULT_CONCURRENCY = 3;
+const NOTION_FORMAT = 'md';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Options',
+		name: 'exportOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { operation: ['export'] } },
+		options: [
+			{
+				displayName: 'Attach Files',
+				name: 'attachFiles',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to add the images and files hosted by Notion that a page shows as extra binary properties file_0, file_1, …',
+			},
+			{
+				displayName: 'Pages at Once',
+				name: 'concurrency',
+				type: 'number',
+				default: DEFAULT_CONCURRENCY,
+				typeOptions: { minValue: 1, maxValue: 10 },
+				description: "How many pages are fetched at once; all share the integration's ~3 requests per second",
+			},
+		],
+	},
+	policyNarrowingProperty(['export']),
+];
+
+interface ExportOptions {
+	attachFiles?: boolean;
+	concurrency?: number;
+}
+
+interface ExportContext {
+	policy: OrgPolicy;
+	client: Client;
+	attachFiles: boolean;
+}
+
+type Routed = { output: 0 | 1; item: INodeExecutionData } | { error: Error; itemIndex: number };
+
+function skipped(json: IDataObject, itemIndex: number, skipReason: string, skipDetail: string): Routed {
+	return { output: 1, item: { json: { ...json, skip_reason: skipReason, skip_detail: skipDetail }, pairedItem: { item: itemIndex } } };
+}
+
+async function attachments(
+	ctx: IExecuteFunctions,
+	files: Array<{ name: string; url: string; mime: string | null }>,
+): Promise<Record<string, IBinaryData>> {
+	const binary: Record<string, IBinaryData> = {};
+	// One at a time: pages are already fetched in parallel, and files can be large.
+	for (const [index, file] of files.entries()) {
+		const { stream, mime } = await downloadNotionFile(file.url);
+		binary[`${ATTACHMENT_PREFIX}${index}`] = await ctx.helpers.prepareBinaryData(
+			stream as Readable,
+			file.name,
+			mime ?? file.mime ?? undefined,
+		);
+	}
+	return binary;
+}
+
+async function exportOne(ctx: IExecuteFunctions, itemIndex: number, { policy, client, attachFiles }: ExportContext): Promise<Routed> {
+	const json = ctx.getInputData()[itemIndex].json;
+	const item = json as unknown as ConnectorItem;
+	// Deletions pass through, so the next step can remove the document downstream.
+	if (item.change === 'deleted') return { output: 0, item: { json, pairedItem: { item: itemIndex } } };
+	const allowed = checkListedItem(policy, 'notion', item);
+	if (!allowed.allowed) return skipped(json, itemIndex, allowed.skipReason, allowed.skipDetail);
+	const format = resolveExportFormat(policy, undefined, NOTION_FORMAT);
+	if (!format.allowed) return skipped(json, itemIndex, format.skipReason, format.skipDetail);
+
+	const result = await exportNotionPage(client, item);
+	const limit = maxFileSizeBytes(policy);
+	if (result.bytes > limit) {
+		return skipped(
+			json,
+			itemIndex,
+			'policy_size',
+			`${item.name} exports to ${formatBytes(result.bytes)} of Markdown, over the org limit of ${policy.maxFileSizeMb} MB`,
+		);
+	}
+	const data = await ctx.helpers.prepareBinaryData(Buffer.from(result.markdown, 'utf8'), result.fileName, result.exportMime);
+	const files = attachFiles && result.files.length > 0 ? await attachments(ctx, result.files) : {};
+	return {
+		output: 0,
+		item: {
+			json: {
+				...json,
+				export_format: result.exportFormat,
+				export_mime: result.exportMime,
+				content_hash: result.contentHash,
+				export_size: result.bytes,
+			},
+			binary: { [BINARY_PROPERTY]: data, ...files },
+			pairedItem: { item: itemIndex },
+		},
+	};
+}
+
+/**
+ * Each listed page as Markdown in the binary property `data` (database rows with their
+ * properties as front-matter), a few pages at a time; refused pages go to the Skipped
+ * output with a reason. One failing page does not stop the others.
+ */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const cache = connectorCache();
+	let policy: OrgPolicy;
+	let release: () => void;
+	try {
+		// Before any Notion request: a disabled provider or a bad policy value fails here.
+		policy = runPolicy(this, 0, 'notion').policy;
+		release = acquireRunSlot(cache, 'notion', this.getExecutionId(), policy);
+	} catch (error) {
+		throw toNodeError(this.getNode(), error, 0);
+	}
+	const items = this.getInputData();
+	const progress = new ProgressLog(this.logger, 'Notion export', { total: items.length });
+	try {
+		const { concurrency = DEFAULT_CONCURRENCY, attachFiles = false } = this.getNodeParameter('exportOptions', 0, {}) as ExportOptions;
+		const context: ExportContext = { policy, client: notionConnectorClient(this), attachFiles };
+		const limit = pLimit(Math.max(1, Math.trunc(concurrency) || DEFAULT_CONCURRENCY));
+		const settled = await Promise.all(
+			items.map(async (_, itemIndex) =>
+				await limit(async (): Promise<Routed> => {
+					let routed: Routed;
+					try {
+						routed = await exportOne(this, itemIndex, context);
+					} catch (error) {
+						routed = { error: toNodeError(this.getNode(), error, itemIndex), itemIndex };
+					}
+					progress.add('error' in routed ? 'failed' : routed.output === 1 ? 'skipped' : 'exported');
+					return routed;
+				}),
+			),
+		);
+		progress.done();
+		return routeExportResults(settled, items, this.continueOnFail());
+	} finally {
+		release();
+	}
+}
+
+/**
+ * Outputs in the input order whatever order the pages finished in: main, then Skipped. A page
+ * that failed becomes an item with `error` on main when the node continues on failure (n8n moves
+ * it to the error output when that is switched on); otherwise the first failure fails the node.
+ */
+export function routeExportResults(settled: Routed[], items: INodeExecutionData[], continueOnFail: boolean): INodeExecutionData[][] {
+	const outputs: INodeExecutionData[][] = [[], []];
+	for (const result of settled) {
+		if ('error' in result) {
+			if (!continueOnFail) throw result.error;
+			outputs[0].push({ json: { ...items[result.itemIndex].json, error: result.error.message }, pairedItem: { item: result.itemIndex } });
+		} else {
+			outputs[result.output].push(result.item);
+		}
+	}
+	return outputs;
+}

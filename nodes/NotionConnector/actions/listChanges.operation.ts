@@ -1,0 +1,219 @@
+import type { Client } from '@notionhq/client';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { ConnectorCache } from '../../../lib/cache';
+import { errorMessage } from '../../../lib/errors';
+import type { ConnectorItem } from '../../../lib/items';
+import { assertAccountAllowed } from '../../../lib/policy';
+import {
+	DEFAULT_MAX_DEPTH,
+	DEFAULT_OVERLAP_MINUTES,
+	listNotionChanges,
+	notionSourceKeyFor,
+	parseNotionId,
+	type NotionListOptions,
+	type NotionSource,
+} from '../../../lib/providers/notion';
+import type { ListChangesOptions } from '../../../lib/providers/types';
+import { connectorCache } from '../../shared/cache';
+import { toNodeError } from '../../shared/nodeErrors';
+import { acquireRunSlot, partitionByPolicy, policyNarrowingProperty, runPolicy, type RunPolicy } from '../../shared/policy';
+import { ProgressLog } from '../../shared/progress';
+import { notionConnectorClient } from '../transport';
+import { accountFor, accountIdOf } from './account';
+import { databaseLocator, pageLocator } from './common.descriptions';
+
+const showFor = (extra: IDataObject = {}) => ({ show: { operation: ['listChanges'], ...extra } });
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Source',
+		name: 'source',
+		type: 'options',
+		default: 'pageTree',
+		displayOptions: showFor(),
+		options: [
+			{ name: 'Page Tree', value: 'pageTree', description: 'A page and its sub-pages (and the rows of databases inside it)' },
+			{ name: 'Database', value: 'database', description: 'Every row of a database, each a page' },
+		],
+	},
+	{ ...pageLocator('sourcePageId'), description: 'The top page of the tree to import', displayOptions: showFor({ source: ['pageTree'] }) },
+	{ ...databaseLocator('sourceDatabaseId'), description: 'The database whose rows to import', displayOptions: showFor({ source: ['database'] }) },
+	{
+		displayName: 'Options',
+		name: 'listOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: showFor(),
+		options: [
+			{
+				displayName: 'Exclude Paths',
+				name: 'excludeGlobs',
+				type: 'string',
+				default: '',
+				placeholder: '/Archive/**, **/Drafts/**',
+				description: 'Comma-separated glob patterns on paths from the source root (page titles); matching pages are left out',
+			},
+			{
+				displayName: 'Max Depth',
+				name: 'maxDepth',
+				type: 'number',
+				default: DEFAULT_MAX_DEPTH,
+				typeOptions: { minValue: 0 },
+				description: 'How many levels of sub-pages below the top page belong to the source (page tree only)',
+			},
+			{
+				displayName: 'Max Items per Run',
+				name: 'maxItems',
+				type: 'number',
+				default: 0,
+				typeOptions: { minValue: 0 },
+				description:
+					'Stop after this many items; the rest comes on the next run, nothing is dropped. 0 for no limit (ORG_CONNECTORS_MAX_FILES_PER_RUN still applies).',
+			},
+			{
+				displayName: 'Overlap (Minutes)',
+				name: 'overlapMinutes',
+				type: 'number',
+				default: DEFAULT_OVERLAP_MINUTES,
+				typeOptions: { minValue: 1 },
+				description:
+					'Notion records edit times to the minute: each run looks again this far before the last one, so an edit made in the same minute is never missed (Dedup drops what is unchanged)',
+			},
+		],
+	},
+	policyNarrowingProperty(['listChanges']),
+];
+
+interface ListParameters {
+	source: NotionSource;
+	options: ListChangesOptions;
+	notion: NotionListOptions;
+}
+
+function list(value: unknown): string[] {
+	return String(value ?? '')
+		.split(',')
+		.map((entry) => entry.trim())
+		.filter(Boolean);
+}
+
+function positive(value: unknown): number | undefined {
+	const number = Number(value);
+	return Number.isFinite(number) && number > 0 ? Math.trunc(number) : undefined;
+}
+
+/** The source and listing options the parameters describe, capped by the policy's files per run. */
+export function listParametersOf(ctx: IExecuteFunctions, itemIndex: number, maxFilesPerRun: number | null): ListParameters {
+	const raw = ctx.getNodeParameter('listOptions', itemIndex, {}) as IDataObject;
+	let source: NotionSource;
+	if (ctx.getNodeParameter('source', itemIndex) === 'database') {
+		const value = ctx.getNodeParameter('sourceDatabaseId', itemIndex, '', { extractValue: true }) as string;
+		source = { kind: 'database', databaseId: parseNotionId(value, 'database') };
+	} else {
+		const value = ctx.getNodeParameter('sourcePageId', itemIndex, '', { extractValue: true }) as string;
+		const depth = Number(raw.maxDepth ?? DEFAULT_MAX_DEPTH);
+		source = {
+			kind: 'pageTree',
+			pageId: parseNotionId(value, 'page'),
+			maxDepth: Number.isFinite(depth) && depth >= 0 ? Math.trunc(depth) : DEFAULT_MAX_DEPTH,
+		};
+	}
+	const caps = [positive(raw.maxItems), maxFilesPerRun ?? undefined].filter((cap): cap is number => cap !== undefined);
+	const overlap = Number(raw.overlapMinutes ?? DEFAULT_OVERLAP_MINUTES);
+	return {
+		source,
+		options: {
+			excludeGlobs: list(raw.excludeGlobs),
+			...(caps.length > 0 ? { maxItems: Math.min(...caps) } : {}),
+		},
+		notion: { overlapMinutes: Number.isFinite(overlap) && overlap >= 0 ? overlap : DEFAULT_OVERLAP_MINUTES },
+	};
+}
+
+interface Listed {
+	allowed: INodeExecutionData[];
+	skipped: INodeExecutionData[];
+}
+
+async function listSource(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	{ policy, description: policyDescription, warnings }: RunPolicy,
+	client: Client,
+	cache: ConnectorCache,
+): Promise<Listed> {
+	for (const warning of warnings) ctx.logger.warn(`Notion Connector: ${warning}`);
+	const { source, options, notion } = listParametersOf(ctx, itemIndex, policy.maxFilesPerRun);
+	const account = await accountFor(ctx, client);
+	assertAccountAllowed(policy, 'notion', {
+		email: account.ownerEmail,
+		workspaceId: account.workspaceId,
+		workspaceName: account.workspaceName,
+	});
+	const accountId = accountIdOf(account);
+	const sourceKey = notionSourceKeyFor(accountId, source);
+	const runId = cache.startRun({
+		sourceKey,
+		provider: 'notion',
+		executionId: ctx.getExecutionId(),
+		policy: policyDescription,
+	});
+	const progress = new ProgressLog(ctx.logger, `Notion listChanges ${sourceKey}`);
+	try {
+		const result = await listNotionChanges({ client, cache, source, runId, accountId, options, notion });
+		const { allowed, skipped } = partitionByPolicy(cache, runId, policy, 'notion', result.items);
+		const deleted = allowed.filter((item) => item.change === 'deleted').length;
+		progress.add('listed', allowed.length - deleted);
+		progress.add('deleted', deleted);
+		progress.add('skipped', skipped.length);
+		progress.done(` with ${result.requests} request(s)${result.hasMore ? ', more on the next run' : ''}`);
+		const toOutput = (item: ConnectorItem): INodeExecutionData => ({
+			json: item as unknown as IDataObject,
+			pairedItem: { item: itemIndex },
+		});
+		return { allowed: allowed.map(toOutput), skipped: skipped.map(toOutput) };
+	} catch (error) {
+		cache.finishRun(runId, { status: 'error', errors: [errorMessage(error)] });
+		throw toNodeError(ctx.getNode(), error, itemIndex);
+	}
+}
+
+/**
+ * One item per page new or changed since the source's committed cursor, and one per deletion
+ * (archived, trashed, or moved out of the tree); pages the policy refuses go to Skipped. The
+ * cursor moves only once Connector Dedup has committed this run's items.
+ */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const outputs: INodeExecutionData[][] = [[], []];
+	const cache = connectorCache();
+	let first: RunPolicy;
+	let release: () => void;
+	try {
+		// Before any Notion request: a disabled provider or a bad policy value fails here.
+		first = runPolicy(this, 0, 'notion');
+		release = acquireRunSlot(cache, 'notion', this.getExecutionId(), first.policy);
+	} catch (error) {
+		throw toNodeError(this.getNode(), error, 0);
+	}
+	try {
+		const client = notionConnectorClient(this);
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			try {
+				const policy = itemIndex === 0 ? first : runPolicy(this, itemIndex, 'notion');
+				const { allowed, skipped } = await listSource(this, itemIndex, policy, client, cache);
+				outputs[0].push(...allowed);
+				outputs[1].push(...skipped);
+			} catch (error) {
+				const nodeError = toNodeError(this.getNode(), error, itemIndex);
+				if (!this.continueOnFail()) throw nodeError;
+				outputs[0].push({ json: { error: nodeError.message }, pairedItem: { item: itemIndex } });
+			}
+		}
+	} finally {
+		release();
+	}
+	return outputs;
+}
