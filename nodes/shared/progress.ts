@@ -4,12 +4,32 @@
  */
 import type { Logger } from 'n8n-workflow';
 
+import { InvalidInputError } from '../../lib/errors';
+
 export type ProgressCounter = 'listed' | 'exported' | 'skipped' | 'failed' | 'deleted';
 
 const ORDER: readonly ProgressCounter[] = ['listed', 'exported', 'skipped', 'failed', 'deleted'];
 
+const DEFAULT_INTERVAL_MS = 10_000;
+
+/**
+ * Milliseconds between two progress lines: `CONNECTORS_PROGRESS_INTERVAL_MS`, default 10 s.
+ * A value that is not a whole number of zero or more fails loudly, naming the variable.
+ */
+export function progressIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
+	const raw = env.CONNECTORS_PROGRESS_INTERVAL_MS?.trim();
+	if (raw === undefined || raw === '') return DEFAULT_INTERVAL_MS;
+	if (!/^\d+$/.test(raw)) {
+		throw new InvalidInputError(
+			`CONNECTORS_PROGRESS_INTERVAL_MS must be a whole number of milliseconds (got "${raw}")`,
+			'Set it to e.g. 10000 for a progress line every 10 s, or unset it for that default.',
+		);
+	}
+	return Number(raw);
+}
+
 export interface ProgressOptions {
-	/** Milliseconds between two progress lines; default 10 s. */
+	/** Milliseconds between two progress lines; default `progressIntervalMs()` (10 s). */
 	intervalMs?: number;
 	/** Items expected, when known: shown as "of N". */
 	total?: number;
@@ -31,7 +51,7 @@ export class ProgressLog {
 		options: ProgressOptions = {},
 	) {
 		this.now = options.now ?? Date.now;
-		this.intervalMs = options.intervalMs ?? 10_000;
+		this.intervalMs = options.intervalMs ?? progressIntervalMs();
 		this.total = options.total;
 		this.startedAt = this.now();
 		this.lastLineAt = this.startedAt;

@@ -1,4 +1,4 @@
-import { ProgressLog } from '../../../nodes/shared/progress';
+import { ProgressLog, progressIntervalMs } from '../../../nodes/shared/progress';
 
 describe('ProgressLog', () => {
 	let now = 0;
@@ -37,5 +37,26 @@ describe('ProgressLog', () => {
 	it('says so when nothing happened', () => {
 		new ProgressLog(logger, 'Drive', { now: () => now }).done();
 		expect(lines).toEqual(['Drive: nothing in 0 s, done']);
+	});
+
+	it('takes its interval from CONNECTORS_PROGRESS_INTERVAL_MS, 10 s when unset, and names the variable when it is bad', () => {
+		expect(progressIntervalMs({})).toBe(10_000);
+		expect(progressIntervalMs({ CONNECTORS_PROGRESS_INTERVAL_MS: ' 250 ' })).toBe(250);
+		expect(progressIntervalMs({ CONNECTORS_PROGRESS_INTERVAL_MS: '0' })).toBe(0);
+		expect(() => progressIntervalMs({ CONNECTORS_PROGRESS_INTERVAL_MS: '1.5s' })).toThrow(/CONNECTORS_PROGRESS_INTERVAL_MS.*"1\.5s"/);
+	});
+
+	it('logs every event with an interval of 0 from the environment', () => {
+		const previous = process.env.CONNECTORS_PROGRESS_INTERVAL_MS;
+		process.env.CONNECTORS_PROGRESS_INTERVAL_MS = '0';
+		try {
+			const progress = new ProgressLog(logger, 'Drive', { now: () => now });
+			progress.add('listed', 2);
+			progress.add('deleted');
+			expect(lines).toEqual(['Drive: 2 listed in 0 s so far', 'Drive: 2 listed, 1 deleted in 0 s so far']);
+		} finally {
+			if (previous === undefined) delete process.env.CONNECTORS_PROGRESS_INTERVAL_MS;
+			else process.env.CONNECTORS_PROGRESS_INTERVAL_MS = previous;
+		}
 	});
 });
