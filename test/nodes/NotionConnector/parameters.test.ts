@@ -1,0 +1,79 @@
+import { browseQueryOf } from '../../../nodes/NotionConnector/actions/browse.operation';
+import { listParametersOf } from '../../../nodes/NotionConnector/actions/listChanges.operation';
+import { credentialTypeFor } from '../../../nodes/NotionConnector/transport';
+import { DASHED_PAGE_ID, PAGE_ID, parameterContext } from './context';
+
+const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
+
+describe('Notion Connector parameters', () => {
+	describe('listChanges source and options', () => {
+		it('lists a page tree ten levels deep with a two-minute overlap by default', () => {
+			const ctx = parameterContext({ source: 'pageTree', sourcePageId: rl('id', PAGE_ID) });
+			expect(listParametersOf(ctx, 0, null)).toEqual({
+				source: { kind: 'pageTree', pageId: DASHED_PAGE_ID, maxDepth: 10 },
+				options: { excludeGlobs: [] },
+				notion: { overlapMinutes: 2 },
+			});
+		});
+
+		it('reads a page tree from its URL, with the depth, globs and overlap asked for', () => {
+			const ctx = parameterContext({
+				source: 'pageTree',
+				sourcePageId: rl('url', `https://www.notion.so/acme/Handbook-${PAGE_ID}?pvs=4`),
+				listOptions: { maxDepth: 0, excludeGlobs: ' /Archive/**, ,**/Drafts/** ', overlapMinutes: 5 },
+			});
+			expect(listParametersOf(ctx, 0, null)).toEqual({
+				source: { kind: 'pageTree', pageId: DASHED_PAGE_ID, maxDepth: 0 },
+				options: { excludeGlobs: ['/Archive/**', '**/Drafts/**'] },
+				notion: { overlapMinutes: 5 },
+			});
+		});
+
+		it('lists a database from its view URL, without a depth', () => {
+			const ctx = parameterContext({
+				source: 'database',
+				sourceDatabaseId: rl('url', `https://www.notion.so/${PAGE_ID}?v=fedcba9876543210fedcba9876543210`),
+				sourcePageId: rl('id', 'fedcba9876543210fedcba9876543210'),
+			});
+			expect(listParametersOf(ctx, 0, null).source).toEqual({ kind: 'database', databaseId: DASHED_PAGE_ID });
+		});
+
+		it.each([
+			[0, null, undefined],
+			[50, null, 50],
+			[0, 20, 20],
+			[50, 20, 20],
+			[10, 20, 10],
+		])('caps items per run at the smaller of the node (%s, 0 = none) and the policy (%s)', (maxItems, policyMax, expected) => {
+			const ctx = parameterContext({ source: 'pageTree', sourcePageId: rl('id', PAGE_ID), listOptions: { maxItems } });
+			expect(listParametersOf(ctx, 0, policyMax).options.maxItems).toBe(expected);
+		});
+
+		it('refuses a page id that is not one, naming what was expected', () => {
+			const ctx = parameterContext({ source: 'pageTree', sourcePageId: rl('id', 'not-an-id') });
+			expect(() => listParametersOf(ctx, 0, null)).toThrow(/not a valid Notion page id/);
+		});
+	});
+
+	describe('browse query', () => {
+		it('searches everything the integration sees when no text or type is given', () => {
+			expect(browseQueryOf(parameterContext({ browseWhat: 'search', query: '  ', objectType: 'all' }), 0)).toEqual({ kind: 'search' });
+		});
+
+		it('passes the search text and the object type', () => {
+			const ctx = parameterContext({ browseWhat: 'search', query: ' Handbook ', objectType: 'database' });
+			expect(browseQueryOf(ctx, 0)).toEqual({ kind: 'search', query: 'Handbook', objectType: 'database' });
+		});
+
+		it("lists a page's children, the page given by URL", () => {
+			const ctx = parameterContext({ browseWhat: 'children', parentPageId: rl('url', `https://acme.notion.site/Page-${PAGE_ID}`), query: 'ignored' });
+			expect(browseQueryOf(ctx, 0)).toEqual({ kind: 'children', pageId: DASHED_PAGE_ID });
+		});
+	});
+
+	it('signs with the internal integration secret unless OAuth2 is chosen', () => {
+		expect(credentialTypeFor('apiKey')).toBe('notionConnectorApi');
+		expect(credentialTypeFor(undefined)).toBe('notionConnectorApi');
+		expect(credentialTypeFor('oAuth2')).toBe('notionConnectorOAuth2Api');
+	});
+});
