@@ -135,3 +135,44 @@ export function routedByCheck(
 	const ids = (items: Array<Record<string, unknown>>) => items.map((i) => String(i.external_id)).sort();
 	return { new: ids(created), changed: ids(changed), unchanged: ids(unchanged), deleted: ids(deleted) };
 }
+
+/**
+ * The ingestion pipeline with an export step: items → Check → New/Changed/Deleted →
+ * `exporter` (ingestion-ready content; its Skipped output left open) → an HTTP Request
+ * to an ingestion API that also receives `content_hash` → Commit.
+ */
+export function exportingIngestionPipeline(id: string, source: NodeSpec, exporter: NodeSpec, ingestUrl: string): WorkflowFixture {
+	return graphWorkflow(
+		id,
+		[
+			manualTrigger(),
+			source,
+			{ name: 'Check', type: NODE_TYPES.connectorDedup, parameters: { operation: 'check' } },
+			exporter,
+			{
+				name: 'Ingest',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				parameters: {
+					method: 'POST',
+					url: ingestUrl,
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody:
+						'={{ JSON.stringify({ id: $json.external_id, change: $json.change, content_hash: $json.content_hash ?? null }) }}',
+					options: {},
+				},
+			},
+			{ name: 'Commit', type: NODE_TYPES.connectorDedup, parameters: { operation: 'commit' } },
+		],
+		[
+			['Start', source.name],
+			[source.name, 'Check'],
+			['Check', exporter.name, 0],
+			['Check', exporter.name, 1],
+			['Check', exporter.name, 3],
+			[exporter.name, 'Ingest'],
+			['Ingest', 'Commit'],
+		],
+	);
+}
