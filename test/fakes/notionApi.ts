@@ -241,11 +241,16 @@ export class FakeNotion extends NotionModel implements RequestLog {
 			const body = req.method === 'POST' ? await readJsonBody(req) : undefined;
 			ctx.log.body = body;
 			const result = this.route(req.method ?? 'GET', url, body);
-			sendJson(res, 200, { ...result, request_id: requestId });
+			sendJson(res, 200, { ...result, request_id: requestId }, this.dateHeader());
 		} catch (error) {
 			if (!(error instanceof NotionApiError)) throw error;
-			sendJson(res, error.status, errorBody(error, requestId), error.headers);
+			sendJson(res, error.status, errorBody(error, requestId), { ...this.dateHeader(), ...error.headers });
 		}
+	}
+
+	/** Like every HTTP server, Notion dates its answers; here on the fake clock that stamps edits. */
+	private dateHeader(): Record<string, string> {
+		return { Date: new Date(this.clock.now()).toUTCString() };
 	}
 
 	private route(method: string, url: URL, body: Json | undefined): Json {
@@ -400,17 +405,29 @@ export class FakeNotion extends NotionModel implements RequestLog {
 		}
 		const query = String(body.query ?? '').toLowerCase();
 		let objectFilter: string | undefined;
+		// `in_trash: true` switches the search to trashed results only; it never mixes them with live ones.
+		let inTrash = false;
 		if (body.filter !== undefined) {
 			const filter = body.filter;
-			if (!isRecord(filter) || filter.property !== 'object') {
-				throw validation('body failed validation: body.filter.property should be `"object"`.');
+			if (!isRecord(filter)) throw validation('body failed validation: body.filter should be an object.');
+			if (filter.in_trash !== undefined && typeof filter.in_trash !== 'boolean') {
+				throw validation('body failed validation: body.filter.in_trash should be a boolean.');
 			}
-			if (filter.value !== 'page' && filter.value !== 'data_source') {
-				throw validation(
-					`body failed validation: body.filter.value should be \`"page"\` or \`"data_source"\`, instead was \`${JSON.stringify(filter.value)}\`.`,
-				);
+			inTrash = filter.in_trash === true;
+			const standaloneTrash = filter.property === undefined && filter.value === undefined && filter.in_trash !== undefined;
+			if (!standaloneTrash) {
+				if (filter.property !== 'object') {
+					throw validation('body failed validation: body.filter.property should be `"object"`.');
+				}
+				if (filter.value !== 'page' && filter.value !== 'data_source') {
+					throw validation(
+						`body failed validation: body.filter.value should be \`"page"\` or \`"data_source"\`, instead was \`${JSON.stringify(filter.value)}\`.`,
+					);
+				}
+				objectFilter = filter.value;
 			}
-			objectFilter = filter.value;
+			const unknown = Object.keys(filter).filter((key) => !['property', 'value', 'in_trash'].includes(key));
+			if (unknown.length > 0) throw validation(`body failed validation: body.filter.${unknown[0]} should be not present.`);
 		}
 		let direction = -1;
 		if (body.sort !== undefined) {
@@ -426,14 +443,16 @@ export class FakeNotion extends NotionModel implements RequestLog {
 		const results: Array<{ id: string; edited: string; item: () => Json }> = [];
 		if (objectFilter !== 'data_source') {
 			for (const page of this.allPages()) {
-				if (!this.isVisible(page.id) || this.isGone(page.id) || !matches(this.pageTitle(page))) continue;
+				if (!this.isVisible(page.id) || !matches(this.pageTitle(page))) continue;
+				if (inTrash ? !(page.archived || page.in_trash) : this.isGone(page.id)) continue;
 				results.push({ id: page.id, edited: page.last_edited_time, item: () => this.renderPage(page) });
 			}
 		}
 		if (objectFilter !== 'page') {
 			for (const dataSource of this.allDataSources()) {
 				const database = this.database(dataSource.databaseId);
-				if (!this.isVisible(dataSource.id) || this.isGone(database.id)) continue;
+				if (!this.isVisible(dataSource.id)) continue;
+				if (inTrash ? !(database.archived || database.in_trash) : this.isGone(database.id)) continue;
 				if (!matches(dataSource.name) && !matches(plainText(database.title))) continue;
 				results.push({
 					id: dataSource.id,

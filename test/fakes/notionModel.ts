@@ -412,6 +412,31 @@ export class NotionModel {
 		return this.setPageState(id, { archived: false, in_trash: false });
 	}
 
+	/**
+	 * Moves a page under another page or block, or to the workspace top level, as dragging it in
+	 * the sidebar does. The move stamps the page's `last_edited_time` (`touch: false` models a
+	 * move Notion does not stamp, which only a full re-walk notices).
+	 */
+	movePage(id: string, newParent: string, options: { touch?: boolean } = {}): NotionPage {
+		const page = this.expect(id, 'page');
+		if (page.parent.type === 'data_source_id') throw new Error('fake notion: moving database rows is not modelled');
+		const target = this.parentRef(newParent);
+		for (let current: string | undefined = newParent; current !== undefined; current = this.containerOf(current)) {
+			if (current === page.id) throw new Error('fake notion: a page cannot move under itself');
+		}
+		const oldContainer = this.containerOf(page.id);
+		if (oldContainer !== undefined) {
+			const container = this.objects.get(oldContainer);
+			if (container && (container.kind === 'page' || container.kind === 'block')) {
+				container.children = container.children.filter((child) => child !== page.id);
+			}
+		}
+		page.parent = target;
+		this.attachToContainer(target, page.id);
+		if (options.touch ?? true) page.last_edited_time = this.stamp();
+		return page;
+	}
+
 	/** Shares a page or database (and so its subtree) with the integration. */
 	share(id: string): void {
 		this.expectAny(id);

@@ -325,6 +325,43 @@ describe('search and data sources', () => {
 		expect(search.results).toEqual([]);
 		expect(await client.pages.retrieve({ page_id: rows[1].id })).toMatchObject({ in_trash: true, archived: true });
 	});
+
+	it('searches the trash only when asked with filter.in_trash, never mixing trashed and live results', async () => {
+		const keep = notion.addPage({ title: 'keep' });
+		const bin = notion.addPage({ title: 'bin' });
+		notion.trashPage(bin.id);
+		const trashed = await client.search({ filter: { property: 'object', value: 'page', in_trash: true } });
+		expect(trashed.results.map((page) => page.id)).toEqual([bin.id]);
+		const standalone = await client.search({ filter: { in_trash: true } });
+		expect(standalone.results.map((page) => page.id)).toEqual([bin.id]);
+		const live = await client.search({ filter: { property: 'object', value: 'page' } });
+		expect(live.results.map((page) => page.id)).toEqual([keep.id]);
+	});
+
+	it('moves a page under another page, stamping it unless told not to', async () => {
+		const from = notion.addPage({ title: 'From' });
+		const to = notion.addPage({ title: 'To' });
+		const child = notion.addPage({ title: 'Child', parent: from.id });
+		notion.setNow('2025-02-01T08:30:20Z');
+		notion.movePage(child.id, to.id);
+		expect(await client.pages.retrieve({ page_id: child.id })).toMatchObject({
+			parent: { type: 'page_id', page_id: to.id },
+			last_edited_time: '2025-02-01T08:30:00.000Z',
+		});
+		expect((await client.blocks.children.list({ block_id: from.id })).results).toEqual([]);
+		expect((await client.blocks.children.list({ block_id: to.id })).results.map((block) => block.id)).toEqual([child.id]);
+		notion.setNow('2025-02-02T00:00:00Z');
+		notion.movePage(child.id, from.id, { touch: false });
+		expect(await client.pages.retrieve({ page_id: child.id })).toMatchObject({ last_edited_time: '2025-02-01T08:30:00.000Z' });
+	});
+
+	it('dates every answer with its own clock, as the Date header', async () => {
+		notion.setNow('2025-03-04T05:06:07Z');
+		const response = await fetch(`${notion.url}/v1/users/me`, {
+			headers: { Authorization: `Bearer ${notion.token}`, 'Notion-Version': '2025-09-03' },
+		});
+		expect(response.headers.get('date')).toBe('Tue, 04 Mar 2025 05:06:07 GMT');
+	});
 });
 
 describe('rate limits, faults and OAuth', () => {

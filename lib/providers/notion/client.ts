@@ -13,6 +13,11 @@ export interface NotionClientOptions {
 	integrationKey: string;
 	/** Bearer token, only when `fetch` does not sign (lib-level tests, benchmarks). */
 	auth?: string;
+	/**
+	 * The integration's sustained budget (default 3, Notion's limit); read when the integration's
+	 * throttle is first created. Extension of the contract, for tests against a faster fake.
+	 */
+	requestsPerSecond?: number;
 }
 
 /** Notion's documented limit: an average of three requests per second per integration. */
@@ -29,7 +34,8 @@ const serverClocks = new WeakMap<Client, { lastDateMs?: number }>();
  * The SDK's own retries are off: one retry policy, and every attempt goes through the throttle.
  */
 export function notionClient(options: NotionClientOptions): Client {
-	const throttle = requestThrottleFor(options.integrationKey, { rate: NOTION_REQUESTS_PER_SECOND, burst: NOTION_BURST });
+	const rate = options.requestsPerSecond ?? NOTION_REQUESTS_PER_SECOND;
+	const throttle = requestThrottleFor(options.integrationKey, { rate, burst: Math.max(NOTION_BURST, Math.floor(rate)) });
 	const breaker = circuitBreakerFor(options.integrationKey, { providerName: 'Notion' });
 	const inner = options.fetch ?? fetch;
 	const clock: { lastDateMs?: number } = {};

@@ -1,11 +1,268 @@
 import type { Client } from '@notionhq/client';
 
+import { RUN_ID_FIELD } from '../../../cache/connectorCache';
+import { InvalidInputError } from '../../../errors';
+import type { ConnectorItem } from '../../../items';
+import { itemFilterFor, type ItemFilter } from '../../googleDrive/listing/filters';
 import type { ListChangesInput, ListChangesResult } from '../../types';
-import type { NotionListOptions, NotionSource } from './source';
+import { NotionApi } from '../api';
+import { notionErrorOf, notSharedError, serverTimeOf } from '../client';
+import { parseNotionId } from '../ids';
+import { isTrashed, NOTION_PAGE_MIME, titleOfDatabase } from '../objects';
+import { notionUrl } from '../browse';
+import {
+	DEFAULT_MAX_DEPTH,
+	DEFAULT_OVERLAP_MINUTES,
+	DEFAULT_RECONCILE_MINUTES,
+	notionSourceKeyFor,
+	type NotionListOptions,
+	type NotionSource,
+} from './source';
+import {
+	emptyState,
+	parseCursor,
+	pathOf,
+	prune,
+	readSnapshot,
+	writeSnapshot,
+	type NotionCursor,
+	type NotionListingState,
+} from './state';
+import { pageNode, walkBelow } from './tree';
+import { applyDatabaseWindow, applyPageTreeWindow, isInWindow, windowStart } from './window';
 
-export async function listNotionChanges(
-	input: ListChangesInput<NotionSource> & { client: Client; accountId: string; notion?: NotionListOptions },
-): Promise<ListChangesResult> {
-	void input;
-	throw new Error('listNotionChanges: not implemented yet');
+export type ListNotionChangesInput = ListChangesInput<NotionSource> & {
+	client: Client;
+	/** The connected workspace or integration: part of the source key. */
+	accountId: string;
+	notion?: NotionListOptions;
+};
+
+const MINUTE_MS = 60_000;
+
+/**
+ * Pages new or changed in a Notion source since its committed cursor, and deletions
+ * (PRODUCT.md §3 listChanges). The first run walks the source in full; later runs read what
+ * Notion's search (page trees) or data source queries (databases) show edited since the cursor
+ * minus the overlap window, and what went to the trash since then, placing each page in the tree
+ * the state keeps. A full walk every `reconcileMinutes` catches what those reads cannot see
+ * (a move Notion did not stamp, sharing withdrawn). The new cursor is proposed for the run and
+ * commits once the run's items are settled; `maxItems` leaves the rest for the next run.
+ */
+export async function listNotionChanges(input: ListNotionChangesInput): Promise<ListChangesResult> {
+	const { client, cache, source, runId, options = {}, notion = {} } = input;
+	const maxItems = options.maxItems ?? Infinity;
+	if (!(maxItems >= 1)) {
+		throw new InvalidInputError(`Max items per run must be at least 1 (got ${String(options.maxItems)})`, 'Leave it empty for no limit.');
+	}
+	const overlapMinutes = nonNegative(notion.overlapMinutes ?? DEFAULT_OVERLAP_MINUTES, 'The overlap window (minutes)');
+	const reconcileMinutes = nonNegative(notion.reconcileMinutes ?? DEFAULT_RECONCILE_MINUTES, 'The full re-walk interval (minutes)');
+	const kind = source.kind;
+	const rootId = kind === 'pageTree' ? parseNotionId(source.pageId, 'page') : parseNotionId(source.databaseId, 'database');
+	const maxDepth = kind === 'pageTree' ? nonNegative(source.maxDepth ?? DEFAULT_MAX_DEPTH, 'The maximum depth', true) : 0;
+	const sourceKey = notionSourceKeyFor(input.accountId, source);
+	const filter = itemFilterFor(options);
+	const api = new NotionApi(client);
+
+	const committed = parseCursor(cache.getCommittedCursor(sourceKey));
+	const previous = committed === null ? null : readSnapshot(cache, sourceKey, committed.snapshot);
+
+	const root = await readRoot(api, kind, rootId);
+	const readAtMs = serverTimeOf(client);
+
+	let state: NotionListingState;
+	let touched = new Set<string>();
+	const since = committed === null || previous === null ? null : windowStart(committed.readAt, overlapMinutes);
+	const fullWalk =
+		committed === null ||
+		previous === null ||
+		root.trashed ||
+		previous.kind !== kind ||
+		previous.rootId !== rootId ||
+		previous.maxDepth !== maxDepth ||
+		previous.nodes[rootId] === undefined ||
+		(readAtMs ?? Date.parse(committed.readAt)) - Date.parse(committed.walkedAt) >= reconcileMinutes * MINUTE_MS;
+
+	if (root.trashed) {
+		// The whole source went to the trash: everything in it is deleted.
+		state = emptyState(kind, rootId, maxDepth);
+	} else if (fullWalk) {
+		state = emptyState(kind, rootId, maxDepth);
+		state.nodes[rootId] = root.node;
+		await walkBelow(api, state, [rootId]);
+		prune(state);
+		if (since !== null) {
+			for (const [id, node] of Object.entries(state.nodes)) if (node.edited && isInWindow(node.edited, since)) touched.add(id);
+		}
+	} else {
+		state = structuredClone(previous as NotionListingState);
+		state.pending = [];
+		// The window read compares the database's data sources with the ones the state knows.
+		state.nodes[rootId] = { ...root.node, dataSources: state.nodes[rootId].dataSources };
+		touched =
+			kind === 'pageTree'
+				? await applyPageTreeWindow(api, state, since as string)
+				: await applyDatabaseWindow(api, state, root.node.dataSources ?? [], since as string);
+		if (root.node.edited && isInWindow(root.node.edited, since as string)) touched.add(rootId);
+		prune(state);
+	}
+
+	const owed = new Map<string, ConnectorItem>();
+	for (const item of previous?.pending ?? []) owed.set(item.external_id, item);
+	for (const item of outgoing(previous, state, touched, filter, sourceKey)) owed.set(item.external_id, item);
+	const ordered = [...owed.values()].sort(byPath);
+	const emitted = ordered.slice(0, maxItems);
+	state.pending = ordered.slice(emitted.length);
+
+	// Notion's clock when the run began reading; without a Date header, the newest edit seen (never later than that).
+	const observed = Object.values(state.nodes).map((node) => node.edited);
+	const readAt = readAtMs !== undefined ? new Date(readAtMs).toISOString() : newest([...observed, committed?.readAt]);
+	const unchanged = previous !== null && JSON.stringify(state) === JSON.stringify(previous);
+	const cursor: NotionCursor = {
+		readAt,
+		walkedAt: fullWalk ? readAt : (committed as NotionCursor).walkedAt,
+		snapshot: unchanged && committed !== null ? committed.snapshot : String(runId),
+	};
+	if (!unchanged) writeSnapshot(cache, sourceKey, cursor.snapshot, state, committed?.snapshot ?? null);
+	cache.proposeCursor(runId, sourceKey, JSON.stringify(cursor), { listedItems: emitted.length });
+
+	return {
+		items: emitted.map((item) => ({ ...item, [RUN_ID_FIELD]: runId })),
+		cursorProposed: true,
+		hasMore: state.pending.length > 0,
+		requests: api.requests,
+	};
 }
+
+interface Root {
+	trashed: boolean;
+	node: NotionListingState['nodes'][string];
+}
+
+/** The source's root, read first on every run: it must still be shared, and its first answer dates the run. */
+async function readRoot(api: NotionApi, kind: NotionSource['kind'], rootId: string): Promise<Root> {
+	if (kind === 'pageTree') {
+		const page = await orWrongKind(api.page(rootId), 'page', rootId);
+		if (page === null) throw notSharedError('page', rootId);
+		return { trashed: isTrashed(page), node: pageNode(page, null) };
+	}
+	const database = await orWrongKind(api.database(rootId), 'database', rootId);
+	if (database === null) throw notSharedError('database', rootId);
+	return {
+		trashed: isTrashed(database),
+		node: { kind: 'database', title: titleOfDatabase(database), parent: null, dataSources: database.data_sources.map((dataSource) => dataSource.id) },
+	};
+}
+
+/** Notion answers 400 when a page id is read as a database or the other way round: say which it is. */
+async function orWrongKind<T>(request: Promise<T>, expected: 'page' | 'database', id: string): Promise<T> {
+	try {
+		return await request;
+	} catch (error) {
+		const { status, code } = notionErrorOf(error);
+		if (status === 400 && code === 'validation_error') {
+			const other = expected === 'page' ? 'database' : 'page';
+			throw new InvalidInputError(
+				`${id} is not a Notion ${expected} (Notion says: ${(error as Error).message})`,
+				`Pick the ${expected} itself, or choose "${other === 'database' ? 'Database' : 'Page tree'}" as the source.`,
+			);
+		}
+		throw error;
+	}
+}
+
+/**
+ * The items the run owes: pages read in the window or whose path is new or changed, which pass
+ * the filters; and a deletion for every page the committed state held (and the filters let
+ * through) that has left the source or the filters.
+ */
+function outgoing(
+	previous: NotionListingState | null,
+	state: NotionListingState,
+	touched: ReadonlySet<string>,
+	filter: ItemFilter,
+	sourceKey: string,
+): ConnectorItem[] {
+	const items: ConnectorItem[] = [];
+	const memo = new Map<string, string | null>();
+	const previousMemo = new Map<string, string | null>();
+	const previousPath = (id: string): string | null =>
+		previous !== null && previous.nodes[id]?.kind === 'page' ? pathOf(previous, id, previousMemo) : null;
+	for (const [id, node] of Object.entries(state.nodes)) {
+		if (node.kind !== 'page') continue;
+		const path = pathOf(state, id, memo);
+		if (path === null) continue;
+		const before = previousPath(id);
+		const old = previous?.nodes[id];
+		const changed = before === null || before !== path || touched.has(id) || old?.edited !== node.edited;
+		if (!changed) continue;
+		if (filter(path, NOTION_PAGE_MIME)) {
+			items.push({
+				provider: 'notion',
+				external_id: id,
+				source_key: sourceKey,
+				name: node.title,
+				path,
+				parents: node.parent === null ? [] : [node.parent],
+				mime: NOTION_PAGE_MIME,
+				size: null,
+				modified_at: node.edited ?? null,
+				created_at: node.created ?? null,
+				version: node.edited ?? null,
+				hash: null,
+				url: notionUrl(id),
+				change: 'upsert',
+			});
+		} else if (before !== null && filter(before, NOTION_PAGE_MIME)) {
+			items.push(deletionOf(id, before, previous as NotionListingState, sourceKey));
+		}
+	}
+	for (const id of Object.keys(previous?.nodes ?? {})) {
+		if (state.nodes[id]?.kind === 'page') continue;
+		const before = previousPath(id);
+		if (before !== null && filter(before, NOTION_PAGE_MIME)) items.push(deletionOf(id, before, previous as NotionListingState, sourceKey));
+	}
+	return items;
+}
+
+function deletionOf(id: string, path: string, previous: NotionListingState, sourceKey: string): ConnectorItem {
+	const node = previous.nodes[id];
+	return {
+		provider: 'notion',
+		external_id: id,
+		source_key: sourceKey,
+		name: node.title,
+		path,
+		parents: node.parent === null ? [] : [node.parent],
+		mime: NOTION_PAGE_MIME,
+		size: null,
+		modified_at: null,
+		created_at: null,
+		version: null,
+		hash: null,
+		url: null,
+		change: 'deleted',
+	};
+}
+
+function nonNegative(value: number, what: string, integer = false): number {
+	if (!(value >= 0) || (integer && !Number.isInteger(value))) {
+		throw new InvalidInputError(`${what} must be ${integer ? 'a whole number' : 'a number'} of 0 or more (got ${String(value)})`);
+	}
+	return value;
+}
+
+function newest(times: ReadonlyArray<string | undefined>): string {
+	let best = 0;
+	for (const time of times) if (time !== undefined && Date.parse(time) > best) best = Date.parse(time);
+	return new Date(best).toISOString();
+}
+
+function compareText(left: string, right: string): number {
+	return left < right ? -1 : left > right ? 1 : 0;
+}
+
+function byPath(left: ConnectorItem, right: ConnectorItem): number {
+	return compareText(left.path, right.path) || compareText(left.change, right.change) || compareText(left.external_id, right.external_id);
+}
+

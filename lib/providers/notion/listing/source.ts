@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../../../errors';
+import { normalizedId } from '../ids';
 
 /** What a Notion listing covers: a page and everything under it, or the rows of a database. */
 export type NotionSource =
@@ -29,5 +30,7 @@ export function notionSourceKeyFor(accountId: string, source: NotionSource): str
 			'Pass the id of the connected integration or workspace (notionAccount: workspaceId or botId).',
 		);
 	}
-	return source.kind === 'pageTree' ? `notion:${account}:page:${source.pageId}` : `notion:${account}:database:${source.databaseId}`;
+	return source.kind === 'pageTree'
+		? `notion:${account}:page:${normalizedId(source.pageId.trim())}`
+		: `notion:${account}:database:${normalizedId(source.databaseId.trim())}`;
 }

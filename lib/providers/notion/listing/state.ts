@@ -1,0 +1,225 @@
+import type { ConnectorItem } from '../../../items';
+import type { SyncStateStore } from '../../types';
+import { pathSegment } from '../objects';
+
+/** A page or database known to be in the source: enough to place it, path it and report it. */
+export interface KnownNode {
+	kind: 'page' | 'database';
+	title: string;
+	/** The node it sits under in the source (a page or database; blocks in between are skipped); null for the root. */
+	parent: string | null;
+	/** Pages: `last_edited_time`, `created_time`. */
+	edited?: string;
+	created?: string;
+	/** Databases: their data source ids. Rows: the data source they belong to. */
+	dataSources?: string[];
+	dataSource?: string;
+}
+
+/**
+ * What a run knows about its source after listing: the tree of pages and databases (so a page
+ * found by search is placed by its parent chain without walking anything) and the items still
+ * owed because a run hit `maxItems`.
+ */
+export interface NotionListingState {
+	kind: 'pageTree' | 'database';
+	rootId: string;
+	/** Page trees: the depth limit the tree was walked with (a different one means a full walk). */
+	maxDepth: number;
+	nodes: Record<string, KnownNode>;
+	pending: ConnectorItem[];
+}
+
+export function emptyState(kind: NotionListingState['kind'], rootId: string, maxDepth: number): NotionListingState {
+	return { kind, rootId, maxDepth, nodes: {}, pending: [] };
+}
+
+/** The source's nodes by parent, each list in insertion order. */
+export function childrenIndex(state: NotionListingState): Map<string, string[]> {
+	const index = new Map<string, string[]>();
+	for (const [id, node] of Object.entries(state.nodes)) {
+		if (node.parent === null) continue;
+		const siblings = index.get(node.parent);
+		if (siblings) siblings.push(id);
+		else index.set(node.parent, [id]);
+	}
+	return index;
+}
+
+/**
+ * Keeps only what hangs from the root within `maxDepth` (databases count as a level, their rows
+ * sit at the database's level), walking down from the root so a parent loop can never keep a
+ * node. Returns each kept node's depth.
+ */
+export function prune(state: NotionListingState): Map<string, number> {
+	const depths = new Map<string, number>();
+	if (state.nodes[state.rootId] === undefined) {
+		state.nodes = {};
+		return depths;
+	}
+	const index = childrenIndex(state);
+	depths.set(state.rootId, 0);
+	const queue = [state.rootId];
+	while (queue.length > 0) {
+		const id = queue.shift() as string;
+		const depth = depths.get(id) as number;
+		const isDatabase = state.nodes[id].kind === 'database';
+		for (const child of index.get(id) ?? []) {
+			if (depths.has(child)) continue;
+			const childDepth = isDatabase ? depth : depth + 1;
+			if (childDepth > state.maxDepth) continue;
+			depths.set(child, childDepth);
+			queue.push(child);
+		}
+	}
+	for (const id of Object.keys(state.nodes)) if (!depths.has(id)) delete state.nodes[id];
+	return depths;
+}
+
+/** Depth of a node below the root as `prune` counts it; undefined when not in the tree. */
+export function depthOf(state: NotionListingState, id: string): number | undefined {
+	let depth = 0;
+	let current: string | null = id;
+	const seen = new Set<string>();
+	while (current !== null) {
+		if (current === state.rootId) return depth;
+		const node: KnownNode | undefined = state.nodes[current];
+		if (node === undefined || seen.has(current)) return undefined;
+		seen.add(current);
+		const parent: KnownNode | undefined = node.parent === null ? undefined : state.nodes[node.parent];
+		if (parent !== undefined && parent.kind !== 'database') depth++;
+		current = node.parent;
+	}
+	return undefined;
+}
+
+/**
+ * Path of a node from the source root: `/Root/Child/Grandchild` for page trees (the root is
+ * `/Root`), `/Row title` for database rows. Null when the node does not hang from the root.
+ */
+export function pathOf(state: NotionListingState, id: string, memo = new Map<string, string | null>()): string | null {
+	const chain: string[] = [];
+	let current: string | null = id;
+	let base: string | null = null;
+	for (;;) {
+		if (current === null) break;
+		const cached = memo.get(current);
+		if (cached !== undefined) {
+			base = cached;
+			break;
+		}
+		const node: KnownNode | undefined = state.nodes[current];
+		// Unknown, or a parent chain that loops: not in the tree.
+		if (node === undefined || chain.includes(current)) break;
+		if (current === state.rootId) {
+			base = state.kind === 'pageTree' ? `/${pathSegment(node.title)}` : '';
+			memo.set(current, base);
+			break;
+		}
+		chain.push(current);
+		current = node.parent;
+	}
+	for (let index = chain.length - 1; index >= 0; index--) {
+		base = base === null ? null : `${base}/${pathSegment(state.nodes[chain[index]].title)}`;
+		memo.set(chain[index], base);
+	}
+	return base;
+}
+
+/** Every node under `id` (not `id` itself). */
+export function descendantsOf(state: NotionListingState, id: string, index = childrenIndex(state)): string[] {
+	const found: string[] = [];
+	const queue = [id];
+	const seen = new Set([id]);
+	while (queue.length > 0) {
+		for (const child of index.get(queue.shift() as string) ?? []) {
+			if (seen.has(child)) continue;
+			seen.add(child);
+			found.push(child);
+			queue.push(child);
+		}
+	}
+	return found;
+}
+
+// --- cursor and snapshots -------------------------------------------------------------------
+
+/**
+ * The committed cursor: up to when (on Notion's clock) the source has been read, when it was
+ * last walked in full, and the snapshot of the listing state that goes with it. Snapshots live
+ * in provider state keyed by the run that proposed them, so a run that never commits leaves the
+ * committed snapshot untouched (as lib/providers/googleDrive/listing does).
+ */
+export interface NotionCursor {
+	/** ISO time the run started reading, on Notion's clock. */
+	readAt: string;
+	/** ISO time of the last full walk, on Notion's clock. */
+	walkedAt: string;
+	snapshot: string;
+}
+
+interface ProviderStateDocument {
+	v: 1;
+	snapshots: Record<string, NotionListingState>;
+}
+
+/** Proposed snapshots kept beside the committed one, newest first, for runs still settling. */
+const KEPT_PROPOSALS = 8;
+
+export function parseCursor(value: string | null): NotionCursor | null {
+	if (value === null) return null;
+	try {
+		const parsed = JSON.parse(value) as unknown;
+		if (typeof parsed !== 'object' || parsed === null) return null;
+		const { readAt, walkedAt, snapshot } = parsed as Record<string, unknown>;
+		if (typeof readAt !== 'string' || typeof walkedAt !== 'string' || typeof snapshot !== 'string') return null;
+		if (!Number.isFinite(Date.parse(readAt)) || !Number.isFinite(Date.parse(walkedAt))) return null;
+		return { readAt, walkedAt, snapshot };
+	} catch {
+		return null;
+	}
+}
+
+function readDocument(cache: SyncStateStore, sourceKey: string): ProviderStateDocument {
+	const raw = cache.getProviderState(sourceKey);
+	if (raw !== null) {
+		try {
+			const parsed = JSON.parse(raw) as unknown;
+			if (typeof parsed === 'object' && parsed !== null && (parsed as { v?: unknown }).v === 1) {
+				const snapshots = (parsed as { snapshots?: unknown }).snapshots;
+				if (typeof snapshots === 'object' && snapshots !== null) {
+					return { v: 1, snapshots: snapshots as Record<string, NotionListingState> };
+				}
+			}
+		} catch {
+			// An unreadable state is a missing one: the source is walked in full again.
+		}
+	}
+	return { v: 1, snapshots: {} };
+}
+
+export function readSnapshot(cache: SyncStateStore, sourceKey: string, snapshot: string): NotionListingState | null {
+	return readDocument(cache, sourceKey).snapshots[snapshot] ?? null;
+}
+
+/** Stores a proposed snapshot; drops those older than the committed one, which can never commit now. */
+export function writeSnapshot(
+	cache: SyncStateStore,
+	sourceKey: string,
+	snapshot: string,
+	state: NotionListingState,
+	committed: string | null,
+): void {
+	// Read and write with no await between them: one process never interleaves two runs here.
+	const document = readDocument(cache, sourceKey);
+	const committedOrder = committed === null ? -Infinity : Number(committed);
+	const proposals = Object.keys(document.snapshots)
+		.filter((id) => id !== committed && id !== snapshot && Number(id) > committedOrder)
+		.sort((left, right) => Number(right) - Number(left))
+		.slice(0, KEPT_PROPOSALS - 1);
+	const snapshots: Record<string, NotionListingState> = {};
+	if (committed !== null && document.snapshots[committed] !== undefined) snapshots[committed] = document.snapshots[committed];
+	for (const id of proposals) snapshots[id] = document.snapshots[id];
+	snapshots[snapshot] = state;
+	cache.setProviderState(sourceKey, 'notion', JSON.stringify({ v: 1, snapshots } satisfies ProviderStateDocument));
+}
