@@ -1,7 +1,15 @@
 import type { Client } from '@notionhq/client';
 import type { Readable } from 'node:stream';
 
-import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	NodeApiError,
+	NodeOperationError,
+} from 'n8n-workflow';
 import pLimit from 'p-limit';
 
 import type { ConnectorItem } from '../../../lib/items';
@@ -10,9 +18,18 @@ import { formatBytes } from '../../../lib/policy/policy';
 import { downloadNotionFile, exportNotionPage } from '../../../lib/providers/notion';
 import { connectorCache } from '../../shared/cache';
 import { toNodeError } from '../../shared/nodeErrors';
-import { acquireRunSlot, checkListedItem, policyNarrowingProperty, runPolicy } from '../../shared/policy';
+import {
+	acquireRunSlot,
+	checkListedItem,
+	policyHints,
+	policyNarrowingProperty,
+	runPolicy,
+	settleSkipped,
+	type SkippedItem,
+} from '../../shared/policy';
 import { ProgressLog } from '../../shared/progress';
 import { notionConnectorClient } from '../transport';
+import { checkNotionAccount } from './listChanges.operation';
 
 export const BINARY_PROPERTY = 'data';
 export const ATTACHMENT_PREFIX = 'file_';
@@ -60,7 +77,7 @@ interface ExportContext {
 	attachFiles: boolean;
 }
 
-type Routed = { output: 0 | 1; item: INodeExecutionData } | { error: Error; itemIndex: number };
+type Routed = { output: 0 | 1; item: INodeExecutionData } | { error: NodeApiError | NodeOperationError; itemIndex: number };
 
 function skipped(json: IDataObject, itemIndex: number, skipReason: string, skipDetail: string): Routed {
 	return { output: 1, item: { json: { ...json, skip_reason: skipReason, skip_detail: skipDetail }, pairedItem: { item: itemIndex } } };
@@ -129,10 +146,11 @@ async function exportOne(ctx: IExecuteFunctions, itemIndex: number, { policy, cl
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const cache = connectorCache();
 	let policy: OrgPolicy;
+	let warnings: string[];
 	let release: () => void;
 	try {
 		// Before any Notion request: a disabled provider or a bad policy value fails here.
-		policy = runPolicy(this, 0, 'notion').policy;
+		({ policy, warnings } = runPolicy(this, 0, 'notion'));
 		release = acquireRunSlot(cache, 'notion', this.getExecutionId(), policy);
 	} catch (error) {
 		throw toNodeError(this.getNode(), error, 0);
@@ -142,6 +160,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	try {
 		const { concurrency = DEFAULT_CONCURRENCY, attachFiles = false } = this.getNodeParameter('exportOptions', 0, {}) as ExportOptions;
 		const context: ExportContext = { policy, client: notionConnectorClient(this), attachFiles };
+		if (policy.allowedAccountDomains !== null || policy.allowedNotionWorkspaces !== null) {
+			try {
+				await checkNotionAccount(this, policy, context.client);
+			} catch (error) {
+				throw toNodeError(this.getNode(), error, 0);
+			}
+		}
 		const limit = pLimit(Math.max(1, Math.trunc(concurrency) || DEFAULT_CONCURRENCY));
 		const settled = await Promise.all(
 			items.map(async (_, itemIndex) =>
@@ -150,15 +175,21 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 					try {
 						routed = await exportOne(this, itemIndex, context);
 					} catch (error) {
-						routed = { error: toNodeError(this.getNode(), error, itemIndex), itemIndex };
+						routed = { error: exportFailure(this, items[itemIndex].json, error, itemIndex), itemIndex };
 					}
-					progress.add('error' in routed ? 'failed' : routed.output === 1 ? 'skipped' : 'exported');
+					const deletion = (items[itemIndex].json as unknown as ConnectorItem).change === 'deleted';
+					progress.add('error' in routed ? 'failed' : routed.output === 1 ? 'skipped' : deletion ? 'deleted' : 'exported');
 					return routed;
 				}),
 			),
 		);
 		progress.done();
-		return routeExportResults(settled, items, this.continueOnFail());
+		const outputs = routeExportResults(settled, items, this.continueOnFail());
+		// Refused pages are settled for good: counted per reason in their run, which no longer waits for them.
+		const skippedItems = outputs[1].map((entry) => entry.json as unknown as SkippedItem);
+		settleSkipped(cache, undefined, skippedItems);
+		policyHints(this, warnings, skippedItems);
+		return outputs;
 	} finally {
 		release();
 	}
@@ -174,10 +205,24 @@ export function routeExportResults(settled: Routed[], items: INodeExecutionData[
 	for (const result of settled) {
 		if ('error' in result) {
 			if (!continueOnFail) throw result.error;
-			outputs[0].push({ json: { ...items[result.itemIndex].json, error: result.error.message }, pairedItem: { item: result.itemIndex } });
+			// With "On Error: Continue (using error output)" n8n routes items carrying `error` to that output.
+			outputs[0].push({
+				json: { ...items[result.itemIndex].json, error: result.error.message },
+				error: result.error,
+				pairedItem: { item: result.itemIndex },
+			});
 		} else {
 			outputs[result.output].push(result.item);
 		}
 	}
 	return outputs;
+}
+
+/** The node error for a page that failed after every retry, naming the page so the person knows which one. */
+function exportFailure(ctx: IExecuteFunctions, json: IDataObject, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	const nodeError = toNodeError(ctx.getNode(), error, itemIndex);
+	const name = typeof json.name === 'string' && json.name !== '' ? `"${json.name}"` : 'a page';
+	const id = typeof json.external_id === 'string' ? ` (${json.external_id})` : '';
+	nodeError.message = `Could not export ${name}${id}: ${nodeError.message}`;
+	return nodeError;
 }

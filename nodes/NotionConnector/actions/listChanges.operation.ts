@@ -4,11 +4,12 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import type { ConnectorCache } from '../../../lib/cache';
 import { errorMessage } from '../../../lib/errors';
 import type { ConnectorItem } from '../../../lib/items';
-import { assertAccountAllowed } from '../../../lib/policy';
+import type { AccountFacts, OrgPolicy } from '../../../lib/policy';
 import {
 	DEFAULT_MAX_DEPTH,
 	DEFAULT_OVERLAP_MINUTES,
 	listNotionChanges,
+	notionAccount,
 	notionSourceKeyFor,
 	parseNotionId,
 	type NotionListOptions,
@@ -17,10 +18,17 @@ import {
 import type { ListChangesOptions } from '../../../lib/providers/types';
 import { connectorCache } from '../../shared/cache';
 import { toNodeError } from '../../shared/nodeErrors';
-import { acquireRunSlot, partitionByPolicy, policyNarrowingProperty, runPolicy, type RunPolicy } from '../../shared/policy';
+import {
+	acquireRunSlot,
+	checkAccount,
+	partitionByPolicy,
+	policyHints,
+	policyNarrowingProperty,
+	runPolicy,
+	type RunPolicy,
+} from '../../shared/policy';
 import { ProgressLog } from '../../shared/progress';
 import { notionConnectorClient } from '../transport';
-import { accountFor, accountIdOf } from './account';
 import { databaseLocator, pageLocator } from './common.descriptions';
 
 const showFor = (extra: IDataObject = {}) => ({ show: { operation: ['listChanges'], ...extra } });
@@ -132,6 +140,27 @@ export function listParametersOf(ctx: IExecuteFunctions, itemIndex: number, maxF
 	};
 }
 
+interface NotionAccountFacts extends AccountFacts {
+	/** What source keys name the account by: the workspace, which outlives a reconnected OAuth2 credential's bot. */
+	accountId: string;
+}
+
+/**
+ * The integration's owner and workspace, asked once per credential and execution (one
+ * `users/me`) and checked against the policy: a disallowed account fails the node.
+ */
+export async function checkNotionAccount(ctx: IExecuteFunctions, policy: OrgPolicy, client: Client): Promise<NotionAccountFacts> {
+	return (await checkAccount(ctx, 'notion', policy, async (): Promise<NotionAccountFacts> => {
+		const account = await notionAccount(client);
+		return {
+			email: account.ownerEmail,
+			workspaceId: account.workspaceId,
+			workspaceName: account.workspaceName,
+			accountId: account.workspaceId ?? account.botId,
+		};
+	})) as NotionAccountFacts;
+}
+
 interface Listed {
 	allowed: INodeExecutionData[];
 	skipped: INodeExecutionData[];
@@ -144,15 +173,8 @@ async function listSource(
 	client: Client,
 	cache: ConnectorCache,
 ): Promise<Listed> {
-	for (const warning of warnings) ctx.logger.warn(`Notion Connector: ${warning}`);
 	const { source, options, notion } = listParametersOf(ctx, itemIndex, policy.maxFilesPerRun);
-	const account = await accountFor(ctx, client);
-	assertAccountAllowed(policy, 'notion', {
-		email: account.ownerEmail,
-		workspaceId: account.workspaceId,
-		workspaceName: account.workspaceName,
-	});
-	const accountId = accountIdOf(account);
+	const { accountId } = await checkNotionAccount(ctx, policy, client);
 	const sourceKey = notionSourceKeyFor(accountId, source);
 	const runId = cache.startRun({
 		sourceKey,
@@ -164,6 +186,7 @@ async function listSource(
 	try {
 		const result = await listNotionChanges({ client, cache, source, runId, accountId, options, notion });
 		const { allowed, skipped } = partitionByPolicy(cache, runId, policy, 'notion', result.items);
+		policyHints(ctx, warnings, skipped);
 		const deleted = allowed.filter((item) => item.change === 'deleted').length;
 		progress.add('listed', allowed.length - deleted);
 		progress.add('deleted', deleted);
