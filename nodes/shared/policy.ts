@@ -122,8 +122,11 @@ export function runPolicy(ctx: IExecuteFunctions, itemIndex: number, provider: P
 	return { policy, description: describePolicy(policy), warnings: ignored.map((entry) => entry.message) };
 }
 
-/** Google-native files name no file type of their own: the type rule waits for export to pick their format. */
-function typeDecidedAtExport(provider: Provider, item: ConnectorItem): boolean {
+/**
+ * Google-native files have no type or size of their own: their type is the format export picks and
+ * their size is the exported content's, so those two rules wait for export (the size while streaming).
+ */
+function decidedAtExport(provider: Provider, item: ConnectorItem): boolean {
 	return provider === 'google_drive' && typeof item.mime === 'string' && item.mime.startsWith('application/vnd.google-apps.');
 }
 
@@ -133,12 +136,12 @@ function typeDecidedAtExport(provider: Provider, item: ConnectorItem): boolean {
  */
 export function checkListedItem(policy: OrgPolicy, provider: Provider, item: ConnectorItem): PolicyDecision {
 	if (item.change === 'deleted') return { allowed: true };
-	const rules = typeDecidedAtExport(provider, item) ? { ...policy, allowedFileTypes: null } : policy;
-	return checkFile(rules, provider, {
+	const deferred = decidedAtExport(provider, item);
+	return checkFile(deferred ? { ...policy, allowedFileTypes: null } : policy, provider, {
 		path: item.path,
 		name: item.name,
 		mime: item.mime ?? undefined,
-		size: item.size ?? undefined,
+		size: deferred ? undefined : (item.size ?? undefined),
 		exportFormat: typeof item.export_format === 'string' ? item.export_format : undefined,
 	});
 }

@@ -4,7 +4,7 @@ import pLimit from 'p-limit';
 import type { ConnectorItem } from '../../../lib/items';
 import { PolicySkipError, checkFile, resolveExportFormat, type OrgPolicy } from '../../../lib/policy';
 import { DEFAULT_EXPORT_FORMATS, exportDriveItem, type ExportFormatOverrides } from '../../../lib/providers/googleDrive/export';
-import { googleNativeKindOf } from '../../../lib/providers/googleDrive/export/formats';
+import { googleNativeKindOf, isGoogleNative } from '../../../lib/providers/googleDrive/export/formats';
 import { connectorCache } from '../../shared/cache';
 import { toNodeError } from '../../shared/nodeErrors';
 import {
@@ -97,7 +97,8 @@ async function exportOne(
 		path: item.path,
 		name: item.name,
 		mime: item.mime ?? undefined,
-		size: item.size ?? undefined,
+		// A Google file's listed size is not its export's: the cap applies while streaming instead.
+		size: isGoogleNative(item.mime) ? undefined : (item.size ?? undefined),
 		exportFormat: plannedExportFormat(policy, item, formats),
 	});
 	if (!allowed.allowed) return { output: 1, item: skipped(json, itemIndex, allowed.skipReason, allowed.skipDetail) };

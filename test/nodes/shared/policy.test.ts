@@ -110,9 +110,11 @@ describe.each(DRIVERS)('node policy helpers with %s', (driverName) => {
 
 describe('checkListedItem', () => {
 	const onlyPdf = policy({ allowedFileTypes: ['pdf'] });
-	it('leaves the type of a Google-native file to export, which knows its format', () => {
-		const doc = item('doc', { name: 'Plan', path: '/Plan', mime: 'application/vnd.google-apps.document', size: null });
-		expect(checkListedItem(onlyPdf, 'google_drive', doc)).toEqual({ allowed: true });
+	it('leaves the type and size of a Google-native file to export, which knows its format and exported size', () => {
+		const doc = item('doc', { name: 'Plan', path: '/Plan', mime: 'application/vnd.google-apps.document', size: 5 * 1024 * 1024 });
+		expect(checkListedItem(policy({ allowedFileTypes: ['pdf'], maxFileSizeMb: 1 }), 'google_drive', doc)).toEqual({ allowed: true });
+		const pdf = item('pdf', { name: 'big.pdf', path: '/big.pdf', mime: 'application/pdf', size: 5 * 1024 * 1024 });
+		expect(checkListedItem(policy({ maxFileSizeMb: 1 }), 'google_drive', pdf)).toMatchObject({ skipReason: 'policy_size' });
 	});
 	it('still applies path rules to a Google-native file', () => {
 		const doc = item('doc', { name: 'Plan', path: '/HR/Plan', mime: 'application/vnd.google-apps.document', size: null });
