@@ -1,34 +1,121 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+
 import type { Client } from '@notionhq/client';
 
+import { ConnectorError, NotFoundError } from '../../../errors';
 import type { ConnectorItem } from '../../../items';
+import { safeFileName } from '../../googleDrive/export/fileName';
+import { NotionApi } from '../api';
+import { notSharedError } from '../client';
+import { parseNotionId } from '../ids';
+import { renderMarkdown, type KnownItem } from '../markdown';
+import { isTrashed, titleOfDatabase, titleOfPage } from '../objects';
+import { BlockTreeFetcher } from './blockTree';
+import { mimeOfFileName } from './mime';
 
 export interface NotionExportResult {
+	/** What goes into the binary `data`. */
 	markdown: string;
+	/** Safe on any file system, ends in .md. */
 	fileName: string;
 	exportFormat: 'md';
 	exportMime: 'text/markdown';
+	/** sha256 hex of the stable Markdown (not affected by Notion's expiring file URLs). */
 	contentHash: string;
 	bytes: number;
+	/** Notion-hosted files the page shows (signed URLs, valid about an hour). */
 	files: Array<{ name: string; url: string; mime: string | null }>;
+	/** Notion API requests the export made. */
 	requests: number;
 }
 
+/** Requests one export keeps in flight; the integration's throttle decides how fast they go. */
+const EXPORT_PARALLEL_REQUESTS = 8;
+
+/**
+ * Fetches the page and its whole block tree (children paginated past 100 at every level,
+ * siblings' children in parallel within the throttle, synced originals and linked page titles
+ * resolved) and renders it with ./markdown. Throws NotFoundError for a page not shared with the
+ * integration, or in the trash.
+ */
 export async function exportNotionPage(
 	client: Client,
 	item: Pick<ConnectorItem, 'external_id'>,
 	options: { signal?: AbortSignal } = {},
 ): Promise<NotionExportResult> {
-	void client;
-	void item;
-	void options;
-	throw new Error('exportNotionPage: not implemented yet');
+	const pageId = parseNotionId(item.external_id, 'page');
+	const api = new NotionApi(client, EXPORT_PARALLEL_REQUESTS, options.signal);
+	const page = await api.page(pageId);
+	if (page === null) throw notSharedError('page', pageId);
+	const title = titleOfPage(page);
+	if (isTrashed(page)) {
+		throw new NotFoundError(
+			`Notion page "${title}" (${pageId}) is in the trash`,
+			'Restore it in Notion to export it; listChanges reports trashed pages as deleted.',
+		);
+	}
+
+	const fetcher = new BlockTreeFetcher(api);
+	const blocks = await fetcher.pageTree(pageId);
+	const linked = await linkedItems(api, fetcher);
+	const rendered = renderMarkdown(page, blocks, {
+		resolveSyncedBlock: (originalId) => fetcher.resolveSyncedBlock(originalId),
+		childItems: linked,
+	});
+	return {
+		markdown: rendered.markdown,
+		fileName: safeFileName(title, 'md'),
+		exportFormat: 'md',
+		exportMime: 'text/markdown',
+		contentHash: createHash('sha256').update(rendered.stableMarkdown, 'utf8').digest('hex'),
+		bytes: Buffer.byteLength(rendered.markdown, 'utf8'),
+		files: rendered.files.filter((file) => file.hosted).map((file) => ({ name: file.name, url: file.url, mime: mimeOfFileName(file.name) })),
+		requests: api.requests,
+	};
 }
 
+/** Titles and URLs of the pages and databases `link_to_page` blocks point at (those the integration can read). */
+async function linkedItems(api: NotionApi, fetcher: BlockTreeFetcher): Promise<Map<string, KnownItem>> {
+	const known = new Map<string, KnownItem>();
+	await Promise.all([
+		...[...fetcher.linkedPages].map(async (id) => {
+			const page = await api.page(id);
+			if (page !== null) known.set(id, { title: titleOfPage(page), url: page.url });
+		}),
+		...[...fetcher.linkedDatabases].map(async (id) => {
+			const database = await api.database(id);
+			if (database !== null) known.set(id, { title: titleOfDatabase(database), url: database.url });
+		}),
+	]);
+	return known;
+}
+
+/** Downloads one Notion-hosted file (a signed URL from an export) as a stream. */
 export async function downloadNotionFile(
 	url: string,
 	options: { fetch?: typeof fetch } = {},
 ): Promise<{ stream: NodeJS.ReadableStream; mime: string | null }> {
-	void url;
-	void options;
-	throw new Error('downloadNotionFile: not implemented yet');
+	const response = await (options.fetch ?? fetch)(url);
+	if (!response.ok || response.body === null) {
+		await response.body?.cancel();
+		if (response.status === 403) {
+			throw new ConnectorError(
+				'file_url_expired',
+				`The Notion file link has expired or is no longer valid (HTTP 403): ${url.split('?')[0]}`,
+				'Notion signs file links for about an hour: export the page again and download its files right away.',
+			);
+		}
+		throw new ConnectorError(
+			'download_failed',
+			`Downloading the Notion file ${url.split('?')[0]} failed with HTTP ${response.status}`,
+			'Run the export again; if it keeps failing, check the file still exists on the page.',
+		);
+	}
+	const type = response.headers.get('content-type');
+	return {
+		stream: Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
+		mime: type ? type.split(';')[0].trim() || null : null,
+	};
 }

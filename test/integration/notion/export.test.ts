@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto';
+import { text } from 'node:stream/consumers';
+
+import type { Client } from '@notionhq/client';
+
+import { ConnectorError, InvalidInputError, NotFoundError } from '../../../lib/errors';
+import { downloadNotionFile, exportNotionPage } from '../../../lib/providers/notion';
+import { startFakeNotion, type FakeNotion } from '../../fakes/notionApi';
+import { b, rt, type BlockInput } from '../../fakes/notionBlocks';
+import { testClient } from './helpers';
+
+describe('Notion export against the strict fake Notion', () => {
+	let notion: FakeNotion;
+	let client: Client;
+
+	beforeEach(async () => {
+		notion = await startFakeNotion({ requestsPerSecond: Infinity });
+		client = testClient(notion);
+	});
+
+	afterEach(async () => {
+		expect(notion.internalErrors).toEqual([]);
+		await notion.close();
+	});
+
+	it('exports 250+ top-level blocks and a list nested three levels deep with over 100 children, in order, nothing missing', async () => {
+		const deepItems = Array.from({ length: 130 }, (_, index) => b.bulleted(`deep ${index + 1}`));
+		const top: BlockInput[] = Array.from({ length: 260 }, (_, index) => b.paragraph(`para ${index + 1}`));
+		top.splice(100, 0, b.toggle('Outer', [b.bulleted('level 1', [b.bulleted('level 2', deepItems)])]));
+		const page = notion.addPage({ title: 'Long page', children: top });
+
+		const result = await exportNotionPage(client, { external_id: page.id });
+
+		const lines = result.markdown.split('\n');
+		expect(lines.filter((line) => /^para \d+$/.test(line))).toHaveLength(260);
+		expect(lines.indexOf('para 260')).toBeGreaterThan(lines.indexOf('para 1'));
+		expect(lines.filter((line) => /^ {6}- deep \d+$/.test(line))).toHaveLength(130);
+		expect(result.markdown).toContain('      - deep 130\n');
+		expect(result.markdown).toContain('- Outer\n  - level 1\n    - level 2\n      - deep 1\n');
+		// 3 pages of top-level children, the toggle, level 1, and 2 pages under level 2 (plus the page itself).
+		expect(result.requests).toBe(1 + 3 + 1 + 1 + 2);
+		expect(result.requests).toBe(notion.apiRequests().length);
+		expect(result).toMatchObject({ fileName: 'Long page.md', exportFormat: 'md', exportMime: 'text/markdown' });
+		expect(result.bytes).toBe(Buffer.byteLength(result.markdown));
+	});
+
+	it('fetches the children of sibling blocks in parallel', async () => {
+		const toggles = Array.from({ length: 12 }, (_, index) => b.toggle(`t${index}`, [b.paragraph(`inside ${index}`)]));
+		const page = notion.addPage({ title: 'Toggles', children: toggles });
+		notion.setLatency(40);
+
+		const started = Date.now();
+		const result = await exportNotionPage(client, { external_id: page.id });
+		const elapsed = Date.now() - started;
+
+		expect(result.requests).toBe(14);
+		// Sequentially 14 round trips of 40 ms would take at least 560 ms.
+		expect(elapsed).toBeLessThan(400);
+	});
+
+	it('renders synced references with the original content, linked page titles, mentions and child pages as links', async () => {
+		const target = notion.addPage({ title: 'Glossary' });
+		const source = notion.addPage({ title: 'Shared snippets', children: [b.syncedOriginal([b.paragraph('Synced text'), b.bulleted('synced item')])] });
+		const originalId = notion.childIds(source.id)[0];
+		const page = notion.addPage({
+			title: 'Guide',
+			children: [
+				b.syncedReference(originalId),
+				b.linkToPage(target.id),
+				b.paragraph(['See ', rt.mentionPage(target.id), ' for terms']),
+				b.childPage('Appendix', [b.paragraph('appendix body')]),
+			],
+		});
+
+		const result = await exportNotionPage(client, { external_id: page.id });
+
+		expect(result.markdown).toContain('Synced text\n\n- synced item');
+		expect(result.markdown).toMatch(/\[Glossary\]\(https:\/\/www\.notion\.so\/Glossary-[0-9a-f]{32}\)/);
+		expect(result.markdown).toContain('See [Glossary](');
+		expect(result.markdown).toMatch(/\[Appendix\]\(https:\/\/www\.notion\.so\/[0-9a-f]{32}\)/);
+		expect(result.markdown).not.toContain('appendix body');
+	});
+
+	it('says when a synced original is not shared with the integration', async () => {
+		const hidden = notion.addPage({ title: 'Private', shared: false, children: [b.syncedOriginal([b.paragraph('secret')])] });
+		const page = notion.addPage({ title: 'Guide', children: [b.syncedReference(notion.childIds(hidden.id)[0])] });
+
+		const result = await exportNotionPage(client, { external_id: page.id });
+
+		expect(result.markdown).toContain('Synced block unavailable');
+		expect(result.markdown).not.toContain('secret');
+	});
+
+	it('keeps content_hash stable when only the expiring file URLs change, and lists the hosted files', async () => {
+		const page = notion.addPage({
+			title: 'Photos',
+			children: [b.image({ content: 'PNGDATA', name: 'chart.png' }, 'Chart'), b.file({ content: 'a,b', name: 'data.csv' })],
+		});
+
+		const first = await exportNotionPage(client, { external_id: page.id });
+		notion.advanceTime(2 * 60 * 60 * 1000);
+		const second = await exportNotionPage(client, { external_id: page.id });
+
+		expect(second.markdown).not.toBe(first.markdown);
+		expect(second.contentHash).toBe(first.contentHash);
+		expect(first.contentHash).not.toBe(createHash('sha256').update(first.markdown).digest('hex'));
+		expect(second.files).toEqual([
+			{ name: 'chart.png', url: expect.stringContaining('/chart.png?'), mime: 'image/png' },
+			{ name: 'data.csv', url: expect.stringContaining('/data.csv?'), mime: 'text/csv' },
+		]);
+
+		notion.editBlock(notion.childIds(page.id)[0], { caption: ['New caption'] });
+		expect((await exportNotionPage(client, { external_id: page.id })).contentHash).not.toBe(first.contentHash);
+	});
+
+	it('downloads a hosted file while its link is valid and says so once it has expired', async () => {
+		const page = notion.addPage({ title: 'Files', children: [b.file({ content: 'hello file', name: 'hello.txt' })] });
+		const { files } = await exportNotionPage(client, { external_id: page.id });
+
+		const download = await downloadNotionFile(files[0].url);
+		expect(await text(download.stream)).toBe('hello file');
+		expect(download.mime).toBe('text/plain');
+
+		notion.advanceTime(61 * 60 * 1000);
+		await expect(downloadNotionFile(files[0].url)).rejects.toMatchObject({ code: 'file_url_expired' });
+		await expect(downloadNotionFile(files[0].url)).rejects.toBeInstanceOf(ConnectorError);
+	});
+
+	it('puts a database row’s properties in the front-matter', async () => {
+		const { rows } = notion.addDatabase({
+			title: 'Tasks',
+			dataSources: [{ properties: { Name: 'title', Status: { type: 'select', options: ['Todo', 'Done'] } } }],
+			rows: [{ title: 'Write spec', properties: { Status: 'Done' }, children: [b.paragraph('Body')] }],
+		});
+
+		const result = await exportNotionPage(client, { external_id: rows[0].id });
+
+		expect(result.markdown).toMatch(/^---\n/);
+		expect(result.markdown).toContain('properties:\n  Name: "Write spec"\n  Status: "Done"\n---');
+		expect(result.markdown).toContain('# Write spec\n\nBody\n');
+	});
+
+	it('fails clearly for a page not shared with the integration, a trashed page and a malformed id', async () => {
+		const hidden = notion.addPage({ title: 'Private', shared: false });
+		const error = await exportNotionPage(client, { external_id: hidden.id }).catch((caught: unknown) => caught);
+		expect(error).toBeInstanceOf(NotFoundError);
+		expect((error as NotFoundError).hint).toMatch(/add this integration/);
+
+		const trashed = notion.addPage({ title: 'Old' });
+		notion.trashPage(trashed.id);
+		await expect(exportNotionPage(client, { external_id: trashed.id })).rejects.toThrow(/is in the trash/);
+
+		await expect(exportNotionPage(client, { external_id: 'nope' })).rejects.toBeInstanceOf(InvalidInputError);
+	});
+
+	it('stays within the integration budget and honours Retry-After when Notion still answers 429', async () => {
+		await notion.close();
+		notion = await startFakeNotion({ requestsPerSecond: 10, burst: 10 });
+		client = testClient(notion, 10);
+		const page = notion.addPage({
+			title: 'Busy',
+			children: Array.from({ length: 20 }, (_, index) => b.toggle(`t${index}`, [b.paragraph(`x${index}`)])),
+		});
+
+		const started = Date.now();
+		const result = await exportNotionPage(client, { external_id: page.id });
+		const elapsed = Date.now() - started;
+		expect(result.requests).toBe(22);
+		expect(notion.rateLimitedCount).toBe(0);
+		// 22 requests at 10/s after a burst of 10: at least 1.2 s.
+		expect(elapsed).toBeGreaterThanOrEqual(1100);
+
+		notion.failNext(1, { status: 429, retryAfter: 1 });
+		const retried = Date.now();
+		await exportNotionPage(client, { external_id: page.id });
+		expect(Date.now() - retried).toBeGreaterThanOrEqual(1000);
+	});
+});
