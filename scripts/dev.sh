@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The project's entry point on a fresh machine.
+#   scripts/dev.sh demo    run the example workflows in a real n8n against the bundled sandbox
 #   scripts/dev.sh start   build, then run n8n with this package at http://localhost:5678
 #   scripts/dev.sh test    install, lint, build and run every test layer
 #   scripts/dev.sh bench   run the benchmarks
@@ -53,6 +54,12 @@ case "${1:-}" in
     rm -f "$results"
     exit $status
     ;;
+  demo)
+    install_dependencies
+    build
+    n8n_bin="$(bash "$here/ensure-n8n.sh")"
+    exec node scripts/demo.js demo "$n8n_bin"
+    ;;
   start)
     install_dependencies
     build
@@ -71,7 +78,7 @@ case "${1:-}" in
     node scripts/bench.js "$@"
     ;;
   *)
-    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -1,0 +1,47 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import type { WorkflowFixture } from '../../test/e2e/harness/n8n';
+
+/** The repository (scripts/demo.js runs a transpiled copy of this file from elsewhere and says where). */
+export const REPO_ROOT = process.env.CONNECTORS_REPO_ROOT ?? path.resolve(__dirname, '../..');
+const EXAMPLES = path.join(REPO_ROOT, 'examples');
+
+export interface Example {
+	provider: 'google_drive' | 'notion';
+	label: string;
+	file: string;
+	workflow: WorkflowFixture;
+}
+
+function load(file: string): WorkflowFixture {
+	return JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as WorkflowFixture;
+}
+
+/** Whether the built package has the Notion node (the examples need it to import without unknown nodes). */
+export function notionNodeBuilt(): boolean {
+	const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { n8n: { nodes: string[] } };
+	const entry = pkg.n8n.nodes.find((node) => node.includes('NotionConnector'));
+	return entry !== undefined && fs.existsSync(path.join(REPO_ROOT, entry));
+}
+
+/** The example workflows of examples/, those whose nodes this build has. */
+export function examples(): Example[] {
+	const all: Example[] = [
+		{ provider: 'google_drive', label: 'Google Drive', file: 'google-drive-folder-to-index.json', workflow: load('google-drive-folder-to-index.json') },
+		{ provider: 'notion', label: 'Notion', file: 'notion-pages-to-index.json', workflow: load('notion-pages-to-index.json') },
+	];
+	return all.filter((example) => example.provider !== 'notion' || notionNodeBuilt());
+}
+
+/** The example with its Config step pointing at another ingestion URL (the examples' only setting). */
+export function withIngestionUrl(workflow: WorkflowFixture, url: string): WorkflowFixture {
+	const copy = JSON.parse(JSON.stringify(workflow)) as WorkflowFixture;
+	const config = copy.nodes.find((node) => node.name === 'Config') as
+		| { parameters: { assignments: { assignments: Array<{ name: string; value: string }> } } }
+		| undefined;
+	const setting = config?.parameters.assignments.assignments.find((assignment) => assignment.name === 'ingestionUrl');
+	if (!setting) throw new Error(`${workflow.name}: no Config step with an ingestionUrl`);
+	setting.value = url;
+	return copy;
+}
