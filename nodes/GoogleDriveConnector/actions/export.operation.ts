@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, NodeApiError, NodeOperationError } from 'n8n-workflow';
 import pLimit from 'p-limit';
 
 import type { ConnectorItem } from '../../../lib/items';
@@ -6,7 +6,9 @@ import { PolicySkipError, checkFile, resolveExportFormat, type OrgPolicy } from 
 import { DEFAULT_EXPORT_FORMATS, exportDriveItem, type ExportFormatOverrides } from '../../../lib/providers/googleDrive/export';
 import { googleNativeKindOf, isGoogleNative } from '../../../lib/providers/googleDrive/export/formats';
 import { connectorCache } from '../../shared/cache';
+import { settleFailed } from '../../shared/failures';
 import { toNodeError } from '../../shared/nodeErrors';
+import { ProgressLog } from '../../shared/progress';
 import {
 	acquireRunSlot,
 	checkAccount,
@@ -160,27 +162,53 @@ async function exportAll(this: IExecuteFunctions, policy: OrgPolicy): Promise<IN
 	const { concurrency = 4 } = this.getNodeParameter('exportOptions', 0, {}) as { concurrency?: number };
 	const limit = pLimit(Math.max(1, concurrency));
 	const items = this.getInputData();
+	const progress = new ProgressLog(this.logger, 'Google Drive export', { total: items.length });
 	const settled = await Promise.all(
 		items.map(async (_, itemIndex) =>
 			await limit(async () => {
 				const formats = this.getNodeParameter('exportFormats', itemIndex, {}) as ExportFormatOverrides;
 				try {
-					return await exportOne(this, itemIndex, context, formats);
+					const result = await exportOne(this, itemIndex, context, formats);
+					const deletion = (items[itemIndex].json as unknown as ConnectorItem).change === 'deleted';
+					progress.add(result.output === 1 ? 'skipped' : deletion ? 'deleted' : 'exported');
+					return result;
 				} catch (error) {
-					return { output: 0 as const, error: toNodeError(this.getNode(), error, itemIndex), itemIndex };
+					progress.add('failed');
+					return { output: 0 as const, error: exportFailure(this, items[itemIndex].json, error, itemIndex), itemIndex };
 				}
 			}),
 		),
 	);
+	const failures = settled.flatMap((result) => ('error' in result ? [result] : []));
+	// Not committed, and the run's cursor held back: the next run lists these files again.
+	settleFailed(
+		connectorCache(),
+		failures.map(({ itemIndex, error }) => ({ item: items[itemIndex].json as unknown as ConnectorItem, message: error.message })),
+		this.getExecutionId(),
+	);
+	progress.done();
 	// Outputs keep the input order whatever order the downloads finished in.
 	const outputs: INodeExecutionData[][] = [[], []];
+	const errorOutput = this.getNode().onError === 'continueErrorOutput';
 	for (const result of settled) {
 		if ('error' in result) {
 			if (!this.continueOnFail()) throw result.error;
-			outputs[0].push({ json: { ...items[result.itemIndex].json, error: result.error.message }, pairedItem: { item: result.itemIndex } });
+			const { message } = result.error;
+			// n8n moves an item whose JSON is only `error` to the error output, merged with the input item's fields.
+			const json = errorOutput ? { error: message } : { ...items[result.itemIndex].json, error: message };
+			outputs[0].push({ json, pairedItem: { item: result.itemIndex } });
 		} else {
 			outputs[result.output].push(result.item);
 		}
 	}
 	return outputs;
+}
+
+/** The node error for a file that failed after every retry, naming the file so the person knows which one. */
+function exportFailure(ctx: IExecuteFunctions, json: IDataObject, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	const nodeError = toNodeError(ctx.getNode(), error, itemIndex);
+	const name = typeof json.name === 'string' && json.name !== '' ? `"${json.name}"` : 'a file';
+	const id = typeof json.external_id === 'string' ? ` (${json.external_id})` : '';
+	nodeError.message = `Could not export ${name}${id}: ${nodeError.message}`;
+	return nodeError;
 }

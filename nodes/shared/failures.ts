@@ -1,0 +1,21 @@
+import type { ConnectorCache } from '../../lib/cache';
+import type { ConnectorItem } from '../../lib/items';
+
+export interface FailedItem {
+	item: ConnectorItem;
+	/** What went wrong, for the run record's error samples. */
+	message: string;
+}
+
+/**
+ * Records items that failed after every retry (PRODUCT.md §8: reported, not committed, retried
+ * next run): each frees its run's claim, counts as failed with its message in the run record, and
+ * holds the run's cursor back so the next run lists it again. Items the cache cannot key (no
+ * provider, source or id, e.g. built by hand) are left alone.
+ */
+export function settleFailed(cache: ConnectorCache, failed: readonly FailedItem[], executionId?: string): void {
+	for (const { item, message } of failed) {
+		const keyed = [item.provider, item.source_key, item.external_id].every((value) => typeof value === 'string' && value !== '');
+		if (keyed) cache.release([item], { outcome: 'failed', reason: message, executionId });
+	}
+}

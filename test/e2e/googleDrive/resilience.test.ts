@@ -1,0 +1,183 @@
+import * as path from 'node:path';
+
+import { startFakeGoogle, type FakeGoogle } from '../../fakes/googleApi';
+import { driveCredential, driveCredentials } from '../harness/google';
+import { IngestionEndpoint } from '../harness/ingestion';
+import { N8nInstance } from '../harness/n8n';
+import { NODE_TYPES } from '../harness/paths';
+import { graphWorkflow, manualTrigger, routedByCheck, workflowId, type NodeSpec } from '../harness/workflows';
+
+/** Rate limits, outages and one bad file during List Changes → Export in a real n8n. */
+describe('Google Drive Connector under rate limits and failures in a real n8n', () => {
+	let google: FakeGoogle;
+	let n8n: N8nInstance;
+	let ingestion: IngestionEndpoint;
+	const stormIds: string[] = [];
+	const mixedIds: Record<string, string> = {};
+	let stormFolder: string;
+	let mixedFolder: string;
+
+	const listNode = (folderId: string): NodeSpec => ({
+		name: 'List Changes',
+		type: NODE_TYPES.googleDriveConnector,
+		parameters: { operation: 'listChanges', source: 'folder', sourceFolderId: { __rl: true, mode: 'id', value: folderId } },
+		credentials: driveCredentials,
+	});
+	const exportNode = (concurrency: number, onError?: string): NodeSpec => ({
+		name: 'Export',
+		type: NODE_TYPES.googleDriveConnector,
+		parameters: { operation: 'export', exportOptions: { concurrency } },
+		credentials: driveCredentials,
+		onError,
+	});
+	/** Start → List Changes → Export, nothing committed: every run lists the folder in full. */
+	const listAndExport = (id: string, folderId: string, exporter: NodeSpec) =>
+		graphWorkflow(id, [manualTrigger(), listNode(folderId), exporter], [
+			['Start', 'List Changes'],
+			['List Changes', 'Export'],
+		]);
+	/** Requests that download one of `ids` (not the listing's). */
+	const downloads = (ids: string[]) => new RegExp(`^/drive/v3/files/(${ids.join('|')})$`);
+
+	beforeAll(async () => {
+		google = await startFakeGoogle();
+		stormFolder = google.addFolder({ name: 'Storm' }).id;
+		for (let i = 0; i < 12; i++) {
+			stormIds.push(google.addFile({ name: `storm-${i}.txt`, parent: stormFolder, mimeType: 'text/plain', content: `file ${i}` }).id);
+		}
+		mixedFolder = google.addFolder({ name: 'Mixed' }).id;
+		for (const name of ['a.txt', 'b.txt', 'bad.txt', 'c.txt']) {
+			mixedIds[name] = google.addFile({ name, parent: mixedFolder, mimeType: 'text/plain', content: name }).id;
+		}
+		ingestion = await new IngestionEndpoint().start();
+		n8n = await N8nInstance.create({ CONNECTORS_GOOGLE_API_URL: google.origin, CONNECTORS_PROGRESS_INTERVAL_MS: '0' });
+		n8n.env.CONNECTORS_CACHE_PATH = path.join(n8n.userFolder, 'connectors-cache.sqlite');
+		await n8n.importCredentials([driveCredential(google, google.issueTokens())]);
+	});
+
+	afterEach(() => google.clearFaults());
+
+	afterAll(async () => {
+		await n8n?.dispose();
+		await ingestion?.close();
+		await google?.close();
+	});
+
+	it('rides out a storm of 429s and rate-limit 403s: every file arrives, each after its retries', async () => {
+		const id = workflowId('drivestorm');
+		await n8n.importWorkflow(listAndExport(id, stormFolder, exportNode(4)));
+		google.resetRequestLog();
+		google.failNext(6, { status: 429, retryAfter: 1, path: downloads(stormIds) });
+		google.failNext(2, { status: 403, reason: 'userRateLimitExceeded', path: downloads(stormIds) });
+
+		const run = await n8n.execute(id);
+
+		expect(run.status).toBe('success');
+		expect(run.outputs.Export[0].map((item) => item.external_id).sort()).toEqual([...stormIds].sort());
+		expect(run.outputs.Export[0].every((item) => typeof item.content_hash === 'string')).toBe(true);
+		const attempts = google.driveRequests().filter((request) => downloads(stormIds).test(request.path));
+		expect(attempts.map((request) => request.status).filter((status) => status !== 200).sort()).toEqual([403, 403, 429, 429, 429, 429, 429, 429]);
+		for (const fileId of stormIds) {
+			expect(attempts.filter((request) => request.path.endsWith(fileId) && request.status === 200)).toHaveLength(1);
+		}
+		const logs = n8n.allLogs();
+		expect(logs).toMatch(/Google Drive export: \d+ exported of 12 in \d+ s so far/);
+		expect(logs).toMatch(/Google Drive export: 12 exported of 12 in \d+ s, done/);
+	});
+
+	it('fails the node with a message naming the file that failed after its retries, without error output', async () => {
+		const id = workflowId('drivefailfile');
+		await n8n.importWorkflow(listAndExport(id, stormFolder, exportNode(4)));
+		google.failNext(5, { status: 503, path: downloads([stormIds[3]]) });
+
+		const run = await n8n.execute(id);
+
+		expect(run.status).toBe('error');
+		expect(run.error?.message).toMatch(new RegExp(`Could not export "storm-3\\.txt" \\(${stormIds[3]}\\)`));
+	});
+
+	it('pauses Drive after repeated failures instead of hammering it, each file reported on the error output', async () => {
+		const id = workflowId('drivebreaker');
+		await n8n.importWorkflow(listAndExport(id, stormFolder, exportNode(2, 'continueErrorOutput')));
+		google.resetRequestLog();
+		google.failNext(10_000, { status: 503, path: downloads(stormIds) });
+
+		const run = await n8n.execute(id);
+
+		expect(run.status).toBe('success');
+		const [exported, skipped, failed] = run.outputs.Export;
+		expect(exported).toEqual([]);
+		expect(skipped).toEqual([]);
+		expect(failed.map((item) => item.external_id).sort()).toEqual([...stormIds].sort());
+		const paused = failed.filter((item) => /Google Drive keeps failing.*paused for \d+ s/.test(String(item.error)));
+		expect(paused.length).toBeGreaterThanOrEqual(12 - 5 - 1);
+		// Five whole requests (five attempts each) open the circuit; at most one more was already under way.
+		const attempts = google.driveRequests().filter((request) => downloads(stormIds).test(request.path));
+		expect(attempts.length).toBeLessThanOrEqual((5 + 1) * 5);
+	});
+
+	it('sends a file failing after retries to the error output, exports the others, and retries it on the next run', async () => {
+		const id = workflowId('driveatleastonce');
+		await n8n.importWorkflow(
+			graphWorkflow(
+				id,
+				[
+					manualTrigger(),
+					listNode(mixedFolder),
+					{ name: 'Check', type: NODE_TYPES.connectorDedup, parameters: { operation: 'check' } },
+					exportNode(4, 'continueErrorOutput'),
+					{
+						name: 'Ingest',
+						type: 'n8n-nodes-base.httpRequest',
+						typeVersion: 4.2,
+						parameters: {
+							method: 'POST',
+							url: ingestion.url,
+							sendBody: true,
+							specifyBody: 'json',
+							jsonBody: '={{ JSON.stringify({ id: $json.external_id, change: $json.change }) }}',
+							options: {},
+						},
+					},
+					{ name: 'Commit', type: NODE_TYPES.connectorDedup, parameters: { operation: 'commit' } },
+				],
+				[
+					['Start', 'List Changes'],
+					['List Changes', 'Check'],
+					['Check', 'Export', 0],
+					['Check', 'Export', 1],
+					['Check', 'Export', 3],
+					['Export', 'Ingest', 0],
+					['Ingest', 'Commit'],
+				],
+			),
+		);
+		const bad = mixedIds['bad.txt'];
+		const others = [mixedIds['a.txt'], mixedIds['b.txt'], mixedIds['c.txt']].sort();
+		ingestion.reset();
+		google.failNext(5, { status: 503, path: downloads([bad]) });
+
+		const first = await n8n.execute(id);
+
+		expect(first.status).toBe('success');
+		const [exported, , failed] = first.outputs.Export;
+		expect(exported.map((item) => item.name)).toEqual(['a.txt', 'b.txt', 'c.txt']);
+		expect(failed).toHaveLength(1);
+		expect(failed[0]).toEqual(expect.objectContaining({ external_id: bad, error: expect.stringMatching(/Could not export "bad\.txt"/) }));
+		expect(ingestion.ids()).toEqual(others);
+
+		ingestion.reset();
+		const second = await n8n.execute(id);
+
+		expect(second.status).toBe('success');
+		const routed = routedByCheck(second.outputs);
+		expect(routed.new).toEqual([bad]);
+		expect(routed.unchanged).toEqual(others);
+		expect(ingestion.ids()).toEqual([bad]);
+
+		ingestion.reset();
+		const third = await n8n.execute(id);
+		expect(third.outputs['List Changes'][0]).toEqual([]);
+		expect(ingestion.received).toEqual([]);
+	});
+});
