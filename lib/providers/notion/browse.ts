@@ -60,12 +60,17 @@ async function searchEntries(
 ): Promise<NotionBrowseEntry[]> {
 	const found: Array<PageObjectResponse | DataSourceObjectResponse> = [];
 	const databases = new Set<string>();
+	// A database with several data sources is named by its own title, not by one of its sources'.
+	const multiSource = new Set<string>();
 	const objectType = query.objectType === 'database' ? 'data_source' : query.objectType;
 	for await (const results of api.search({ query: query.query?.trim() || undefined, objectType })) {
 		for (const result of results) {
 			if (result.object === 'data_source') {
 				const databaseId = databaseIdOf(result);
-				if (databases.has(databaseId)) continue;
+				if (databases.has(databaseId)) {
+					multiSource.add(databaseId);
+					continue;
+				}
 				databases.add(databaseId);
 				locator.know(databaseId, titleOfDataSource(result), parentLink(result.database_parent));
 			} else {
@@ -76,12 +81,21 @@ async function searchEntries(
 		}
 		if (found.length >= limit) break;
 	}
+	const databaseTitles = new Map<string, string>();
+	await Promise.all(
+		[...multiSource].map(async (databaseId) => {
+			const database = await api.database(databaseId);
+			if (database === null) return;
+			databaseTitles.set(databaseId, titleOfDatabase(database));
+			locator.know(databaseId, titleOfDatabase(database), parentLink(database.parent));
+		}),
+	);
 	return await Promise.all(
 		found.map(async (result) => {
 			if (result.object === 'data_source') {
 				const databaseId = databaseIdOf(result);
 				const parent = parentLink(result.database_parent);
-				const title = titleOfDataSource(result);
+				const title = databaseTitles.get(databaseId) ?? titleOfDataSource(result);
 				return entry(databaseId, 'database', title, result.url, parent, await locator.pathOf(parent), result.last_edited_time, isTrashed(result));
 			}
 			const parent = parentLink(result.parent);
