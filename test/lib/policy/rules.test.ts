@@ -2,6 +2,7 @@ import {
 	assertAccountAllowed,
 	assertProviderEnabled,
 	checkFile,
+	concurrentRunsError,
 	DEFAULT_POLICY,
 	type OrgPolicy,
 	PolicyViolationError,
@@ -289,5 +290,28 @@ describe('assertAccountAllowed', () => {
 
 	it('does not apply the Notion workspace rule to Google Drive', () => {
 		expect(() => assertAccountAllowed(workspaces, 'google_drive', { email: 'a@example.com' })).not.toThrow();
+	});
+});
+
+describe('concurrentRunsError', () => {
+	const running = Array.from({ length: 7 }, (_, index) => ({ executionId: String(100 + index), acquiredAt: `2026-01-01T00:0${index}:00.000Z` }));
+
+	it('names the running executions, the limit and the variable to raise', () => {
+		const error = concurrentRunsError(policyWith({ maxConcurrentRuns: 2 }), 'notion', running.slice(0, 2));
+		expect(error).toBeInstanceOf(PolicyViolationError);
+		expect(error.code).toBe('policy_concurrent_runs');
+		expect(error.message).toBe(
+			'The Notion connector already has 2 run(s) in progress (execution 100 since 2026-01-01T00:00:00.000Z; ' +
+				'execution 101 since 2026-01-01T00:01:00.000Z) and the org policy allows at most 2 at a time — retry once one ' +
+				'of them has finished (a run ends when Connector Dedup has committed its items), or ask your n8n administrator ' +
+				'to raise ORG_CONNECTORS_MAX_CONCURRENT_RUNS.',
+		);
+	});
+
+	it('lists five executions and counts the rest, and points at the policy file when there is one', () => {
+		const error = concurrentRunsError(policyWith({ maxConcurrentRuns: 7, policyFile: '/etc/n8n/policy.json' }), 'google_drive', running);
+		expect(error.message).toContain('execution 104 since 2026-01-01T00:04:00.000Z, and 2 more)');
+		expect(error.message).not.toContain('execution 105');
+		expect(error.message).toContain('"maxConcurrentRuns" in the policy file /etc/n8n/policy.json');
 	});
 });
