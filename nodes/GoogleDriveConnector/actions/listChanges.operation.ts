@@ -6,6 +6,7 @@ import { parseDriveId } from '../../../lib/providers/googleDrive/ids';
 import { listDriveChanges, sourceKeyFor, type DriveSource } from '../../../lib/providers/googleDrive/listing';
 import { connectorCache } from '../../shared/cache';
 import { toNodeError } from '../../shared/nodeErrors';
+import { ProgressLog } from '../../shared/progress';
 import {
 	acquireRunSlot,
 	checkAccount,
@@ -131,6 +132,8 @@ async function listSource(
 	const nodeMax = Number(options.maxItems) > 0 ? Number(options.maxItems) : Infinity;
 	const maxItems = Math.min(nodeMax, policy.maxFilesPerRun ?? Infinity);
 	const sourceKey = sourceKeyFor(accountEmail, source);
+	// Before the run starts: a bad CONNECTORS_PROGRESS_INTERVAL_MS fails here, leaving no run behind.
+	const progress = new ProgressLog(this.logger, `Google Drive listChanges ${sourceKey}`);
 	const runId = cache.startRun({
 		sourceKey,
 		provider: 'google_drive',
@@ -144,15 +147,21 @@ async function listSource(
 			source,
 			runId,
 			accountEmail,
+			onListed: (files) => progress.add('listed', files),
 			options: {
 				includeMimeTypes: list(options.includeTypes),
 				excludeGlobs: list(options.excludeGlobs),
 				maxItems: Number.isFinite(maxItems) ? maxItems : undefined,
 			},
 		});
-		this.logger.info(
-			`Google Drive ${sourceKey}: listed ${result.items.length} changed item(s) in ${result.requests} request(s)${result.hasMore ? ', more on the next run' : ''}`,
+		progress.add('deleted', result.items.filter((item) => item.change === 'deleted').length);
+		progress.done(
+			`: ${result.items.length} item(s) out${result.fullListing ? ' from a full listing' : ''} in ${result.requests} Drive request(s)${result.hasMore ? ', more on the next run' : ''}`,
 		);
+		for (const warning of result.warnings) this.logger.warn(`Google Drive listChanges: ${warning}`);
+		if (result.warnings.length > 0) {
+			this.addExecutionHints(...result.warnings.map((message) => ({ message, type: 'warning' as const, location: 'outputPane' as const })));
+		}
 		const { allowed, skipped } = partitionByPolicy(cache, runId, policy, 'google_drive', result.items);
 		policyHints(this, warnings, skipped);
 		const output = (items: object[]) => items.map((item) => ({ json: item as IDataObject, pairedItem: { item: itemIndex } }));
