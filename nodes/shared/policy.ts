@@ -6,6 +6,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { RUN_SLOT_TTL_MS, type ConnectorCache } from '../../lib/cache';
 import type { ConnectorItem, Provider } from '../../lib/items';
+import { NOTION_PAGE_MIME } from '../../lib/providers/notion/objects';
 import {
 	type AccountFacts,
 	assertAccountAllowed,
@@ -142,8 +143,15 @@ export function checkListedItem(policy: OrgPolicy, provider: Provider, item: Con
 		name: item.name,
 		mime: item.mime ?? undefined,
 		size: deferred ? undefined : (item.size ?? undefined),
-		exportFormat: typeof item.export_format === 'string' ? item.export_format : undefined,
+		exportFormat: exportFormatOf(provider, item),
 	});
+}
+
+/** What the item is exported as, when its name and MIME type do not say: a Notion page is Markdown. */
+function exportFormatOf(provider: Provider, item: ConnectorItem): string | undefined {
+	if (typeof item.export_format === 'string') return item.export_format;
+	if (provider === 'notion' && item.mime === NOTION_PAGE_MIME) return 'md';
+	return undefined;
 }
 
 export type SkippedItem = ConnectorItem & { skip_reason: string; skip_detail: string };

@@ -121,6 +121,16 @@ describe('checkListedItem', () => {
 		const denied = policy({ paths: { google_drive: { allow: null, deny: ['/HR/**'] }, notion: { allow: null, deny: [] } } });
 		expect(checkListedItem(denied, 'google_drive', doc)).toMatchObject({ allowed: false, skipReason: 'policy_path' });
 	});
+	it('judges a Notion page as the Markdown it is exported to', () => {
+		const page = item('page', { provider: 'notion', name: 'Roadmap', path: '/Roadmap', mime: 'application/vnd.notion.page' });
+		expect(checkListedItem(policy({ allowedFileTypes: ['md'] }), 'notion', page)).toEqual({ allowed: true });
+		expect(checkListedItem(onlyPdf, 'notion', page)).toMatchObject({
+			allowed: false,
+			skipReason: 'policy_file_type',
+			skipDetail: 'Roadmap (application/vnd.notion.page) is not an allowed file type: allowed are pdf',
+		});
+	});
+
 	it('judges an item by the export format it already carries', () => {
 		const page = item('page', { provider: 'notion', name: 'Roadmap', path: '/Roadmap', mime: null, export_format: 'md' });
 		expect(checkListedItem(policy({ allowedFileTypes: ['md'] }), 'notion', page)).toEqual({ allowed: true });
