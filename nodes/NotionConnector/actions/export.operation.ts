@@ -17,6 +17,7 @@ import { maxFileSizeBytes, resolveExportFormat, type OrgPolicy } from '../../../
 import { formatBytes } from '../../../lib/policy/policy';
 import { downloadNotionFile, exportNotionPage } from '../../../lib/providers/notion';
 import { connectorCache } from '../../shared/cache';
+import { settleFailed } from '../../shared/failures';
 import { toNodeError } from '../../shared/nodeErrors';
 import {
 	acquireRunSlot,
@@ -183,8 +184,19 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				}),
 			),
 		);
+		// Not committed, and the run's cursor held back: the next run lists these pages again.
+		settleFailed(
+			cache,
+			settled.flatMap((result) =>
+				'error' in result ? [{ item: items[result.itemIndex].json as unknown as ConnectorItem, message: result.error.message }] : [],
+			),
+			this.getExecutionId(),
+		);
 		progress.done();
-		const outputs = routeExportResults(settled, items, this.continueOnFail());
+		const outputs = routeExportResults(settled, items, {
+			continueOnFail: this.continueOnFail(),
+			errorOutput: this.getNode().onError === 'continueErrorOutput',
+		});
 		// Refused pages are settled for good: counted per reason in their run, which no longer waits for them.
 		const skippedItems = outputs[1].map((entry) => entry.json as unknown as SkippedItem);
 		settleSkipped(cache, undefined, skippedItems);
@@ -197,20 +209,22 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 
 /**
  * Outputs in the input order whatever order the pages finished in: main, then Skipped. A page
- * that failed becomes an item with `error` on main when the node continues on failure (n8n moves
- * it to the error output when that is switched on); otherwise the first failure fails the node.
+ * that failed becomes an item with `error` on main when the node continues on failure; with the
+ * error output switched on its JSON is only the error, which n8n moves to that output merged
+ * with the input item. Otherwise the first failure fails the node.
  */
-export function routeExportResults(settled: Routed[], items: INodeExecutionData[], continueOnFail: boolean): INodeExecutionData[][] {
+export function routeExportResults(
+	settled: Routed[],
+	items: INodeExecutionData[],
+	{ continueOnFail, errorOutput }: { continueOnFail: boolean; errorOutput: boolean },
+): INodeExecutionData[][] {
 	const outputs: INodeExecutionData[][] = [[], []];
 	for (const result of settled) {
 		if ('error' in result) {
 			if (!continueOnFail) throw result.error;
-			// With "On Error: Continue (using error output)" n8n routes items carrying `error` to that output.
-			outputs[0].push({
-				json: { ...items[result.itemIndex].json, error: result.error.message },
-				error: result.error,
-				pairedItem: { item: result.itemIndex },
-			});
+			const { message } = result.error;
+			const json = errorOutput ? { error: message } : { ...items[result.itemIndex].json, error: message };
+			outputs[0].push({ json, pairedItem: { item: result.itemIndex } });
 		} else {
 			outputs[result.output].push(result.item);
 		}

@@ -18,13 +18,13 @@ describe('Notion Connector export output routing', () => {
 	];
 
 	it('sends exported pages to main and refused ones to Skipped, in input order', () => {
-		const [main, skipped] = routeExportResults(settled.filter((r) => !('error' in r)), items, false);
+		const [main, skipped] = routeExportResults(settled.filter((r) => !('error' in r)), items, { continueOnFail: false, errorOutput: false });
 		expect(main.map((i) => i.json.external_id)).toEqual(['a', 'd']);
 		expect(skipped.map((i) => i.json.external_id)).toEqual(['b']);
 	});
 
 	it('turns a failed page into an item with its error on main when the node continues on failure', () => {
-		const [main, skipped] = routeExportResults(settled, items, true);
+		const [main, skipped] = routeExportResults(settled, items, { continueOnFail: true, errorOutput: false });
 		expect(main.map((i) => [i.json.external_id, i.json.error ?? null])).toEqual([
 			['a', null],
 			['c', 'Notion page c was not found or is not shared with this integration'],
@@ -35,6 +35,15 @@ describe('Notion Connector export output routing', () => {
 	});
 
 	it('fails the node with the first failure otherwise', () => {
-		expect(() => routeExportResults(settled, items, false)).toThrow(/page c was not found/);
+		expect(() => routeExportResults(settled, items, { continueOnFail: false, errorOutput: false })).toThrow(/page c was not found/);
+	});
+
+	it('leaves only the error in a failed item when n8n routes it to the error output', () => {
+		const [main] = routeExportResults(settled, items, { continueOnFail: true, errorOutput: true });
+		expect(main[1]).toEqual({
+			json: { error: 'Notion page c was not found or is not shared with this integration' },
+			pairedItem: { item: 2 },
+		});
+		expect(main[0].json.export_format).toBe('md');
 	});
 });
