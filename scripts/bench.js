@@ -8,11 +8,13 @@
  *   bash scripts/dev.sh bench n8n-dedup  # Connector Dedup vs n8n's Remove Duplicates, in real n8n
  *   bash scripts/dev.sh bench drive      # Drive listing and export against the fake Drive at 50 ms latency
  *   bash scripts/dev.sh bench n8n-export # n8n's peak RSS while exporting a 1 GiB Drive file
+ *   bash scripts/dev.sh bench notion     # Notion export of 200 pages against the fake Notion at 3 requests/s
  */
 const { benchCache } = require('./bench/cache');
 const { benchDrive } = require('./bench/drive');
 const { benchN8nDedup } = require('./bench/n8nDedup');
 const { benchN8nExport } = require('./bench/n8nExport');
+const { benchNotion } = require('./bench/notion');
 
 const benches = {
 	cache: () => {
@@ -22,6 +24,7 @@ const benches = {
 	'n8n-dedup': () => console.log(benchN8nDedup({ items: 100_000 })),
 	drive: async () => console.log(await benchDrive()),
 	'n8n-export': async () => console.log(await benchN8nExport()),
+	notion: async () => console.log(await benchNotion()),
 };
 
 async function main() {

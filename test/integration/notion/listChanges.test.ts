@@ -103,7 +103,24 @@ describe('Notion listChanges against the strict fake Notion', () => {
 		});
 		expect(result).toMatchObject({ cursorProposed: true, hasMore: false });
 		expect(result.requests).toBe(notion.apiRequests().length);
-		expect(notion.apiRequests().some((request) => request.path.endsWith('/query') && request.path.includes('/data_sources/'))).toBe(true);
+		// From search, not a walk of every block: the root, one search, the toggle holding Setup, the Tasks database.
+		expect(notion.apiRequests().map((request) => `${request.method} ${request.path.replace(/[0-9a-f-]{36}/g, ':id')}`).sort()).toEqual([
+			'GET /v1/blocks/:id',
+			'GET /v1/databases/:id',
+			'GET /v1/pages/:id',
+			'POST /v1/search',
+		]);
+	});
+
+	it('finds the same tree when it re-walks it block by block, so a reconcile of an unchanged tree emits nothing', async () => {
+		const { root } = handbook();
+		await run(tree(root.id), { at: '2025-01-01T10:00:30Z' });
+
+		const walked = await run(tree(root.id), { at: '2025-01-01T10:30:00Z', listOptions: { reconcileMinutes: 0 } });
+
+		expect(walked.items).toEqual([]);
+		expect(notion.apiRequests().some((request) => request.path.endsWith('/children'))).toBe(true);
+		expect(notion.apiRequests().some((request) => request.path.endsWith('/query'))).toBe(true);
 	});
 
 	it('stops at the depth limit: databases count as a level, their rows sit at the database level', async () => {

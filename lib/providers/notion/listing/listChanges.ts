@@ -29,7 +29,7 @@ import {
 	type NotionListingState,
 } from './state';
 import { pageNode, walkBelow } from './tree';
-import { applyDatabaseWindow, applyPageTreeWindow, isInWindow, windowStart } from './window';
+import { applyDatabaseWindow, applyPageTreeWindow, isInWindow, listPageTreeBySearch, windowStart } from './window';
 
 export type ListNotionChangesInput = ListChangesInput<NotionSource> & {
 	client: Client;
@@ -73,15 +73,17 @@ export async function listNotionChanges(input: ListNotionChangesInput): Promise<
 	let state: NotionListingState;
 	let touched = new Set<string>();
 	const since = committed === null || previous === null ? null : windowStart(committed.readAt, overlapMinutes);
-	const fullWalk =
+	const relist =
 		committed === null ||
 		previous === null ||
 		root.trashed ||
 		previous.kind !== kind ||
 		previous.rootId !== rootId ||
 		previous.maxDepth !== maxDepth ||
-		previous.nodes[rootId] === undefined ||
-		(readAtMs ?? Date.parse(committed.readAt)) - Date.parse(committed.walkedAt) >= reconcileMinutes * MINUTE_MS;
+		previous.nodes[rootId] === undefined;
+	const reconcile =
+		!relist && (readAtMs ?? Date.parse(committed.readAt)) - Date.parse(committed.walkedAt) >= reconcileMinutes * MINUTE_MS;
+	const fullWalk = relist || reconcile;
 
 	if (root.trashed) {
 		// The whole source went to the trash: everything in it is deleted.
@@ -89,7 +91,9 @@ export async function listNotionChanges(input: ListNotionChangesInput): Promise<
 	} else if (fullWalk) {
 		state = emptyState(kind, rootId, maxDepth);
 		state.nodes[rootId] = root.node;
-		await walkBelow(api, state, [rootId]);
+		// Page trees are listed from search first, walked block by block when reconciling; databases are queried.
+		if (kind === 'pageTree' && !reconcile) await listPageTreeBySearch(api, state);
+		else await walkBelow(api, state, [rootId]);
 		prune(state);
 		if (since !== null) {
 			for (const [id, node] of Object.entries(state.nodes)) if (node.edited && isInWindow(node.edited, since)) touched.add(id);
