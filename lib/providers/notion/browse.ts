@@ -4,6 +4,7 @@ import { InvalidInputError } from '../../errors';
 import { NotionApi } from './api';
 import { notSharedError } from './client';
 import { normalizedId } from './ids';
+import { notionUrl } from './markdown/fileUrls';
 import {
 	isTrashed,
 	parentLink,
@@ -172,10 +173,6 @@ function entry(
 		last_edited_time: lastEdited,
 		archived,
 	};
-}
-
-export function notionUrl(id: string): string {
-	return `https://www.notion.so/${id.replace(/-/g, '')}`;
 }
 
 interface Located {

@@ -8,8 +8,8 @@ import type { ListChangesInput, ListChangesResult } from '../../types';
 import { NotionApi } from '../api';
 import { notionErrorOf, notSharedError, serverTimeOf } from '../client';
 import { parseNotionId } from '../ids';
+import { notionUrl } from '../markdown/fileUrls';
 import { isTrashed, NOTION_PAGE_MIME, titleOfDatabase } from '../objects';
-import { notionUrl } from '../browse';
 import {
 	DEFAULT_MAX_DEPTH,
 	DEFAULT_OVERLAP_MINUTES,
@@ -29,7 +29,9 @@ import {
 	type NotionListingState,
 } from './state';
 import { pageNode, walkBelow } from './tree';
-import { applyDatabaseWindow, applyPageTreeWindow, isInWindow, listPageTreeBySearch, windowStart } from './window';
+import { applyDatabaseWindow } from './database';
+import { applyPageTreeWindow, listPageTreeBySearch } from './pageTree';
+import { isInWindow, windowStart } from './window';
 
 export type ListNotionChangesInput = ListChangesInput<NotionSource> & {
 	client: Client;
