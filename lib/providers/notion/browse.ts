@@ -114,7 +114,7 @@ async function childEntries(api: NotionApi, locator: Locator, pageId: string, li
 	const base = `${await locator.pathOf(parentLink(page.parent))}/${pathSegment(titleOfPage(page))}`;
 	const entries: NotionBrowseEntry[] = [];
 	const parent: ParentLink = { type: 'page', id: page.id };
-	for await (const block of childItemBlocks(api, page.id)) {
+	for (const block of await childItemBlocks(api, page.id)) {
 		if (block.type === 'child_page') {
 			const title = block.child_page.title || 'Untitled';
 			entries.push(entry(block.id, 'page', title, notionUrl(block.id), parent, base, block.last_edited_time, isTrashed(block)));
@@ -130,15 +130,17 @@ async function childEntries(api: NotionApi, locator: Locator, pageId: string, li
 /**
  * The child_page and child_database blocks of a page in reading order, also those nested in
  * toggles, columns, lists or synced originals (not in synced references: they live elsewhere).
+ * Nested blocks are read in parallel; the throttle paces the requests.
  */
-export async function* childItemBlocks(api: NotionApi, containerId: string): AsyncGenerator<BlockObjectResponse> {
-	for (const block of await api.children(containerId)) {
-		if (block.type === 'child_page' || block.type === 'child_database') {
-			yield block;
-		} else if (mayHoldChildItems(block)) {
-			yield* childItemBlocks(api, block.id);
-		}
-	}
+export async function childItemBlocks(api: NotionApi, containerId: string): Promise<BlockObjectResponse[]> {
+	const blocks = await api.children(containerId);
+	const nested = await Promise.all(
+		blocks.map(async (block) => {
+			if (block.type === 'child_page' || block.type === 'child_database') return [block];
+			return mayHoldChildItems(block) ? await childItemBlocks(api, block.id) : [];
+		}),
+	);
+	return nested.flat();
 }
 
 /** Blocks worth descending into to find child pages: tables hold only rows, synced references hold another block's content. */

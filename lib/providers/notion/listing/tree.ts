@@ -33,7 +33,7 @@ export async function walkBelow(api: NotionApi, state: NotionListingState, start
 					return;
 				}
 				if (depth >= state.maxDepth) return;
-				for await (const block of childItemBlocks(api, id)) {
+				for (const block of await childItemBlocks(api, id)) {
 					if (block.type === 'child_page') {
 						claim(block.id, {
 							kind: 'page',
