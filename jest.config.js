@@ -1,4 +1,4 @@
-/** Three layers, one command: `jest` runs them all, `--selectProjects` picks one. */
+/** Four layers, one command: `jest` runs them all, `--selectProjects` picks one. */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 const common = {
   preset: 'ts-jest',
@@ -15,6 +15,15 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/e2e/harness/globalSetup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/e2e/harness/setup.ts'],
+      slowTestThreshold: 120,
+    },
+    {
+      // The editor in headless Chromium (Debian's, driven by playwright-core), on a real n8n.
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
       globalSetup: '<rootDir>/test/e2e/harness/globalSetup.ts',
       setupFilesAfterEnv: ['<rootDir>/test/e2e/harness/setup.ts'],
       slowTestThreshold: 120,

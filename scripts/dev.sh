@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's entry point on a fresh machine.
 #   scripts/dev.sh demo    run the example workflows in a real n8n against the bundled sandbox
-#   scripts/dev.sh start   build, then run n8n with this package at http://localhost:5678
+#   scripts/dev.sh start   n8n with this package and the examples on the sandbox at http://localhost:5678
 #   scripts/dev.sh test    install, lint, build and run every test layer
 #   scripts/dev.sh bench   run the benchmarks
 #   scripts/dev.sh setup   install and build only
@@ -30,6 +30,16 @@ build() {
   npm run --silent build
 }
 
+# The browser tests drive Debian's Chromium (playwright-core downloads no browser).
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] && return 0
+  echo "Installing Chromium for the browser tests (apt-get, once)…" >&2
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium > /dev/null
+}
+
 case "${1:-}" in
   setup)
     install_dependencies
@@ -40,6 +50,7 @@ case "${1:-}" in
     npm run --silent lint
     build
     bash "$here/ensure-n8n.sh" > /dev/null
+    ensure_chromium
     shift
     results="$(mktemp)"
     set +e
@@ -66,10 +77,8 @@ case "${1:-}" in
     n8n_bin="$(bash "$here/ensure-n8n.sh")"
     export N8N_USER_FOLDER="${N8N_USER_FOLDER:-$root/.n8n-local}"
     bash "$here/install-package.sh" "$N8N_USER_FOLDER" > /dev/null
-    export N8N_DIAGNOSTICS_ENABLED=false N8N_PERSONALIZATION_ENABLED=false
-    unset NODE_ENV
-    echo "n8n data: $N8N_USER_FOLDER/.n8n — open http://localhost:5678, stop with Ctrl+C" >&2
-    exec "$n8n_bin" start
+    # The sandbox (fake Drive and Notion, a document index) with the example workflows loaded.
+    exec node scripts/demo.js start "$n8n_bin"
     ;;
   bench)
     install_dependencies

@@ -1,0 +1,41 @@
+/**
+ * `npm start`: n8n with this package (installed by scripts/dev.sh), the example workflows and
+ * their credentials, pointed at the sandbox — a fake Drive and Notion and the document index —
+ * so a person can open the editor and click through. Runs until Ctrl+C.
+ */
+import { spawn } from 'node:child_process';
+
+import { examples } from './examples';
+import { N8nCli, n8nEnvironment } from './n8nCli';
+import { DEFAULT_INGESTION_PORT, startSandbox } from './sandbox';
+
+export async function main(n8nBin: string): Promise<number> {
+	const userFolder = process.env.N8N_USER_FOLDER;
+	if (!userFolder) throw new Error('N8N_USER_FOLDER is not set (scripts/dev.sh start sets it)');
+	const port = process.env.N8N_PORT ?? '5678';
+	const indexPort = Number(process.env.CONNECTORS_SANDBOX_INDEX_PORT ?? DEFAULT_INGESTION_PORT);
+	const sandbox = await startSandbox({ indexPort });
+	const env = n8nEnvironment(userFolder, { ...sandbox.env, N8N_PORT: port });
+	const cli = new N8nCli(n8nBin, userFolder, env);
+	const loaded = examples();
+	// Tokens and ports are new on every start: the same credential ids are imported again.
+	await cli.importCredentials(sandbox.credentials());
+	await cli.importWorkflows(loaded.map((example) => example.workflow));
+
+	const log = (line: string) => process.stderr.write(`${line}\n`);
+	log('');
+	log(`n8n:      http://localhost:${port} (data in ${userFolder}/.n8n; on the first visit, create the owner account)`);
+	log(`Sandbox:  fake Google Drive ${sandbox.env.CONNECTORS_GOOGLE_API_URL}, fake Notion ${sandbox.env.CONNECTORS_NOTION_API_URL}`);
+	log(`Index:    ${sandbox.index.url} — GET it to see what the workflows ingested`);
+	log('Open:     Workflows → ' + loaded.map((example) => `"${example.workflow.name}"`).join(', ') + ', then "Execute workflow".');
+	log('Stop with Ctrl+C.');
+	log('');
+
+	const n8n = spawn(n8nBin, ['start'], { env, stdio: 'inherit' });
+	const stop = () => n8n.kill('SIGTERM');
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+	const code = await new Promise<number>((resolve) => n8n.on('exit', (exitCode) => resolve(exitCode ?? 0)));
+	await sandbox.close();
+	return code;
+}
