@@ -157,8 +157,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		throw toNodeError(this.getNode(), error, 0);
 	}
 	const items = this.getInputData();
-	const progress = new ProgressLog(this.logger, 'Notion export', { total: items.length });
 	try {
+		const progress = new ProgressLog(this.logger, 'Notion export', { total: items.length });
 		const { concurrency = DEFAULT_CONCURRENCY, attachFiles = false } = this.getNodeParameter('exportOptions', 0, {}) as ExportOptions;
 		const context: ExportContext = { policy, client: notionConnectorClient(this), attachFiles };
 		if (policy.allowedAccountDomains !== null || policy.allowedNotionWorkspaces !== null) {

@@ -176,22 +176,25 @@ async function listSource(
 	const { source, options, notion } = listParametersOf(ctx, itemIndex, policy.maxFilesPerRun);
 	const { accountId } = await checkNotionAccount(ctx, policy, client);
 	const sourceKey = notionSourceKeyFor(accountId, source);
+	// Before the run starts: a bad CONNECTORS_PROGRESS_INTERVAL_MS fails here, leaving no run behind.
+	const progress = new ProgressLog(ctx.logger, `Notion listChanges ${sourceKey}`);
 	const runId = cache.startRun({
 		sourceKey,
 		provider: 'notion',
 		executionId: ctx.getExecutionId(),
 		policy: policyDescription,
 	});
-	const progress = new ProgressLog(ctx.logger, `Notion listChanges ${sourceKey}`);
 	try {
 		const result = await listNotionChanges({ client, cache, source, runId, accountId, options, notion });
-		const { allowed, skipped } = partitionByPolicy(cache, runId, policy, 'notion', result.items);
-		policyHints(ctx, warnings, skipped);
-		const deleted = allowed.filter((item) => item.change === 'deleted').length;
-		progress.add('listed', allowed.length - deleted);
+		const deleted = result.items.filter((item) => item.change === 'deleted').length;
+		progress.add('listed', result.items.length - deleted);
 		progress.add('deleted', deleted);
-		progress.add('skipped', skipped.length);
-		progress.done(` with ${result.requests} request(s)${result.hasMore ? ', more on the next run' : ''}`);
+		const { allowed, skipped } = partitionByPolicy(cache, runId, policy, 'notion', result.items);
+		if (skipped.length > 0) progress.add('skipped', skipped.length);
+		progress.done(
+			`: ${allowed.length} item(s) out in ${result.requests} Notion request(s)${result.hasMore ? ', more on the next run' : ''}`,
+		);
+		policyHints(ctx, warnings, skipped);
 		const toOutput = (item: ConnectorItem): INodeExecutionData => ({
 			json: item as unknown as IDataObject,
 			pairedItem: { item: itemIndex },
