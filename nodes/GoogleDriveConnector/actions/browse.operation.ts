@@ -5,6 +5,7 @@ import { DriveBrowser, type BrowsePage } from '../../../lib/providers/googleDriv
 import { MY_DRIVE_ROOT, parseDriveId } from '../../../lib/providers/googleDrive/ids';
 import { driveClient } from '../transport';
 import { folderLocator, sharedDriveLocator } from './common.descriptions';
+import { checkDriveAccount } from './listChanges.operation';
 
 const showFor = (location?: string[]) => ({
 	show: { operation: ['browse'], ...(location ? { location } : {}) },
@@ -49,8 +50,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const location = this.getNodeParameter('location', itemIndex) as string;
 	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
 	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex) as number);
-	assertProviderEnabled(loadPolicy(), 'google_drive');
-	const browser = new DriveBrowser(driveClient(this));
+	const policy = loadPolicy();
+	assertProviderEnabled(policy, 'google_drive');
+	const drive = driveClient(this);
+	if (policy.allowedAccountDomains !== null) await checkDriveAccount(this, policy, drive);
+	const browser = new DriveBrowser(drive);
 
 	let listPage: (pageToken?: string) => Promise<BrowsePage>;
 	if (location === 'sharedDrives') {

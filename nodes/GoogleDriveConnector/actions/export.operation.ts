@@ -11,7 +11,6 @@ import { toNodeError } from '../../shared/nodeErrors';
 import { ProgressLog } from '../../shared/progress';
 import {
 	acquireRunSlot,
-	checkAccount,
 	policyHints,
 	policyNarrowingProperty,
 	runPolicy,
@@ -20,6 +19,7 @@ import {
 } from '../../shared/policy';
 import type { DriveClient } from '../../../lib/providers/googleDrive/client';
 import { driveClient, signedDriveFetch } from '../transport';
+import { checkDriveAccount } from './listChanges.operation';
 
 export const BINARY_PROPERTY = 'data';
 
@@ -75,6 +75,17 @@ interface ExportContext {
 	policy: OrgPolicy;
 	drive: DriveClient;
 	signedFetch: typeof fetch;
+}
+
+/** Format overrides the org policy does not allow, for the node's warnings (each falls back to its default, or skips). */
+function ignoredFormatOverrides(policy: OrgPolicy, formats: ExportFormatOverrides): string[] {
+	return (Object.keys(formats) as Array<keyof ExportFormatOverrides>).flatMap((kind) => {
+		const decision = resolveExportFormat(policy, formats[kind], DEFAULT_EXPORT_FORMATS[kind]);
+		if (decision.allowed && decision.ignoredOverride !== undefined) {
+			return [`The org policy does not allow ${decision.ignoredOverride}: Google ${kind}s are exported as ${decision.format} instead`];
+		}
+		return decision.allowed ? [] : [`Google ${kind}s go to Skipped: ${decision.skipDetail}`];
+	});
 }
 
 /** The format a Google-native file will be exported to, for the file-type rule (its MIME names no file type). */
@@ -136,6 +147,7 @@ async function exportOne(
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const { policy, warnings } = runPolicy(this, 0, 'google_drive');
+	warnings.push(...ignoredFormatOverrides(policy, this.getNodeParameter('exportFormats', 0, {}) as ExportFormatOverrides));
 	const cache = connectorCache();
 	const releaseSlot = acquireRunSlot(cache, 'google_drive', this.getExecutionId(), policy);
 	try {
@@ -153,12 +165,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 async function exportAll(this: IExecuteFunctions, policy: OrgPolicy): Promise<INodeExecutionData[][]> {
 	const signedFetch = signedDriveFetch(this);
 	const context: ExportContext = { policy, signedFetch, drive: driveClient(this, signedFetch) };
-	if (policy.allowedAccountDomains !== null) {
-		await checkAccount(this, 'google_drive', policy, async () => {
-			const about = await context.drive.about.get({ fields: 'user(emailAddress)' });
-			return { email: about.data.user?.emailAddress ?? null };
-		});
-	}
+	if (policy.allowedAccountDomains !== null) await checkDriveAccount(this, policy, context.drive);
 	const { concurrency = 4 } = this.getNodeParameter('exportOptions', 0, {}) as { concurrency?: number };
 	const limit = pLimit(Math.max(1, concurrency));
 	const items = this.getInputData();

@@ -2,6 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import type { ConnectorCache } from '../../../lib/cache';
 import { errorMessage } from '../../../lib/errors';
+import type { OrgPolicy } from '../../../lib/policy';
+import type { DriveClient } from '../../../lib/providers/googleDrive/client';
 import { parseDriveId } from '../../../lib/providers/googleDrive/ids';
 import { listDriveChanges, sourceKeyFor, type DriveSource } from '../../../lib/providers/googleDrive/listing';
 import { connectorCache } from '../../shared/cache';
@@ -115,6 +117,18 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 }
 
+/**
+ * The connected account's e-mail (Drive `about`, asked once per credential and execution), checked
+ * against the allowed domains: a disallowed account fails the node naming it and the domains.
+ */
+export async function checkDriveAccount(ctx: IExecuteFunctions, policy: OrgPolicy, drive: DriveClient): Promise<string> {
+	const { email } = await checkAccount(ctx, 'google_drive', policy, async () => {
+		const about = await drive.about.get({ fields: 'user(emailAddress)' });
+		return { email: about.data.user?.emailAddress ?? null };
+	});
+	return email ?? '';
+}
+
 async function listSource(
 	this: IExecuteFunctions,
 	itemIndex: number,
@@ -124,11 +138,7 @@ async function listSource(
 	const source = sourceOf(this, itemIndex);
 	const options = this.getNodeParameter('listOptions', itemIndex, {}) as IDataObject;
 	const drive = driveClient(this);
-	const { email } = await checkAccount(this, 'google_drive', policy, async () => {
-		const about = await drive.about.get({ fields: 'user(emailAddress)' });
-		return { email: about.data.user?.emailAddress ?? null };
-	});
-	const accountEmail = email ?? '';
+	const accountEmail = await checkDriveAccount(this, policy, drive);
 	const nodeMax = Number(options.maxItems) > 0 ? Number(options.maxItems) : Infinity;
 	const maxItems = Math.min(nodeMax, policy.maxFilesPerRun ?? Infinity);
 	const sourceKey = sourceKeyFor(accountEmail, source);

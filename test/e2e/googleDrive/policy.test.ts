@@ -100,6 +100,18 @@ describe('org policy applied by Google Drive Connector listChanges in a real n8n
 		expect(`${run.error?.message} ${run.error?.description ?? ''}`).toMatch(/corp\.example/);
 	});
 
+	it('applies the account domains to Browse too, so a disallowed account cannot be looked into', async () => {
+		const browseId = workflowId('policybrowse');
+		const browse = { name: 'Browse', type: NODE_TYPES.googleDriveConnector, parameters: { operation: 'browse', location: 'myDrive', returnAll: true }, credentials: driveCredentials };
+		await n8n.importWorkflow(linearWorkflow(browseId, [browse]));
+		const refused = await n8n.execute(browseId, { ORG_CONNECTORS_ALLOWED_ACCOUNT_DOMAINS: 'corp.example' });
+		expect(refused.status).toBe('error');
+		expect(refused.error?.message).toMatch(/^The Google Drive account alice@example\.com is not in a domain the org policy allows \(allowed: corp\.example\)/);
+		const allowed = await n8n.execute(browseId, { ORG_CONNECTORS_ALLOWED_ACCOUNT_DOMAINS: 'example.com' });
+		expect(allowed.status).toBe('success');
+		expect(allowed.outputs.Browse[0].length).toBeGreaterThan(0);
+	});
+
 	it('fails loudly, naming the variable, on a bad policy value', async () => {
 		const run = await n8n.execute(listOnly, { ORG_CONNECTORS_MAX_FILE_SIZE_MB: '-1' });
 		expect(run.status).toBe('error');
