@@ -163,12 +163,18 @@ function settleable(item: ConnectorItem): boolean {
 
 /**
  * Settles refused items in the cache as skipped, one call per reason: their counts per reason go
- * into the run record and the run's cursor no longer waits for them.
+ * into the run record and the run's cursor no longer waits for them. Items without a `run_id` of
+ * their own count towards `runId`, else towards the execution's run of their source.
  */
-export function settleSkipped(cache: ConnectorCache, runId: number | undefined, skipped: readonly SkippedItem[]): void {
+export function settleSkipped(
+	cache: ConnectorCache,
+	runId: number | undefined,
+	skipped: readonly SkippedItem[],
+	executionId?: string,
+): void {
 	const byReason = new Map<string, SkippedItem[]>();
 	for (const item of skipped.filter(settleable)) byReason.set(item.skip_reason, [...(byReason.get(item.skip_reason) ?? []), item]);
-	for (const [reason, items] of byReason) cache.release(items, { runId, outcome: 'skipped', reason });
+	for (const [reason, items] of byReason) cache.release(items, { runId, executionId, outcome: 'skipped', reason });
 }
 
 /**

@@ -154,7 +154,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const outputs = await exportAll.call(this, policy);
 		// Refused items are settled for good: counted per reason in their run, which no longer waits for them.
 		const skipped = outputs[1].map((entry) => entry.json as unknown as SkippedItem);
-		settleSkipped(cache, undefined, skipped);
+		settleSkipped(cache, undefined, skipped, this.getExecutionId());
 		policyHints(this, warnings, skipped);
 		return outputs;
 	} finally {

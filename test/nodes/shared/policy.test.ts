@@ -1,6 +1,6 @@
 import { type ConnectorCache } from '../../../lib/cache';
 import { DEFAULT_POLICY, type OrgPolicy, PolicyViolationError } from '../../../lib/policy';
-import { acquireRunSlot, checkListedItem, partitionByPolicy } from '../../../nodes/shared/policy';
+import { acquireRunSlot, checkListedItem, partitionByPolicy, settleSkipped, type SkippedItem } from '../../../nodes/shared/policy';
 import { collectClosedHandles, DRIVERS, item, openTestCache, SOURCE, useTempDir } from '../../lib/cache/helpers';
 
 collectClosedHandles();
@@ -135,5 +135,37 @@ describe('checkListedItem', () => {
 		const page = item('page', { provider: 'notion', name: 'Roadmap', path: '/Roadmap', mime: null, export_format: 'md' });
 		expect(checkListedItem(policy({ allowedFileTypes: ['md'] }), 'notion', page)).toEqual({ allowed: true });
 		expect(checkListedItem(onlyPdf, 'notion', page)).toMatchObject({ allowed: false, skipReason: 'policy_file_type' });
+	});
+});
+
+describe.each(DRIVERS)('settleSkipped with %s', (driverName) => {
+	const tempDir = useTempDir();
+	let cache: ConnectorCache;
+	beforeEach(() => {
+		cache = openTestCache(tempDir(), driverName);
+	});
+	afterEach(() => cache.close());
+
+	const refused = (externalId: string, reason: string, extra: Record<string, unknown> = {}) =>
+		({ ...item(externalId), skip_reason: reason, skip_detail: `${externalId} refused`, ...extra }) as SkippedItem;
+
+	it('settles checked items in their own run, counting each reason, so the cursor moves once the rest is committed', () => {
+		const runId = cache.startRun({ sourceKey: SOURCE, provider: 'google_drive', executionId: 'exec-1' });
+		cache.proposeCursor(runId, SOURCE, 'cursor-1', { listedItems: 3 });
+		const checked = cache.check(['a', 'b', 'c'].map((id) => ({ ...item(id), run_id: runId })));
+		settleSkipped(cache, undefined, [
+			refused('a', 'policy_size', { run_id: runId }),
+			refused('b', 'export_size_limit', { run_id: runId }),
+		]);
+		expect(cache.getRun(runId)?.skippedByReason).toEqual({ policy_size: 1, export_size_limit: 1 });
+		expect(cache.getCommittedCursor(SOURCE)).toBeNull();
+		cache.commit([checked[2].item]);
+		expect(cache.getCommittedCursor(SOURCE)).toBe('cursor-1');
+	});
+
+	it("counts items without a run in the execution's run of their source, and leaves items it cannot key alone", () => {
+		settleSkipped(cache, undefined, [refused('a', 'policy_file_type'), refused('b', 'policy_file_type', { source_key: '' })], 'exec-9');
+		const [status] = cache.status(SOURCE);
+		expect(status.lastRun).toMatchObject({ executionId: 'exec-9', skippedByReason: { policy_file_type: 1 } });
 	});
 });
