@@ -111,7 +111,8 @@ async function exportOne(ctx: IExecuteFunctions, itemIndex: number, { policy, cl
 	const format = resolveExportFormat(policy, undefined, NOTION_FORMAT);
 	if (!format.allowed) return skipped(json, itemIndex, format.skipReason, format.skipDetail);
 
-	const result = await exportNotionPage(client, item);
+	// A cancelled execution stops fetching the page's blocks.
+	const result = await exportNotionPage(client, item, { signal: ctx.getExecutionCancelSignal() });
 	const limit = maxFileSizeBytes(policy);
 	if (result.bytes > limit) {
 		return skipped(
