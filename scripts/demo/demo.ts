@@ -79,6 +79,18 @@ async function runExample(n8n: N8nCli, example: Example, label: string): Promise
 	return counts;
 }
 
+/** A few indexed documents of different kinds, to show what an index receives. */
+function sampleDocuments(sandbox: Sandbox) {
+	const documents = sandbox.index.list();
+	const pick = (test: (mime: string, path: string) => boolean) => documents.find((document) => test(document.mime, document.path));
+	return [
+		pick((mime, p) => mime.startsWith('text/plain') && p.includes('Onboarding')),
+		pick((mime) => mime.startsWith('text/csv')),
+		pick((mime) => mime === 'application/pdf'),
+		pick((mime, p) => mime.startsWith('text/markdown') && p.includes('Getting started')),
+	].filter((document) => document !== undefined);
+}
+
 export async function main(n8nBin: string): Promise<number> {
 	const started = Date.now();
 	const sandbox: Sandbox = await startSandbox();
@@ -129,7 +141,10 @@ export async function main(n8nBin: string): Promise<number> {
 			if (third.removed !== 1) problems.push(`${example.label}: run 3 removed ${third.removed} document(s), expected 1`);
 		}
 		const stats = sandbox.index.stats;
-		say(`  Index        ${stats.documents} documents (${stats.upserts} upserts, ${stats.deletes} deletes)`);
+		say(`  Index        ${stats.documents} documents (${stats.upserts} upserts, ${stats.deletes} deletes), for example:`);
+		for (const document of sampleDocuments(sandbox)) {
+			say(`    ${document.path} (${document.mime}, ${document.bytes} bytes)${document.preview ? `: ${document.preview.slice(0, 60)}…` : ''}`);
+		}
 		say(`  Done in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 		for (const problem of problems) say(`  UNEXPECTED: ${problem}`);
 		say('');
