@@ -702,6 +702,14 @@ export class NotionModel {
 		return { file };
 	}
 
+	/** Keeps an uploaded file's bytes; its key is the stable part of every signed URL to it. */
+	private storeFile(file: { content: Buffer | string; name: string; contentType?: string }): string {
+		const key = this.newId();
+		const content = typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : file.content;
+		this.storedFiles.set(key, { name: file.name, content, contentType: file.contentType ?? guessContentType(file.name) });
+		return key;
+	}
+
 	private signedFile(key: string): Json {
 		const file = this.storedFiles.get(key);
 		if (!file) throw new Error(`fake notion: no stored file ${key}`);
@@ -878,9 +886,7 @@ export class NotionModel {
 			}
 			const file = raw.file as FileInput | undefined;
 			if (!file || !('content' in file)) throw new Error(`fake notion: ${type} needs file content or an external url`);
-			const key = this.newId();
-			const content = typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : file.content;
-			this.storedFiles.set(key, { name: file.name, content, contentType: file.contentType ?? guessContentType(file.name) });
+			const key = this.storeFile(file);
 			return { type: 'file', fileKey: key, caption, ...(type === 'file' ? { name: file.name } : {}) };
 		}
 		switch (type) {
@@ -1067,11 +1073,14 @@ export class NotionModel {
 			case 'relation':
 				return (Array.isArray(input) ? input : [input]).map((id) => ({ id: normalizeId(String(id)) ?? String(id) }));
 			case 'files':
-				return (Array.isArray(input) ? input : [input]).map((url) => ({
-					name: String(url).split('/').pop(),
-					type: 'external',
-					external: { url: String(url) },
-				}));
+				// A URL is an external file; `{ content, name }` is uploaded to Notion and served from signed URLs.
+				return (Array.isArray(input) ? input : [input]).map((file: unknown) => {
+					if (isJson(file) && 'content' in file) {
+						const upload = file as { content: Buffer | string; name: string; contentType?: string };
+						return { name: upload.name, type: 'file', fileKey: this.storeFile(upload) };
+					}
+					return { name: String(file).split('/').pop(), type: 'external', external: { url: String(file) } };
+				});
 			case 'formula':
 				return typeof input === 'number' ? { type: 'number', number: input } : { type: 'string', string: String(input) };
 			default:
@@ -1088,6 +1097,11 @@ export class NotionModel {
 			case 'created_by':
 			case 'last_edited_by':
 				return this.renderUser(this.author);
+			case 'files':
+				return (property.value as Json[]).map((file) => {
+					if (typeof file.fileKey !== 'string') return file;
+					return { name: file.name, type: 'file', file: this.signedFile(file.fileKey) };
+				});
 			default:
 				return property.value;
 		}

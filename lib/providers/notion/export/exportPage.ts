@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
-import type { Client } from '@notionhq/client';
+import type { Client, PageObjectResponse } from '@notionhq/client';
 
 import { ConnectorError, NotFoundError } from '../../../errors';
 import type { ConnectorItem } from '../../../items';
@@ -10,7 +10,7 @@ import { safeFileName } from '../../googleDrive/export/fileName';
 import { NotionApi } from '../api';
 import { notSharedError } from '../client';
 import { parseNotionId } from '../ids';
-import { renderMarkdown, type KnownItem } from '../markdown';
+import { renderMarkdown, type KnownItem, type RenderedFile } from '../markdown';
 import { isTrashed, titleOfDatabase, titleOfPage } from '../objects';
 import { BlockTreeFetcher } from './blockTree';
 import { mimeOfFileName } from './mime';
@@ -71,9 +71,26 @@ export async function exportNotionPage(
 		exportMime: 'text/markdown',
 		contentHash: createHash('sha256').update(rendered.stableMarkdown, 'utf8').digest('hex'),
 		bytes: Buffer.byteLength(rendered.markdown, 'utf8'),
-		files: rendered.files.filter((file) => file.hosted).map((file) => ({ name: file.name, url: file.url, mime: mimeOfFileName(file.name) })),
+		files: hostedFiles(page, rendered.files),
 		requests: api.requests,
 	};
+}
+
+/** Notion-hosted files in the page's blocks, then in its `files` properties (database rows), each once. */
+function hostedFiles(page: PageObjectResponse, blockFiles: readonly RenderedFile[]): NotionExportResult['files'] {
+	const files: NotionExportResult['files'] = [];
+	const seen = new Set<string>();
+	const add = (name: string, url: string): void => {
+		if (seen.has(url)) return;
+		seen.add(url);
+		files.push({ name, url, mime: mimeOfFileName(name) });
+	};
+	for (const file of blockFiles) if (file.hosted) add(file.name, file.url);
+	for (const property of Object.values(page.properties)) {
+		if (property.type !== 'files') continue;
+		for (const file of property.files) if (file.type === 'file') add(file.name, file.file.url);
+	}
+	return files;
 }
 
 /** Titles and URLs of the pages and databases `link_to_page` blocks point at (those the integration can read). */
