@@ -44,7 +44,8 @@ const MINUTE_MS = 60_000;
 
 /**
  * Pages new or changed in a Notion source since its committed cursor, and deletions
- * (PRODUCT.md §3 listChanges). The first run walks the source in full; later runs read what
+ * (PRODUCT.md §3 listChanges). The first run lists the source in full (a page tree from search,
+ * placed by parent chains; a database by querying its data sources); later runs read what
  * Notion's search (page trees) or data source queries (databases) show edited since the cursor
  * minus the overlap window, and what went to the trash since then, placing each page in the tree
  * the state keeps. A full walk every `reconcileMinutes` catches what those reads cannot see

@@ -1,4 +1,4 @@
-import type { PageObjectResponse } from '@notionhq/client';
+import type { DatabaseObjectResponse, PageObjectResponse } from '@notionhq/client';
 
 import type { NotionApi } from '../api';
 import { isTrashed, parentLink, titleOfDatabase, type ParentLink } from '../objects';
@@ -6,17 +6,21 @@ import type { NotionListingState } from './state';
 
 /** Blocks between a page and the page or database it sits on (toggles in columns in toggles…). */
 const MAX_BLOCK_HOPS = 25;
+/** Containers a placement may climb through; a longer chain is a loop and is not in the tree. */
+const MAX_CHAIN = 500;
 
 /**
  * Places pages found by search in the tree: the node each one hangs from, or null when its
  * parent chain leaves the tree. Blocks are resolved to the page or database they sit on;
  * a database new to the tree (its row was edited) is added and queued for a full read.
+ * Lookups are memoised; placements climb with a hop count, so a parent loop ends as "not in the
+ * tree" instead of waiting on itself.
  */
 export class TreeLocator {
 	readonly newDatabases: string[] = [];
-	private readonly placed = new Map<string, Promise<string | null>>();
+	private readonly placed = new Map<string, string | null>();
 	private readonly blockOwners = new Map<string, Promise<ParentLink>>();
-	private readonly databases = new Map<string, Promise<string | null>>();
+	private readonly databases = new Map<string, Promise<DatabaseObjectResponse | null>>();
 
 	constructor(
 		private readonly api: NotionApi,
@@ -24,19 +28,22 @@ export class TreeLocator {
 		private readonly window: ReadonlyMap<string, PageObjectResponse>,
 	) {}
 
-	place(page: PageObjectResponse): Promise<string | null> {
-		let placement = this.placed.get(page.id);
-		if (placement === undefined) {
-			// Settled to null first: a parent chain that loops back here is not in the tree.
-			this.placed.set(page.id, Promise.resolve(null));
-			placement = this.container(parentLink(page.parent));
-			this.placed.set(page.id, placement);
-		}
+	async place(page: PageObjectResponse): Promise<string | null> {
+		return await this.placePage(page, 0);
+	}
+
+	private async placePage(page: PageObjectResponse, hops: number): Promise<string | null> {
+		const settled = this.placed.get(page.id);
+		if (settled !== undefined) return settled;
+		if (hops > MAX_CHAIN) return null;
+		const placement = await this.container(parentLink(page.parent), hops + 1);
+		this.placed.set(page.id, placement);
 		return placement;
 	}
 
 	/** The tree node standing for a container, or null when the container is not in the tree. */
-	private async container(link: ParentLink): Promise<string | null> {
+	private async container(link: ParentLink, hops: number): Promise<string | null> {
+		if (hops > MAX_CHAIN) return null;
 		switch (link.type) {
 			case 'workspace':
 				return null;
@@ -45,37 +52,38 @@ export class TreeLocator {
 				if (known !== undefined) return known.kind === 'page' ? link.id : null;
 				const edited = this.window.get(link.id);
 				// A new page under a page also new (both edited in the window).
-				return edited !== undefined && (await this.place(edited)) !== null ? link.id : null;
+				return edited !== undefined && (await this.placePage(edited, hops)) !== null ? link.id : null;
 			}
 			case 'block':
-				return await this.container(await this.blockOwner(link.id));
+				return await this.container(await this.blockOwner(link.id), hops + 1);
 			case 'data_source': {
 				const databaseId = link.databaseId ?? (await this.api.dataSource(link.id))?.parent.database_id;
-				return databaseId === undefined ? null : await this.container({ type: 'database', id: databaseId });
+				return databaseId === undefined ? null : await this.container({ type: 'database', id: databaseId }, hops + 1);
 			}
 			case 'database': {
 				const known = this.state.nodes[link.id];
 				if (known !== undefined) return known.kind === 'database' ? link.id : null;
-				let placement = this.databases.get(link.id);
-				if (placement === undefined) {
-					placement = this.placeDatabase(link.id);
-					this.databases.set(link.id, placement);
+				const database = await this.database(link.id);
+				if (database === null || isTrashed(database)) return null;
+				const parent = await this.container(parentLink(database.parent), hops + 1);
+				if (parent === null) return null;
+				if (this.state.nodes[link.id] === undefined) {
+					const dataSources = database.data_sources.map((dataSource) => dataSource.id);
+					this.state.nodes[link.id] = { kind: 'database', title: titleOfDatabase(database), parent, dataSources };
+					this.newDatabases.push(link.id);
 				}
-				return await placement;
+				return link.id;
 			}
 		}
 	}
 
-	/** A database not in the tree yet: added (and queued for reading) when its parent chain is in the tree. */
-	private async placeDatabase(databaseId: string): Promise<string | null> {
-		const database = await this.api.database(databaseId);
-		if (database === null || isTrashed(database)) return null;
-		const parent = await this.container(parentLink(database.parent));
-		if (parent === null) return null;
-		const dataSources = database.data_sources.map((dataSource) => dataSource.id);
-		this.state.nodes[databaseId] = { kind: 'database', title: titleOfDatabase(database), parent, dataSources };
-		this.newDatabases.push(databaseId);
-		return databaseId;
+	private database(databaseId: string): Promise<DatabaseObjectResponse | null> {
+		let database = this.databases.get(databaseId);
+		if (database === undefined) {
+			database = this.api.database(databaseId);
+			this.databases.set(databaseId, database);
+		}
+		return database;
 	}
 
 	/** The page, database or workspace a block sits on, through any blocks in between. */
