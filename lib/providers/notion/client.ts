@@ -25,6 +25,14 @@ export const NOTION_REQUESTS_PER_SECOND = 3;
 /** Back-to-back requests after an idle spell; Notion allows short bursts above the average. */
 export const NOTION_BURST = 3;
 
+/**
+ * The SDK's timeout spans one whole call through our fetch: the wait for a throttle permit behind
+ * other executions of the integration, retries and `Retry-After` pauses (up to 120 s) included.
+ * Its 60 s default would abandon calls that are only queued; a stalled connection is still cut
+ * by undici's own 300 s header/body timeouts.
+ */
+export const NOTION_CALL_TIMEOUT_MS = 5 * 60_000;
+
 /** The server's clock as its `Date` headers tell it, per client (see `serverTimeOf`). */
 const serverClocks = new WeakMap<Client, { lastDateMs?: number }>();
 
@@ -52,6 +60,7 @@ export function notionClient(options: NotionClientOptions): Client {
 		notionVersion: NOTION_API_VERSION,
 		fetch: timed,
 		retry: false,
+		timeoutMs: NOTION_CALL_TIMEOUT_MS,
 		logLevel: LogLevel.ERROR,
 		logger: () => undefined,
 	});

@@ -172,7 +172,7 @@ describe('Notion export against the strict fake Notion', () => {
 
 	it('stays within the integration budget and honours Retry-After when Notion still answers 429', async () => {
 		await notion.close();
-		notion = await startFakeNotion({ requestsPerSecond: 10, burst: 10 });
+		notion = await startFakeNotion({ requestsPerSecond: 10, burst: 20 });
 		client = testClient(notion, 10);
 		const page = notion.addPage({
 			title: 'Busy',
