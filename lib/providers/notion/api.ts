@@ -12,7 +12,7 @@ import {
 } from '@notionhq/client';
 import pLimit, { type Limit } from 'p-limit';
 
-import { isNotFound } from './client';
+import { isNotFound, notionErrorOf } from './client';
 
 /** Notion's largest page size for lists, search and queries. */
 export const PAGE_SIZE = 100;
@@ -67,6 +67,20 @@ export class NotionApi {
 			const database = await this.call(() => this.client.databases.retrieve({ database_id: databaseId }));
 			return isFullDatabase(database) ? database : null;
 		});
+	}
+
+	/**
+	 * A database met inside content (a child database block, a link): null also when Notion
+	 * refuses to read it (a linked database, a view of one elsewhere, answers 400), so one odd
+	 * block does not fail a listing or an export.
+	 */
+	async databaseIfReadable(databaseId: string): Promise<DatabaseObjectResponse | null> {
+		try {
+			return await this.database(databaseId);
+		} catch (error) {
+			if (notionErrorOf(error).status === 400) return null;
+			throw error;
+		}
 	}
 
 	async dataSource(dataSourceId: string): Promise<DataSourceObjectResponse | null> {

@@ -102,7 +102,7 @@ async function linkedItems(api: NotionApi, fetcher: BlockTreeFetcher): Promise<M
 			if (page !== null) known.set(id, { title: titleOfPage(page), url: page.url });
 		}),
 		...[...fetcher.linkedDatabases].map(async (id) => {
-			const database = await api.database(id);
+			const database = await api.databaseIfReadable(id);
 			if (database !== null) known.set(id, { title: titleOfDatabase(database), url: database.url });
 		}),
 	]);

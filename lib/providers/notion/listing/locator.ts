@@ -80,7 +80,7 @@ export class TreeLocator {
 	private database(databaseId: string): Promise<DatabaseObjectResponse | null> {
 		let database = this.databases.get(databaseId);
 		if (database === undefined) {
-			database = this.api.database(databaseId);
+			database = this.api.databaseIfReadable(databaseId);
 			this.databases.set(databaseId, database);
 		}
 		return database;

@@ -59,7 +59,7 @@ async function readDatabase(
 	databaseId: string,
 	claim: (id: string, node: KnownNode) => void,
 ): Promise<void> {
-	const database = await api.database(databaseId);
+	const database = await api.databaseIfReadable(databaseId);
 	const node = state.nodes[databaseId];
 	// Linked databases and databases not shared with the integration have nothing to read.
 	if (database === null || node === undefined) return;
