@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../../../errors';
-import { normalizedId } from '../ids';
+import { parseNotionId } from '../ids';
 
 /** What a Notion listing covers: a page and everything under it, or the rows of a database. */
 export type NotionSource =
@@ -21,7 +21,7 @@ export const DEFAULT_MAX_DEPTH = 10;
 export const DEFAULT_OVERLAP_MINUTES = 2;
 export const DEFAULT_RECONCILE_MINUTES = 24 * 60;
 
-/** `notion:<account>:page:<id>` / `notion:<account>:database:<id>`: two sources never collide. */
+/** `notion:<account>:page:<id>` / `notion:<account>:database:<id>`: two sources never collide. InvalidInputError for a malformed id. */
 export function notionSourceKeyFor(accountId: string, source: NotionSource): string {
 	const account = accountId.trim();
 	if (account === '') {
@@ -30,7 +30,8 @@ export function notionSourceKeyFor(accountId: string, source: NotionSource): str
 			'Pass the id of the connected integration or workspace (notionAccount: workspaceId or botId).',
 		);
 	}
+	// The id as Notion spells it, so an id and a URL of the same page name the same source.
 	return source.kind === 'pageTree'
-		? `notion:${account}:page:${normalizedId(source.pageId.trim())}`
-		: `notion:${account}:database:${normalizedId(source.databaseId.trim())}`;
+		? `notion:${account}:page:${parseNotionId(source.pageId, 'page')}`
+		: `notion:${account}:database:${parseNotionId(source.databaseId, 'database')}`;
 }

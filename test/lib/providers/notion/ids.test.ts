@@ -40,10 +40,14 @@ describe('parseNotionId', () => {
 describe('notionSourceKeyFor', () => {
 	it('keys page trees and databases apart, whatever the id spelling', () => {
 		expect(notionSourceKeyFor('ws', { kind: 'pageTree', pageId: '0123456789ABCDEF0123456789ABCDEF' })).toBe(`notion:ws:page:${DASHED}`);
+		expect(notionSourceKeyFor('ws', { kind: 'pageTree', pageId: 'https://www.notion.so/acme/Plan-0123456789abcdef0123456789abcdef' })).toBe(
+			`notion:ws:page:${DASHED}`,
+		);
 		expect(notionSourceKeyFor('ws', { kind: 'database', databaseId: DASHED })).toBe(`notion:ws:database:${DASHED}`);
 	});
 
-	it('refuses an empty account', () => {
+	it('refuses an empty account and a malformed id', () => {
 		expect(() => notionSourceKeyFor(' ', { kind: 'database', databaseId: DASHED })).toThrow(InvalidInputError);
+		expect(() => notionSourceKeyFor('ws', { kind: 'database', databaseId: 'tasks' })).toThrow(InvalidInputError);
 	});
 });
