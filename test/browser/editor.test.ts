@@ -5,7 +5,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 
 import { examples, withIngestionUrl, type Example } from '../../scripts/demo/examples';
 import { startSandbox, type Sandbox } from '../../scripts/demo/sandbox';
-import { N8nInstance } from '../e2e/harness/n8n';
+import { N8nInstance, waitFor } from '../e2e/harness/n8n';
 import { N8nRest } from '../e2e/harness/rest';
 import { NODE_TYPES, PACKAGE_NAME, REPO_ROOT } from '../e2e/harness/paths';
 
@@ -46,13 +46,22 @@ describe('The n8n editor in a real browser, on the example workflows', () => {
 		for (const example of loaded) await n8n.importWorkflow(withIngestionUrl(example.workflow, sandbox.index.url));
 		baseUrl = await n8n.start();
 		rest = await N8nRest.asOwner(baseUrl);
-		const login = await fetch(`${baseUrl}/rest/login`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
-		});
-		const cookie = login.headers.getSetCookie().find((value) => value.startsWith('n8n-auth='));
-		if (login.status !== 200 || !cookie) throw new Error(`login failed: ${login.status} ${await login.text()}`);
+		// Right after readiness n8n may still refuse a login for a moment.
+		let cookie: string | undefined;
+		await waitFor(
+			async () => {
+				const login = await fetch(`${baseUrl}/rest/login`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
+				});
+				cookie = login.status === 200 ? login.headers.getSetCookie().find((value) => value.startsWith('n8n-auth=')) : undefined;
+				return cookie !== undefined;
+			},
+			60_000,
+			'n8n to accept the owner login',
+		);
+		if (!cookie) throw new Error('no n8n-auth cookie');
 
 		browser = await chromium.launch({
 			executablePath: CHROMIUM,
