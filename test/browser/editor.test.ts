@@ -148,7 +148,6 @@ describe('The n8n editor in a real browser, on the example workflows', () => {
 			// The credential slot is filled and the panel shows the node's own parameters.
 			await page.locator('[data-test-id="ndv"] [data-test-id="parameter-input-operation"]').waitFor();
 			expect(await visibleProblems()).toEqual([]);
-			if (name === 'Check') await page.screenshot({ path: path.join(SCREENSHOTS, screenshotName(example, 'check')) });
 			await closeNode();
 		});
 
@@ -167,6 +166,24 @@ describe('The n8n editor in a real browser, on the example workflows', () => {
 			await page.screenshot({ path: path.join(SCREENSHOTS, screenshotName(example, 'source-picker')) });
 			await page.keyboard.press('Escape');
 			await closeNode();
+		});
+
+		it('runs from the Execute workflow button and the index receives every document', async () => {
+			const expected = example.provider === 'google_drive' ? sandbox.drive.importable : sandbox.notion.importable;
+			const before = sandbox.index.stats.upserts;
+			await openWorkflow(example.workflow.id);
+			await page.locator('[data-test-id="execute-workflow-button"]').click();
+			const finished = page.locator('.el-notification', { hasText: 'executed successfully' });
+			await finished.waitFor({ timeout: 180_000 });
+			expect(sandbox.index.stats.upserts - before).toBe(expected);
+			expect(await canvasNode('Commit').locator('[data-test-id="canvas-node-status-success"]').count()).toBe(1);
+			expect(await canvasNode('Not Ingested (Retried Later)').locator('[data-test-id="canvas-node-status-success"]').count()).toBe(0);
+			expect(await visibleProblems()).toEqual([]);
+			// A clean picture: the toast closed, the button idle again.
+			await finished.locator('.el-notification__closeBtn').click();
+			await finished.waitFor({ state: 'hidden' });
+			await page.locator('[data-test-id="execute-workflow-button"]', { hasText: 'Execute workflow' }).waitFor();
+			await page.screenshot({ path: path.join(SCREENSHOTS, screenshotName(example, 'executed')) });
 		});
 	});
 
