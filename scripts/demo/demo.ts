@@ -108,7 +108,6 @@ export async function main(n8nBin: string): Promise<number> {
 		await n8n.importCredentials(sandbox.credentials());
 		await n8n.importWorkflows(demos.map((example) => withIngestionUrl(example.workflow, sandbox.index.url)));
 		say(`Imported ${demos.map((example) => `examples/${example.file}`).join(' and ')} into n8n.`);
-		if (demos.every((example) => example.provider !== 'notion')) say('(The Notion Connector node is not in this build: the Notion example is left out.)');
 		say('');
 
 		const results = new Map<Example, RunCounts[]>();
@@ -122,7 +121,7 @@ export async function main(n8nBin: string): Promise<number> {
 		const edits = sandbox.editUpstream();
 		say('Upstream, between two runs:');
 		say(`  Google Drive  edited "${edits.drive.edited}", trashed "${edits.drive.deleted}"`);
-		if (demos.some((example) => example.provider === 'notion')) say(`  Notion        edited "${edits.notion.edited}", archived "${edits.notion.deleted}"`);
+		say(`  Notion        edited "${edits.notion.edited}", archived "${edits.notion.deleted}"`);
 		say('Run 3, after the edits:');
 		await runAll('run 3');
 

@@ -18,20 +18,12 @@ function load(file: string): WorkflowFixture {
 	return JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as WorkflowFixture;
 }
 
-/** Whether the built package has the Notion node (the examples need it to import without unknown nodes). */
-export function notionNodeBuilt(): boolean {
-	const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { n8n: { nodes: string[] } };
-	const entry = pkg.n8n.nodes.find((node) => node.includes('NotionConnector'));
-	return entry !== undefined && fs.existsSync(path.join(REPO_ROOT, entry));
-}
-
-/** The example workflows of examples/, those whose nodes this build has. */
+/** The example workflows of examples/. */
 export function examples(): Example[] {
-	const all: Example[] = [
+	return [
 		{ provider: 'google_drive', label: 'Google Drive', file: 'google-drive-folder-to-index.json', workflow: load('google-drive-folder-to-index.json') },
 		{ provider: 'notion', label: 'Notion', file: 'notion-pages-to-index.json', workflow: load('notion-pages-to-index.json') },
 	];
-	return all.filter((example) => example.provider !== 'notion' || notionNodeBuilt());
 }
 
 /** The example with its Config step pointing at another ingestion URL (the examples' only setting). */
