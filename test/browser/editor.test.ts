@@ -168,6 +168,15 @@ describe('The n8n editor in a real browser, on the example workflows', () => {
 			await closeNode();
 		});
 
+		it('imports from the file in examples/ through the editor, as the README says', async () => {
+			await page.goto(`${baseUrl}/workflow/new`);
+			await page.locator('[data-test-id="canvas"]').waitFor();
+			await page.locator('[data-test-id="workflow-import-input"]').setInputFiles(path.join(REPO_ROOT, 'examples', example.file));
+			for (const node of example.workflow.nodes) await canvasNode(String(node.name)).waitFor();
+			// The credentials the file names exist here (same ids and names): n8n links them, nothing to fix.
+			expect(await visibleProblems()).toEqual([]);
+		});
+
 		it('runs from the Execute workflow button and the index receives every document', async () => {
 			const expected = example.provider === 'google_drive' ? sandbox.drive.importable : sandbox.notion.importable;
 			const before = sandbox.index.stats.upserts;
