@@ -1,4 +1,5 @@
 import type { ConnectorItem } from '../../../items';
+import { readSnapshot as readSnapshotOf, writeSnapshot as writeSnapshotOf } from '../../snapshots';
 import type { SyncStateStore } from '../../types';
 
 /** A file known to be in the source, enough to place it and to report its deletion. */
@@ -95,14 +96,6 @@ export interface DriveCursor {
 	snapshot: string;
 }
 
-interface ProviderStateDocument {
-	v: 1;
-	snapshots: Record<string, DriveListingState>;
-}
-
-/** Proposed snapshots kept beside the committed one, newest first, for runs still settling. */
-const KEPT_PROPOSALS = 8;
-
 export function parseCursor(value: string | null): DriveCursor | null {
 	if (value === null) return null;
 	try {
@@ -115,26 +108,8 @@ export function parseCursor(value: string | null): DriveCursor | null {
 	}
 }
 
-function readDocument(cache: SyncStateStore, sourceKey: string): ProviderStateDocument {
-	const raw = cache.getProviderState(sourceKey);
-	if (raw !== null) {
-		try {
-			const parsed = JSON.parse(raw) as unknown;
-			if (typeof parsed === 'object' && parsed !== null && (parsed as { v?: unknown }).v === 1) {
-				const snapshots = (parsed as { snapshots?: unknown }).snapshots;
-				if (typeof snapshots === 'object' && snapshots !== null) {
-					return { v: 1, snapshots: snapshots as Record<string, DriveListingState> };
-				}
-			}
-		} catch {
-			// An unreadable state is a missing one: the source is listed in full again.
-		}
-	}
-	return { v: 1, snapshots: {} };
-}
-
 export function readSnapshot(cache: SyncStateStore, sourceKey: string, snapshot: string): DriveListingState | null {
-	return readDocument(cache, sourceKey).snapshots[snapshot] ?? null;
+	return readSnapshotOf<DriveListingState>(cache, sourceKey, snapshot);
 }
 
 /** Stores a proposed snapshot; drops those older than the committed one, which can never commit now. */
@@ -145,16 +120,5 @@ export function writeSnapshot(
 	state: DriveListingState,
 	committed: string | null,
 ): void {
-	// Read and write with no await between them: one process never interleaves two runs here.
-	const document = readDocument(cache, sourceKey);
-	const committedOrder = committed === null ? -Infinity : Number(committed);
-	const proposals = Object.keys(document.snapshots)
-		.filter((id) => id !== committed && id !== snapshot && Number(id) > committedOrder)
-		.sort((left, right) => Number(right) - Number(left))
-		.slice(0, KEPT_PROPOSALS - 1);
-	const snapshots: Record<string, DriveListingState> = {};
-	if (committed !== null && document.snapshots[committed] !== undefined) snapshots[committed] = document.snapshots[committed];
-	for (const id of proposals) snapshots[id] = document.snapshots[id];
-	snapshots[snapshot] = state;
-	cache.setProviderState(sourceKey, 'google_drive', JSON.stringify({ v: 1, snapshots } satisfies ProviderStateDocument));
+	writeSnapshotOf(cache, 'google_drive', sourceKey, snapshot, state, committed);
 }

@@ -1,4 +1,5 @@
 import type { ConnectorItem } from '../../../items';
+import { readSnapshot as readSnapshotOf, writeSnapshot as writeSnapshotOf } from '../../snapshots';
 import type { SyncStateStore } from '../../types';
 import { pathSegment } from '../objects';
 
@@ -158,14 +159,6 @@ export interface NotionCursor {
 	snapshot: string;
 }
 
-interface ProviderStateDocument {
-	v: 1;
-	snapshots: Record<string, NotionListingState>;
-}
-
-/** Proposed snapshots kept beside the committed one, newest first, for runs still settling. */
-const KEPT_PROPOSALS = 8;
-
 export function parseCursor(value: string | null): NotionCursor | null {
 	if (value === null) return null;
 	try {
@@ -180,26 +173,8 @@ export function parseCursor(value: string | null): NotionCursor | null {
 	}
 }
 
-function readDocument(cache: SyncStateStore, sourceKey: string): ProviderStateDocument {
-	const raw = cache.getProviderState(sourceKey);
-	if (raw !== null) {
-		try {
-			const parsed = JSON.parse(raw) as unknown;
-			if (typeof parsed === 'object' && parsed !== null && (parsed as { v?: unknown }).v === 1) {
-				const snapshots = (parsed as { snapshots?: unknown }).snapshots;
-				if (typeof snapshots === 'object' && snapshots !== null) {
-					return { v: 1, snapshots: snapshots as Record<string, NotionListingState> };
-				}
-			}
-		} catch {
-			// An unreadable state is a missing one: the source is walked in full again.
-		}
-	}
-	return { v: 1, snapshots: {} };
-}
-
 export function readSnapshot(cache: SyncStateStore, sourceKey: string, snapshot: string): NotionListingState | null {
-	return readDocument(cache, sourceKey).snapshots[snapshot] ?? null;
+	return readSnapshotOf<NotionListingState>(cache, sourceKey, snapshot);
 }
 
 /** Stores a proposed snapshot; drops those older than the committed one, which can never commit now. */
@@ -210,16 +185,5 @@ export function writeSnapshot(
 	state: NotionListingState,
 	committed: string | null,
 ): void {
-	// Read and write with no await between them: one process never interleaves two runs here.
-	const document = readDocument(cache, sourceKey);
-	const committedOrder = committed === null ? -Infinity : Number(committed);
-	const proposals = Object.keys(document.snapshots)
-		.filter((id) => id !== committed && id !== snapshot && Number(id) > committedOrder)
-		.sort((left, right) => Number(right) - Number(left))
-		.slice(0, KEPT_PROPOSALS - 1);
-	const snapshots: Record<string, NotionListingState> = {};
-	if (committed !== null && document.snapshots[committed] !== undefined) snapshots[committed] = document.snapshots[committed];
-	for (const id of proposals) snapshots[id] = document.snapshots[id];
-	snapshots[snapshot] = state;
-	cache.setProviderState(sourceKey, 'notion', JSON.stringify({ v: 1, snapshots } satisfies ProviderStateDocument));
+	writeSnapshotOf(cache, 'notion', sourceKey, snapshot, state, committed);
 }
