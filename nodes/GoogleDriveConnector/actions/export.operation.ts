@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import pLimit from 'p-limit';
 
 import type { ConnectorItem } from '../../../lib/items';
@@ -6,6 +6,7 @@ import { PolicySkipError, checkFile, resolveExportFormat, type OrgPolicy } from 
 import { DEFAULT_EXPORT_FORMATS, exportDriveItem, type ExportFormatOverrides } from '../../../lib/providers/googleDrive/export';
 import { googleNativeKindOf, isGoogleNative } from '../../../lib/providers/googleDrive/export/formats';
 import { connectorCache } from '../../shared/cache';
+import { exportFailure, routeExportResults } from '../../shared/exportOutputs';
 import { settleFailed } from '../../shared/failures';
 import { toNodeError } from '../../shared/nodeErrors';
 import { ProgressLog } from '../../shared/progress';
@@ -181,7 +182,7 @@ async function exportAll(this: IExecuteFunctions, policy: OrgPolicy): Promise<IN
 					return result;
 				} catch (error) {
 					progress.add('failed');
-					return { output: 0 as const, error: exportFailure(this, items[itemIndex].json, error, itemIndex), itemIndex };
+					return { output: 0 as const, error: exportFailure(this, items[itemIndex].json, error, itemIndex, 'file'), itemIndex };
 				}
 			}),
 		),
@@ -195,27 +196,8 @@ async function exportAll(this: IExecuteFunctions, policy: OrgPolicy): Promise<IN
 	);
 	progress.done();
 	// Outputs keep the input order whatever order the downloads finished in.
-	const outputs: INodeExecutionData[][] = [[], []];
-	const errorOutput = this.getNode().onError === 'continueErrorOutput';
-	for (const result of settled) {
-		if ('error' in result) {
-			if (!this.continueOnFail()) throw result.error;
-			const { message } = result.error;
-			// n8n moves an item whose JSON is only `error` to the error output, merged with the input item's fields.
-			const json = errorOutput ? { error: message } : { ...items[result.itemIndex].json, error: message };
-			outputs[0].push({ json, pairedItem: { item: result.itemIndex } });
-		} else {
-			outputs[result.output].push(result.item);
-		}
-	}
-	return outputs;
-}
-
-/** The node error for a file that failed after every retry, naming the file so the person knows which one. */
-function exportFailure(ctx: IExecuteFunctions, json: IDataObject, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
-	const nodeError = toNodeError(ctx.getNode(), error, itemIndex);
-	const name = typeof json.name === 'string' && json.name !== '' ? `"${json.name}"` : 'a file';
-	const id = typeof json.external_id === 'string' ? ` (${json.external_id})` : '';
-	nodeError.message = `Could not export ${name}${id}: ${nodeError.message}`;
-	return nodeError;
+	return routeExportResults(settled, items, {
+		continueOnFail: this.continueOnFail(),
+		errorOutput: this.getNode().onError === 'continueErrorOutput',
+	});
 }

@@ -7,8 +7,6 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
-	NodeApiError,
-	NodeOperationError,
 } from 'n8n-workflow';
 import pLimit from 'p-limit';
 
@@ -17,6 +15,7 @@ import { maxFileSizeBytes, resolveExportFormat, type OrgPolicy } from '../../../
 import { formatBytes } from '../../../lib/policy/policy';
 import { downloadNotionFile, exportNotionPage } from '../../../lib/providers/notion';
 import { connectorCache } from '../../shared/cache';
+import { exportFailure, routeExportResults, type Routed } from '../../shared/exportOutputs';
 import { settleFailed } from '../../shared/failures';
 import { toNodeError } from '../../shared/nodeErrors';
 import {
@@ -77,8 +76,6 @@ interface ExportContext {
 	client: Client;
 	attachFiles: boolean;
 }
-
-type Routed = { output: 0 | 1; item: INodeExecutionData } | { error: NodeApiError | NodeOperationError; itemIndex: number };
 
 function skipped(json: IDataObject, itemIndex: number, skipReason: string, skipDetail: string): Routed {
 	return { output: 1, item: { json: { ...json, skip_reason: skipReason, skip_detail: skipDetail }, pairedItem: { item: itemIndex } } };
@@ -177,7 +174,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 					try {
 						routed = await exportOne(this, itemIndex, context);
 					} catch (error) {
-						routed = { error: exportFailure(this, items[itemIndex].json, error, itemIndex), itemIndex };
+						routed = { error: exportFailure(this, items[itemIndex].json, error, itemIndex, 'page'), itemIndex };
 					}
 					const deletion = (items[itemIndex].json as unknown as ConnectorItem).change === 'deleted';
 					progress.add('error' in routed ? 'failed' : routed.output === 1 ? 'skipped' : deletion ? 'deleted' : 'exported');
@@ -206,38 +203,4 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	} finally {
 		release();
 	}
-}
-
-/**
- * Outputs in the input order whatever order the pages finished in: main, then Skipped. A page
- * that failed becomes an item with `error` on main when the node continues on failure; with the
- * error output switched on its JSON is only the error, which n8n moves to that output merged
- * with the input item. Otherwise the first failure fails the node.
- */
-export function routeExportResults(
-	settled: Routed[],
-	items: INodeExecutionData[],
-	{ continueOnFail, errorOutput }: { continueOnFail: boolean; errorOutput: boolean },
-): INodeExecutionData[][] {
-	const outputs: INodeExecutionData[][] = [[], []];
-	for (const result of settled) {
-		if ('error' in result) {
-			if (!continueOnFail) throw result.error;
-			const { message } = result.error;
-			const json = errorOutput ? { error: message } : { ...items[result.itemIndex].json, error: message };
-			outputs[0].push({ json, pairedItem: { item: result.itemIndex } });
-		} else {
-			outputs[result.output].push(result.item);
-		}
-	}
-	return outputs;
-}
-
-/** The node error for a page that failed after every retry, naming the page so the person knows which one. */
-function exportFailure(ctx: IExecuteFunctions, json: IDataObject, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
-	const nodeError = toNodeError(ctx.getNode(), error, itemIndex);
-	const name = typeof json.name === 'string' && json.name !== '' ? `"${json.name}"` : 'a page';
-	const id = typeof json.external_id === 'string' ? ` (${json.external_id})` : '';
-	nodeError.message = `Could not export ${name}${id}: ${nodeError.message}`;
-	return nodeError;
 }

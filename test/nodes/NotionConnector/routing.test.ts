@@ -1,6 +1,6 @@
 import { NodeOperationError, type INode, type INodeExecutionData } from 'n8n-workflow';
 
-import { routeExportResults } from '../../../nodes/NotionConnector/actions/export.operation';
+import { routeExportResults } from '../../../nodes/shared/exportOutputs';
 
 const node = { name: 'Notion Connector', type: 'notionConnector', typeVersion: 1, parameters: {} } as unknown as INode;
 const items: INodeExecutionData[] = ['a', 'b', 'c', 'd'].map((external_id) => ({ json: { external_id, change: 'upsert' } }));
