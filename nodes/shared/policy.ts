@@ -22,6 +22,8 @@ import {
 	type PolicyNarrowing,
 } from '../../lib/policy';
 
+import { commaList, positiveNumber } from './parameters';
+
 export const POLICY_NARROWING_PARAMETER = 'policyNarrowing';
 
 export interface RunPolicy {
@@ -88,16 +90,8 @@ export function policyNarrowingProperty(operations: string[]): INodeProperties {
 }
 
 function list(value: unknown): string[] | undefined {
-	const entries = String(value ?? '')
-		.split(',')
-		.map((entry) => entry.trim())
-		.filter(Boolean);
+	const entries = commaList(value);
 	return entries.length > 0 ? entries : undefined;
-}
-
-function positive(value: unknown): number | undefined {
-	const number = Number(value);
-	return Number.isFinite(number) && number > 0 ? number : undefined;
 }
 
 /** What the node's "Restrict Further" parameters ask for (blank values ask for nothing). */
@@ -106,8 +100,8 @@ export function narrowingFromParameters(raw: IDataObject): PolicyNarrowing {
 		allowedFileTypes: list(raw.allowedFileTypes),
 		allowedExportFormats: list(raw.allowedExportFormats),
 		denyPaths: list(raw.denyPaths),
-		maxFileSizeMb: positive(raw.maxFileSizeMb),
-		maxFilesPerRun: positive(raw.maxFilesPerRun),
+		maxFileSizeMb: positiveNumber(raw.maxFileSizeMb),
+		maxFilesPerRun: positiveNumber(raw.maxFilesPerRun),
 	};
 }
 

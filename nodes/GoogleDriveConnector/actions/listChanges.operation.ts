@@ -8,6 +8,7 @@ import { parseDriveId } from '../../../lib/providers/googleDrive/ids';
 import { listDriveChanges, sourceKeyFor, type DriveSource } from '../../../lib/providers/googleDrive/listing';
 import { connectorCache } from '../../shared/cache';
 import { toNodeError } from '../../shared/nodeErrors';
+import { commaList } from '../../shared/parameters';
 import { ProgressLog } from '../../shared/progress';
 import {
 	acquireRunSlot,
@@ -84,13 +85,6 @@ export const description: INodeProperties[] = [
 	policyNarrowingProperty(['listChanges']),
 ];
 
-function list(value: unknown): string[] {
-	return String(value ?? '')
-		.split(',')
-		.map((entry) => entry.trim())
-		.filter(Boolean);
-}
-
 function sourceOf(ctx: IExecuteFunctions, itemIndex: number): DriveSource {
 	const kind = ctx.getNodeParameter('source', itemIndex) as string;
 	if (kind === 'myDrive') return { kind: 'myDrive' };
@@ -159,8 +153,8 @@ async function listSource(
 			accountEmail,
 			onListed: (files) => progress.add('listed', files),
 			options: {
-				includeMimeTypes: list(options.includeTypes),
-				excludeGlobs: list(options.excludeGlobs),
+				includeMimeTypes: commaList(options.includeTypes),
+				excludeGlobs: commaList(options.excludeGlobs),
 				maxItems: Number.isFinite(maxItems) ? maxItems : undefined,
 			},
 		});

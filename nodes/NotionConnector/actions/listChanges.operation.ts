@@ -18,6 +18,7 @@ import {
 import type { ListChangesOptions } from '../../../lib/providers/types';
 import { connectorCache } from '../../shared/cache';
 import { toNodeError } from '../../shared/nodeErrors';
+import { commaList, positiveNumber } from '../../shared/parameters';
 import {
 	acquireRunSlot,
 	checkAccount,
@@ -100,17 +101,10 @@ interface ListParameters {
 	notion: NotionListOptions;
 }
 
-function list(value: unknown): string[] {
-	return String(value ?? '')
-		.split(',')
-		.map((entry) => entry.trim())
-		.filter(Boolean);
-}
-
-function positive(value: unknown): number | undefined {
-	const number = Number(value);
-	return Number.isFinite(number) && number > 0 ? Math.trunc(number) : undefined;
-}
+const positiveInteger = (value: unknown) => {
+	const number = positiveNumber(value);
+	return number === undefined ? undefined : Math.trunc(number);
+};
 
 /** The source and listing options the parameters describe, capped by the policy's files per run. */
 export function listParametersOf(ctx: IExecuteFunctions, itemIndex: number, maxFilesPerRun: number | null): ListParameters {
@@ -128,12 +122,12 @@ export function listParametersOf(ctx: IExecuteFunctions, itemIndex: number, maxF
 			maxDepth: Number.isFinite(depth) && depth >= 0 ? Math.trunc(depth) : DEFAULT_MAX_DEPTH,
 		};
 	}
-	const caps = [positive(raw.maxItems), maxFilesPerRun ?? undefined].filter((cap): cap is number => cap !== undefined);
+	const caps = [positiveInteger(raw.maxItems), maxFilesPerRun ?? undefined].filter((cap): cap is number => cap !== undefined);
 	const overlap = Number(raw.overlapMinutes ?? DEFAULT_OVERLAP_MINUTES);
 	return {
 		source,
 		options: {
-			excludeGlobs: list(raw.excludeGlobs),
+			excludeGlobs: commaList(raw.excludeGlobs),
 			...(caps.length > 0 ? { maxItems: Math.min(...caps) } : {}),
 		},
 		notion: { overlapMinutes: Number.isFinite(overlap) && overlap >= 0 ? overlap : DEFAULT_OVERLAP_MINUTES },
