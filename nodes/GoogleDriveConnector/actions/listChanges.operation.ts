@@ -1,20 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { ConnectorCache } from '../../../lib/cache';
-import { errorMessage } from '../../../lib/errors';
 import type { OrgPolicy } from '../../../lib/policy';
 import type { DriveClient } from '../../../lib/providers/googleDrive/client';
 import { parseDriveId } from '../../../lib/providers/googleDrive/ids';
 import { listDriveChanges, sourceKeyFor, type DriveSource } from '../../../lib/providers/googleDrive/listing';
 import { connectorCache } from '../../shared/cache';
+import { listingRun } from '../../shared/listingRun';
 import { toNodeError } from '../../shared/nodeErrors';
 import { commaList } from '../../shared/parameters';
-import { ProgressLog } from '../../shared/progress';
 import {
 	acquireRunSlot,
 	checkAccount,
-	partitionByPolicy,
-	policyHints,
 	policyNarrowingProperty,
 	runPolicy,
 	type RunPolicy,
@@ -126,54 +123,39 @@ export async function checkDriveAccount(ctx: IExecuteFunctions, policy: OrgPolic
 async function listSource(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	{ policy, description: effectivePolicy, warnings }: RunPolicy,
+	run: RunPolicy,
 	cache: ConnectorCache,
 ): Promise<[INodeExecutionData[], INodeExecutionData[]]> {
+	const { policy } = run;
 	const source = sourceOf(this, itemIndex);
 	const options = this.getNodeParameter('listOptions', itemIndex, {}) as IDataObject;
 	const drive = driveClient(this);
 	const accountEmail = await checkDriveAccount(this, policy, drive);
 	const nodeMax = Number(options.maxItems) > 0 ? Number(options.maxItems) : Infinity;
 	const maxItems = Math.min(nodeMax, policy.maxFilesPerRun ?? Infinity);
-	const sourceKey = sourceKeyFor(accountEmail, source);
-	// Before the run starts: a bad CONNECTORS_PROGRESS_INTERVAL_MS fails here, leaving no run behind.
-	const progress = new ProgressLog(this.logger, `Google Drive listChanges ${sourceKey}`);
-	const runId = cache.startRun({
-		sourceKey,
+	return await listingRun(this, {
 		provider: 'google_drive',
-		executionId: this.getExecutionId(),
-		policy: effectivePolicy,
+		providerName: 'Google Drive',
+		sourceKey: sourceKeyFor(accountEmail, source),
+		itemIndex,
+		run,
+		cache,
+		countsListed: true,
+		list: async (runId, progress) =>
+			await listDriveChanges({
+				drive,
+				cache,
+				source,
+				runId,
+				accountEmail,
+				onListed: (files) => progress.add('listed', files),
+				options: {
+					includeMimeTypes: commaList(options.includeTypes),
+					excludeGlobs: commaList(options.excludeGlobs),
+					maxItems: Number.isFinite(maxItems) ? maxItems : undefined,
+				},
+			}),
 	});
-	try {
-		const result = await listDriveChanges({
-			drive,
-			cache,
-			source,
-			runId,
-			accountEmail,
-			onListed: (files) => progress.add('listed', files),
-			options: {
-				includeMimeTypes: commaList(options.includeTypes),
-				excludeGlobs: commaList(options.excludeGlobs),
-				maxItems: Number.isFinite(maxItems) ? maxItems : undefined,
-			},
-		});
-		progress.add('deleted', result.items.filter((item) => item.change === 'deleted').length);
-		progress.done(
-			`: ${result.items.length} item(s) out${result.fullListing ? ' from a full listing' : ''} in ${result.requests} Drive request(s)${result.hasMore ? ', more on the next run' : ''}`,
-		);
-		for (const warning of result.warnings) this.logger.warn(`Google Drive listChanges: ${warning}`);
-		if (result.warnings.length > 0) {
-			this.addExecutionHints(...result.warnings.map((message) => ({ message, type: 'warning' as const, location: 'outputPane' as const })));
-		}
-		const { allowed, skipped } = partitionByPolicy(cache, runId, policy, 'google_drive', result.items);
-		policyHints(this, warnings, skipped);
-		const output = (items: object[]) => items.map((item) => ({ json: item as IDataObject, pairedItem: { item: itemIndex } }));
-		return [output(allowed), output(skipped)];
-	} catch (error) {
-		cache.finishRun(runId, { status: 'error', errors: [errorMessage(error)] });
-		throw toNodeError(this.getNode(), error, itemIndex);
-	}
 }
 
 /** Every input item's listing: listed items on the first output, items the org policy refuses on Skipped. */

@@ -2,8 +2,6 @@ import type { Client } from '@notionhq/client';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { ConnectorCache } from '../../../lib/cache';
-import { errorMessage } from '../../../lib/errors';
-import type { ConnectorItem } from '../../../lib/items';
 import type { AccountFacts, OrgPolicy } from '../../../lib/policy';
 import {
 	DEFAULT_MAX_DEPTH,
@@ -17,18 +15,16 @@ import {
 } from '../../../lib/providers/notion';
 import type { ListChangesOptions } from '../../../lib/providers/types';
 import { connectorCache } from '../../shared/cache';
+import { listingRun } from '../../shared/listingRun';
 import { toNodeError } from '../../shared/nodeErrors';
 import { commaList, positiveNumber } from '../../shared/parameters';
 import {
 	acquireRunSlot,
 	checkAccount,
-	partitionByPolicy,
-	policyHints,
 	policyNarrowingProperty,
 	runPolicy,
 	type RunPolicy,
 } from '../../shared/policy';
-import { ProgressLog } from '../../shared/progress';
 import { notionConnectorClient } from '../transport';
 import { databaseLocator, pageLocator } from './common.descriptions';
 
@@ -155,49 +151,24 @@ export async function checkNotionAccount(ctx: IExecuteFunctions, policy: OrgPoli
 	})) as NotionAccountFacts;
 }
 
-interface Listed {
-	allowed: INodeExecutionData[];
-	skipped: INodeExecutionData[];
-}
-
 async function listSource(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	{ policy, description: policyDescription, warnings }: RunPolicy,
+	run: RunPolicy,
 	client: Client,
 	cache: ConnectorCache,
-): Promise<Listed> {
-	const { source, options, notion } = listParametersOf(ctx, itemIndex, policy.maxFilesPerRun);
-	const { accountId } = await checkNotionAccount(ctx, policy, client);
-	const sourceKey = notionSourceKeyFor(accountId, source);
-	// Before the run starts: a bad CONNECTORS_PROGRESS_INTERVAL_MS fails here, leaving no run behind.
-	const progress = new ProgressLog(ctx.logger, `Notion listChanges ${sourceKey}`);
-	const runId = cache.startRun({
-		sourceKey,
+): Promise<[INodeExecutionData[], INodeExecutionData[]]> {
+	const { source, options, notion } = listParametersOf(ctx, itemIndex, run.policy.maxFilesPerRun);
+	const { accountId } = await checkNotionAccount(ctx, run.policy, client);
+	return await listingRun(ctx, {
 		provider: 'notion',
-		executionId: ctx.getExecutionId(),
-		policy: policyDescription,
+		providerName: 'Notion',
+		sourceKey: notionSourceKeyFor(accountId, source),
+		itemIndex,
+		run,
+		cache,
+		list: async (runId) => await listNotionChanges({ client, cache, source, runId, accountId, options, notion }),
 	});
-	try {
-		const result = await listNotionChanges({ client, cache, source, runId, accountId, options, notion });
-		const deleted = result.items.filter((item) => item.change === 'deleted').length;
-		progress.add('listed', result.items.length - deleted);
-		progress.add('deleted', deleted);
-		const { allowed, skipped } = partitionByPolicy(cache, runId, policy, 'notion', result.items);
-		if (skipped.length > 0) progress.add('skipped', skipped.length);
-		progress.done(
-			`: ${allowed.length} item(s) out in ${result.requests} Notion request(s)${result.hasMore ? ', more on the next run' : ''}`,
-		);
-		policyHints(ctx, warnings, skipped);
-		const toOutput = (item: ConnectorItem): INodeExecutionData => ({
-			json: item as unknown as IDataObject,
-			pairedItem: { item: itemIndex },
-		});
-		return { allowed: allowed.map(toOutput), skipped: skipped.map(toOutput) };
-	} catch (error) {
-		cache.finishRun(runId, { status: 'error', errors: [errorMessage(error)] });
-		throw toNodeError(ctx.getNode(), error, itemIndex);
-	}
 }
 
 /**
@@ -223,7 +194,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			try {
 				const policy = itemIndex === 0 ? first : runPolicy(this, itemIndex, 'notion');
-				const { allowed, skipped } = await listSource(this, itemIndex, policy, client, cache);
+				const [allowed, skipped] = await listSource(this, itemIndex, policy, client, cache);
 				outputs[0].push(...allowed);
 				outputs[1].push(...skipped);
 			} catch (error) {

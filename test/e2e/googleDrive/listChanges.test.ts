@@ -81,7 +81,7 @@ describe('Google Drive Connector listChanges feeding Connector Dedup in a real n
 		const label = `Google Drive listChanges google_drive:alice@example.com:folder:${folderId}`;
 		expect(logs).toContain(`${label}: 2 listed in `);
 		expect(logs).toMatch(new RegExp(`${label}: 4 listed in \\d+ s so far`));
-		expect(logs).toMatch(new RegExp(`${label}: 4 listed, 0 deleted in \\d+ s, done: 4 item\\(s\\) out from a full listing in \\d+ Drive request\\(s\\)`));
+		expect(logs).toMatch(new RegExp(`${label}: 4 listed, 0 deleted in \\d+ s, done: 4 item\\(s\\) out from a full listing in \\d+ Google Drive request\\(s\\)`));
 	});
 
 	it('costs two Drive requests and ingests nothing when the folder did not change', async () => {
