@@ -25,6 +25,7 @@ import {
 	prune,
 	readSnapshot,
 	writeSnapshot,
+	type KnownNode,
 	type NotionCursor,
 	type NotionListingState,
 } from './state';
@@ -204,36 +205,22 @@ function outgoing(
 		const changed = before === null || before !== path || touched.has(id) || old?.edited !== node.edited;
 		if (!changed) continue;
 		if (filter(path, NOTION_PAGE_MIME)) {
-			items.push({
-				provider: 'notion',
-				external_id: id,
-				source_key: sourceKey,
-				name: node.title,
-				path,
-				parents: node.parent === null ? [] : [node.parent],
-				mime: NOTION_PAGE_MIME,
-				size: null,
-				modified_at: node.edited ?? null,
-				created_at: node.created ?? null,
-				version: node.edited ?? null,
-				hash: null,
-				url: notionUrl(id),
-				change: 'upsert',
-			});
+			items.push(pageItem(id, node, path, sourceKey, 'upsert'));
 		} else if (before !== null && filter(before, NOTION_PAGE_MIME)) {
-			items.push(deletionOf(id, before, previous as NotionListingState, sourceKey));
+			items.push(pageItem(id, (previous as NotionListingState).nodes[id], before, sourceKey, 'deleted'));
 		}
 	}
 	for (const id of Object.keys(previous?.nodes ?? {})) {
 		if (state.nodes[id]?.kind === 'page') continue;
 		const before = previousPath(id);
-		if (before !== null && filter(before, NOTION_PAGE_MIME)) items.push(deletionOf(id, before, previous as NotionListingState, sourceKey));
+		if (before !== null && filter(before, NOTION_PAGE_MIME)) items.push(pageItem(id, (previous as NotionListingState).nodes[id], before, sourceKey, 'deleted'));
 	}
 	return items;
 }
 
-function deletionOf(id: string, path: string, previous: NotionListingState, sourceKey: string): ConnectorItem {
-	const node = previous.nodes[id];
+/** A page as an item; a deletion carries what the state knew of it, without times or link. */
+function pageItem(id: string, node: KnownNode, path: string, sourceKey: string, change: 'upsert' | 'deleted'): ConnectorItem {
+	const live = change === 'upsert';
 	return {
 		provider: 'notion',
 		external_id: id,
@@ -243,12 +230,12 @@ function deletionOf(id: string, path: string, previous: NotionListingState, sour
 		parents: node.parent === null ? [] : [node.parent],
 		mime: NOTION_PAGE_MIME,
 		size: null,
-		modified_at: null,
-		created_at: null,
-		version: null,
+		modified_at: live ? (node.edited ?? null) : null,
+		created_at: live ? (node.created ?? null) : null,
+		version: live ? (node.edited ?? null) : null,
 		hash: null,
-		url: null,
-		change: 'deleted',
+		url: live ? notionUrl(id) : null,
+		change,
 	};
 }
 
