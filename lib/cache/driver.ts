@@ -379,6 +379,28 @@ function openNative(path: string, choice: DriverChoice, busyTimeoutMs: number): 
 }
 
 /**
+ * Puts the file in WAL mode. Two processes opening a new file at once both hold a read lock while
+ * asking for the exclusive one the switch needs, and SQLite answers one of them "busy" at once,
+ * without waiting (it would deadlock otherwise). The other's switch lands a moment later: retry
+ * until the file is in WAL mode or the busy timeout is spent.
+ */
+function switchToWal(driver: SqliteDriver, busyTimeoutMs: number): void {
+	const deadline = Date.now() + busyTimeoutMs;
+	const pause = new Int32Array(new SharedArrayBuffer(4));
+	for (;;) {
+		// Reading the journal mode is the first statement that touches the file: a non-database fails here.
+		if (driver.prepare('PRAGMA journal_mode').get()?.journal_mode === 'wal') return;
+		try {
+			driver.exec('PRAGMA journal_mode = WAL');
+			return;
+		} catch (error) {
+			if (!(error instanceof CacheError && error.code === 'cache_locked') || Date.now() >= deadline) throw error;
+			Atomics.wait(pause, 0, 0, 10 + Math.random() * 20);
+		}
+	}
+}
+
+/**
  * Opens (creating if needed) the cache database with WAL, a busy timeout, `synchronous=NORMAL`
  * and foreign keys on. `auto` picks better-sqlite3 when its native binding loads, else node:sqlite.
  */
@@ -396,9 +418,8 @@ export function openDriver(path: string, options: OpenDriverOptions = {}): Sqlit
 	const driver = new Driver(name, path, busyTimeoutMs, native);
 	try {
 		driver.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
-		// Reading the journal mode is the first statement that touches the file: a non-database fails here.
-		const mode = driver.prepare('PRAGMA journal_mode').get();
-		if (!isInMemory(path) && mode?.journal_mode !== 'wal') driver.exec('PRAGMA journal_mode = WAL');
+		if (!isInMemory(path)) switchToWal(driver, busyTimeoutMs);
+		else driver.prepare('PRAGMA journal_mode').get();
 		driver.exec('PRAGMA synchronous = NORMAL');
 		driver.exec('PRAGMA foreign_keys = ON');
 		driver.exec(`PRAGMA cache_size = -${Math.max(1, Math.floor((options.pageCacheMb ?? DEFAULT_PAGE_CACHE_MB) * 1024))}`);

@@ -13,6 +13,7 @@ jest.setTimeout(60_000);
 const repoRoot = resolve(__dirname, '../../..');
 const workerScript = join(__dirname, 'fixtures', 'cacheWorker.js');
 const slotWorkerScript = join(__dirname, 'fixtures', 'slotWorker.js');
+const openWorkerScript = join(__dirname, 'fixtures', 'openWorker.js');
 const ITEMS = 1000;
 
 /** Compiles lib/items.ts, lib/errors.ts and lib/cache/ to CommonJS under `target`, type-stripped, as the build would. */
@@ -238,6 +239,39 @@ describe('the cache shared by separate processes', () => {
 			cache.close();
 		},
 	);
+
+	/** Two processes open the same new file at the same moment; each reports what it got. */
+	async function openAtOnce(path: string, drivers: [DriverName, DriverName]): Promise<Array<{ opened: boolean; mode?: string; message?: string }>> {
+		const startAt = Date.now() + 500;
+		return await Promise.all(
+			drivers.map(
+				async (driver) =>
+					await new Promise<{ opened: boolean; mode?: string; message?: string }>((resolveResult, reject) => {
+						const child = spawn(process.execPath, [openWorkerScript, JSON.stringify({ libDir, path, driver, startAt })], { env });
+						let output = '';
+						child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+						child.on('close', () => {
+							try {
+								resolveResult(JSON.parse(output) as { opened: boolean; mode?: string; message?: string });
+							} catch {
+								reject(new Error(`open worker printed ${JSON.stringify(output)}`));
+							}
+						});
+					}),
+			),
+		);
+	}
+
+	it.each(pairs)('two processes (%s and %s) opening the same new file at once both open it in WAL mode, every time', async (firstDriver, secondDriver) => {
+		for (let round = 0; round < 20; round++) {
+			const path = cacheFile(`open-${firstDriver}-${secondDriver}-${round}`.replace(/[^a-z0-9-]/gi, '_'));
+			const results = await openAtOnce(path, [firstDriver, secondDriver]);
+			expect(results).toEqual([
+				{ opened: true, mode: 'wal' },
+				{ opened: true, mode: 'wal' },
+			]);
+		}
+	});
 
 	describe('installed without better-sqlite3’s native binding (npm install --ignore-scripts)', () => {
 		let installDir = '';
