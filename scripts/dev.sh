@@ -54,7 +54,8 @@ case "${1:-}" in
     shift
     results="$(mktemp)"
     set +e
-    npx jest --json --outputFile="$results" "$@"
+    # --forceExit: a child process a failed test left behind must not hold the run open until CI gives up.
+    npx jest --json --forceExit --outputFile="$results" "$@"
     status=$?
     set -e
     node -e '

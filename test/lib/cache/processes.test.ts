@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -77,6 +77,13 @@ interface Worker {
 	start(): void;
 }
 
+/** Workers still running; a failed test must not leave one waiting for its start signal and keep jest alive. */
+const liveWorkers = new Set<ChildProcess>();
+afterEach(() => {
+	for (const child of liveWorkers) child.kill('SIGKILL');
+	liveWorkers.clear();
+});
+
 function startWorker(config: WorkerConfig, libDir: string, env: NodeJS.ProcessEnv): Worker {
 	const full = {
 		libDir,
@@ -93,6 +100,8 @@ function startWorker(config: WorkerConfig, libDir: string, env: NodeJS.ProcessEn
 		...config,
 	};
 	const child = spawn(process.execPath, [workerScript, JSON.stringify(full)], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+	liveWorkers.add(child);
+	child.on('close', () => liveWorkers.delete(child));
 	const messages: WorkerMessage[] = [];
 	const waiting: Array<{ event: WorkerMessage['event']; resolve: (message: WorkerMessage) => void }> = [];
 	let buffered = '';
