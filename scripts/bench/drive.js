@@ -15,7 +15,7 @@ const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 
-const { transpileTree } = require('./support');
+const { numberArg, transpileTree } = require('./support');
 
 const ENTRIES = [
 	'test/fakes/googleApi.ts',
@@ -27,11 +27,6 @@ const ENTRIES = [
 ];
 const ACCOUNT = 'bench@example.com';
 const DOC = 'application/vnd.google-apps.document';
-
-function arg(name, fallback) {
-	const found = process.argv.find((value) => value.startsWith(`--${name}=`));
-	return found ? Number(found.slice(name.length + 3)) : fallback;
-}
 
 function loadLib(target) {
 	const from = (path) => require(join(target, path));
@@ -204,10 +199,10 @@ module.exports = { benchDrive };
 if (require.main === module) {
 	const started = performance.now();
 	benchDrive({
-		latencyMs: arg('latency', 50),
-		files: arg('files', 500),
-		bigFolders: arg('big-folders', 100),
-		bigPerFolder: arg('big-per-folder', 100),
+		latencyMs: numberArg('latency', 50),
+		files: numberArg('files', 500),
+		bigFolders: numberArg('big-folders', 100),
+		bigPerFolder: numberArg('big-per-folder', 100),
 	})
 		.then((table) => {
 			console.log(table);

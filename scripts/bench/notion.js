@@ -16,15 +16,10 @@ const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 
-const { transpileTree } = require('./support');
+const { numberArg, transpileTree } = require('./support');
 
 const ENTRIES = ['test/fakes/notionApi.ts', 'test/fakes/notionBlocks.ts', 'lib/providers/notion/index.ts', 'lib/cache/index.ts'];
 const RATE = 3;
-
-function arg(name, fallback) {
-	const found = process.argv.find((value) => value.startsWith(`--${name}=`));
-	return found ? Number(found.slice(name.length + 3)) : fallback;
-}
 
 function loadLib(target) {
 	const from = (path) => require(join(target, path));
@@ -152,7 +147,7 @@ async function benchNotion(options = {}) {
 module.exports = { benchNotion };
 
 if (require.main === module) {
-	benchNotion({ pages: arg('pages', 200), latencyMs: arg('latency', 20), concurrency: arg('concurrency', 3) })
+	benchNotion({ pages: numberArg('pages', 200), latencyMs: numberArg('latency', 20), concurrency: numberArg('concurrency', 3) })
 		.then((table) => console.log(table))
 		.catch((error) => {
 			console.error(error);

@@ -85,4 +85,10 @@ async function freePort() {
 	});
 }
 
-module.exports = { ROOT, runScript, transpileTree, runFromLog, freePort };
+/** A numeric `--name=value` command-line option, or `fallback`. */
+function numberArg(name, fallback) {
+	const found = process.argv.find((value) => value.startsWith(`--${name}=`));
+	return found ? Number(found.slice(name.length + 3)) : fallback;
+}
+
+module.exports = { ROOT, runScript, transpileTree, runFromLog, freePort, numberArg };
