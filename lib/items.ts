@@ -1,5 +1,7 @@
-/** The ingestion-ready item every listing, export and dedup step emits (PRODUCT.md §4). */
-export type Provider = 'google_drive' | 'notion';
+/** The ingestion-ready item every listing, export and dedup step emits (docs/architecture.md, "Items"). */
+
+/** `google_drive`, `notion`, …: the providers lib/providers/registry.ts lists. */
+export type Provider = string;
 
 export const PROVIDERS: readonly Provider[] = ['google_drive', 'notion'];
 
@@ -26,4 +28,14 @@ export interface ConnectorItem {
 	export_mime?: string;
 	content_hash?: string;
 	[extra: string]: unknown;
+}
+
+/** Code-unit order, the same on every machine and locale. */
+export function compareText(left: string, right: string): number {
+	return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/** The order a listing emits items in: by path, then change, then id. */
+export function byPath(left: ConnectorItem, right: ConnectorItem): number {
+	return compareText(left.path, right.path) || compareText(left.change, right.change) || compareText(left.external_id, right.external_id);
 }

@@ -12,6 +12,7 @@ export { narrowPolicy, type IgnoredNarrowing, type NarrowedPolicy, type PolicyNa
 export {
 	DEFAULT_POLICY,
 	describePolicy,
+	formatBytes,
 	maxFileSizeBytes,
 	type OrgPolicy,
 	type PathRules,

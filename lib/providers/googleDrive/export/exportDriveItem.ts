@@ -5,8 +5,8 @@ import { ConnectorError } from '../../../errors';
 import type { ConnectorItem } from '../../../items';
 import { policyByteCap, resolveExportFormat, type OrgPolicy } from '../../../policy';
 import { googleErrorOf, type DriveClient } from '../client';
-import { HashingStream } from './contentHash';
-import { extensionOf, safeFileName } from './fileName';
+import { HashingStream } from '../../../files/hashingStream';
+import { extensionOf, safeFileName } from '../../../files/fileName';
 import {
 	DEFAULT_EXPORT_FORMATS,
 	exportMimeOf,

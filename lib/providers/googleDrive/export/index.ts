@@ -7,5 +7,5 @@ export {
 	type ExportResult,
 	type SkippedExport,
 } from './exportDriveItem';
-export { safeFileName } from './fileName';
+export { safeFileName } from '../../../files/fileName';
 export { DEFAULT_EXPORT_FORMATS, type ExportFormatOverrides, type GoogleNativeKind } from './formats';

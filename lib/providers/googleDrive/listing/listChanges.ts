@@ -6,7 +6,7 @@ import type { DriveClient } from '../client';
 import { MY_DRIVE_ROOT } from '../ids';
 import { applyChanges } from './changes';
 import { DriveListingApi } from './driveApi';
-import { itemFilterFor, type ItemFilter } from './filters';
+import { itemFilterFor, type ItemFilter } from '../../../files/itemFilter';
 import { isRecursive, sourceKeyFor, type DriveSource } from './source';
 import {
 	emptyState,

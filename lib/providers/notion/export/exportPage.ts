@@ -6,7 +6,7 @@ import type { Client, PageObjectResponse } from '@notionhq/client';
 
 import { ConnectorError, NotFoundError } from '../../../errors';
 import type { ConnectorItem } from '../../../items';
-import { safeFileName } from '../../googleDrive/export/fileName';
+import { safeFileName } from '../../../files/fileName';
 import { NotionApi } from '../api';
 import { notSharedError } from '../client';
 import { parseNotionId } from '../ids';

@@ -3,7 +3,7 @@ import type { Client } from '@notionhq/client';
 import { RUN_ID_FIELD } from '../../../cache/connectorCache';
 import { InvalidInputError } from '../../../errors';
 import type { ConnectorItem } from '../../../items';
-import { itemFilterFor, type ItemFilter } from '../../googleDrive/listing/filters';
+import { itemFilterFor, type ItemFilter } from '../../../files/itemFilter';
 import type { ListChangesInput, ListChangesResult } from '../../types';
 import { NotionApi } from '../api';
 import { notionErrorOf, notSharedError, serverTimeOf } from '../client';

@@ -1,10 +1,17 @@
 import picomatch from 'picomatch';
 
-import { InvalidInputError } from '../../../errors';
-import type { ListChangesOptions } from '../../types';
+import { InvalidInputError } from '../errors';
+import type { ItemFilter } from '../providers/types';
 
-/** Decides from path and MIME type whether a file belongs in the listing's output. */
-export type ItemFilter = (path: string, mime: string | null) => boolean;
+export type { ItemFilter };
+
+/** The listing options every source offers: which types to include, which paths to leave out. */
+export interface ItemFilterOptions {
+	/** MIME types (`application/pdf`, `text/*`) or file extensions (`pdf`); empty or absent = all. */
+	includeMimeTypes?: readonly string[];
+	/** Glob patterns on the item path (from the source root, e.g. `/Archive/**`); matches are left out. */
+	excludeGlobs?: readonly string[];
+}
 
 function mimeMatcher(patterns: readonly string[]): (path: string, mime: string | null) => boolean {
 	const cleaned = patterns.map((pattern) => pattern.trim().toLowerCase()).filter((pattern) => pattern !== '');
@@ -39,7 +46,8 @@ function globMatcher(globs: readonly string[]): (path: string) => boolean {
 	return (path) => matchers.some((matches) => matches(path));
 }
 
-export function itemFilterFor(options: ListChangesOptions = {}): ItemFilter {
+/** Decides from path and MIME type whether an item belongs in the listing's output. */
+export function itemFilterFor(options: ItemFilterOptions = {}): ItemFilter {
 	const typeIncluded = mimeMatcher(options.includeMimeTypes ?? []);
 	const excluded = globMatcher(options.excludeGlobs ?? []);
 	return (path, mime) => typeIncluded(path, mime) && !excluded(path);

@@ -1,0 +1,111 @@
+/**
+ * One listing of a source for a run, written once for every provider: the committed cursor and
+ * its snapshot read from the store, the provider asked what changed since, the items owed from
+ * earlier runs (the `maxItems` remainder) emitted first, and the new cursor proposed for the run.
+ * The cursor commits only once the run's items are settled (lib/store: the run settlement).
+ */
+import { InvalidInputError } from '../errors';
+import { byPath, type ConnectorItem } from '../items';
+import { itemFilterFor, type ItemFilterOptions } from '../files/itemFilter';
+import type { ConnectorProvider } from '../providers/types';
+import { RUN_ID_FIELD } from '../cache/connectorCache';
+import type { ConnectorStore } from '../store/types';
+import { readSnapshot, writeSnapshot } from './snapshots';
+
+export interface ListingOptions extends ItemFilterOptions {
+	/** Items per run; what is left comes on the next run (`hasMore`), nothing is dropped. */
+	maxItems?: number;
+}
+
+export interface ListSourceInput<Connection, Source> {
+	store: ConnectorStore;
+	provider: ConnectorProvider<Connection, Source>;
+	connection: Connection;
+	source: Source;
+	sourceKey: string;
+	/** From `store.runs.start`; stamped on every item as `run_id` and used to propose the cursor. */
+	runId: number;
+	options?: ListingOptions;
+	onListed?: (items: number) => void;
+	signal?: AbortSignal;
+}
+
+export interface ListSourceResult {
+	/** Sorted by path; each carries `run_id`. */
+	items: ConnectorItem[];
+	/** More items are waiting (the `maxItems` cap was hit): run again to get them. */
+	hasMore: boolean;
+	requests: number;
+	/** The source was listed in full (a first run, or a change token the provider refused). */
+	fullListing: boolean;
+	warnings: string[];
+	/** Whether the provider counted the listed items on `onListed` as it found them. */
+	countedListed: boolean;
+}
+
+/**
+ * What the store keeps as the source's cursor: the provider's cursor with the id of the snapshot
+ * that goes with it. A snapshot is the provider's listing state plus the items still owed.
+ */
+type StoredCursor = Record<string, unknown> & { snapshot: string };
+type StoredSnapshot = Record<string, unknown> & { pending: ConnectorItem[] };
+
+function parseStoredCursor(raw: string | null): StoredCursor | null {
+	if (raw === null) return null;
+	try {
+		const parsed = JSON.parse(raw) as unknown;
+		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
+		const snapshot = (parsed as Record<string, unknown>).snapshot;
+		return typeof snapshot === 'string' ? (parsed as StoredCursor) : null;
+	} catch {
+		return null;
+	}
+}
+
+function isStoredSnapshot(value: unknown): value is StoredSnapshot {
+	return typeof value === 'object' && value !== null && Array.isArray((value as { pending?: unknown }).pending);
+}
+
+export async function listSource<Connection, Source>(input: ListSourceInput<Connection, Source>): Promise<ListSourceResult> {
+	const { store, provider, sourceKey, runId, options = {} } = input;
+	const maxItems = options.maxItems ?? Infinity;
+	if (!(maxItems >= 1)) {
+		throw new InvalidInputError(`Max items per run must be at least 1 (got ${String(options.maxItems)})`, 'Leave it empty for no limit.');
+	}
+	const stored = parseStoredCursor(await store.cursors.committed(sourceKey));
+	const { snapshot: committedSnapshot = null, ...storedCursor } = stored ?? {};
+	const cursor = stored === null ? null : provider.parseCursor(storedCursor);
+	const previous = cursor === null || committedSnapshot === null ? null : await readSnapshot(store.cursors, sourceKey, committedSnapshot);
+	const { pending: owedBefore = [], ...previousState } = isStoredSnapshot(previous) ? previous : { pending: [] };
+
+	const listing = await provider.listChanges(input.connection, {
+		source: input.source,
+		sourceKey,
+		cursor,
+		snapshot: isStoredSnapshot(previous) ? previousState : null,
+		filter: itemFilterFor(options),
+		onListed: input.onListed,
+		signal: input.signal,
+	});
+
+	const owed = new Map<string, ConnectorItem>();
+	for (const item of [...owedBefore, ...listing.items, ...listing.deletions]) owed.set(item.external_id, item);
+	const ordered = [...owed.values()].sort(byPath);
+	const emitted = ordered.slice(0, maxItems);
+	const next: StoredSnapshot = { ...(listing.nextSnapshot as Record<string, unknown>), pending: ordered.slice(emitted.length) };
+
+	const unchanged = isStoredSnapshot(previous) && JSON.stringify(next) === JSON.stringify(previous);
+	const snapshot = unchanged && committedSnapshot !== null ? committedSnapshot : String(runId);
+	if (!unchanged) await writeSnapshot(store.cursors, provider.id, sourceKey, snapshot, next, committedSnapshot);
+	const nextCursor: StoredCursor = { ...(listing.nextCursor as Record<string, unknown>), snapshot };
+	await store.cursors.propose(runId, sourceKey, JSON.stringify(nextCursor), { listedItems: emitted.length });
+
+	return {
+		items: emitted.map((item) => ({ ...item, [RUN_ID_FIELD]: runId })),
+		hasMore: next.pending.length > 0,
+		requests: listing.requests,
+		fullListing: listing.fullListing,
+		warnings: listing.warnings,
+		countedListed: listing.countedListed ?? false,
+	};
+}

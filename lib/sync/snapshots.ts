@@ -1,0 +1,61 @@
+/**
+ * A listing's per-source state, kept in the store beside its cursor as one snapshot per proposing
+ * run. The committed cursor names the snapshot that matches it; a run that never commits leaves
+ * that one untouched, so the next run starts from the committed cursor with the state that goes
+ * with it.
+ */
+import type { ProviderId } from '../providers/types';
+import type { CursorStore } from '../store/types';
+
+interface ProviderStateDocument {
+	v: 1;
+	snapshots: Record<string, unknown>;
+}
+
+/** Proposed snapshots kept beside the committed one, newest first, for runs still settling. */
+const KEPT_PROPOSALS = 8;
+
+function parseDocument(raw: string | null): ProviderStateDocument {
+	if (raw !== null) {
+		try {
+			const parsed = JSON.parse(raw) as unknown;
+			if (typeof parsed === 'object' && parsed !== null && (parsed as { v?: unknown }).v === 1) {
+				const snapshots = (parsed as { snapshots?: unknown }).snapshots;
+				if (typeof snapshots === 'object' && snapshots !== null) {
+					return { v: 1, snapshots: snapshots as Record<string, unknown> };
+				}
+			}
+		} catch {
+			// An unreadable state is a missing one: the source is listed in full again.
+		}
+	}
+	return { v: 1, snapshots: {} };
+}
+
+export async function readSnapshot(cursors: CursorStore, sourceKey: string, snapshot: string): Promise<unknown> {
+	return parseDocument(await cursors.providerState(sourceKey)).snapshots[snapshot] ?? null;
+}
+
+/** Stores a proposed snapshot; drops those older than the committed one, which can never commit now. */
+export async function writeSnapshot(
+	cursors: CursorStore,
+	provider: ProviderId,
+	sourceKey: string,
+	snapshot: string,
+	state: unknown,
+	committed: string | null,
+): Promise<void> {
+	await cursors.updateProviderState(sourceKey, provider, (raw) => {
+		const document = parseDocument(raw);
+		const committedOrder = committed === null ? -Infinity : Number(committed);
+		const proposals = Object.keys(document.snapshots)
+			.filter((id) => id !== committed && id !== snapshot && Number(id) > committedOrder)
+			.sort((left, right) => Number(right) - Number(left))
+			.slice(0, KEPT_PROPOSALS - 1);
+		const snapshots: Record<string, unknown> = {};
+		if (committed !== null && document.snapshots[committed] !== undefined) snapshots[committed] = document.snapshots[committed];
+		for (const id of proposals) snapshots[id] = document.snapshots[id];
+		snapshots[snapshot] = state;
+		return JSON.stringify({ v: 1, snapshots } satisfies ProviderStateDocument);
+	});
+}
