@@ -3,8 +3,6 @@
 /** `google_drive`, `notion`, …: the providers lib/providers/registry.ts lists. */
 export type Provider = string;
 
-export const PROVIDERS: readonly Provider[] = ['google_drive', 'notion'];
-
 /** `upsert`/`deleted` from listChanges; `new`/`changed`/`unchanged`/`deleted` after dedup check. */
 export type ChangeKind = 'upsert' | 'deleted' | 'new' | 'changed' | 'unchanged';
 

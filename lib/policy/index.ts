@@ -10,10 +10,11 @@ export {
 export { loadPolicy, POLICY_FILE_VARIABLE, POLICY_VARIABLES, type ReadPolicyFile } from './load';
 export { narrowPolicy, type IgnoredNarrowing, type NarrowedPolicy, type PolicyNarrowing } from './narrow';
 export {
-	DEFAULT_POLICY,
+	defaultPolicy,
 	describePolicy,
 	formatBytes,
 	maxFileSizeBytes,
+	pathRulesFor,
 	type OrgPolicy,
 	type PathRules,
 	type PolicyDescription,

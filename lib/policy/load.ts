@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 
 import { errorMessage } from '../errors';
-import { PROVIDERS, type Provider } from '../items';
+import type { Provider } from '../items';
+import { providerIds } from '../providers/registry';
 import { PolicyError } from './errors';
-import { DEFAULT_POLICY, type OrgPolicy, type PathRules } from './policy';
+import { defaultPolicy, type OrgPolicy, type PathRules } from './policy';
 import {
 	domainCovers,
 	type ExportFormat,
@@ -102,27 +103,28 @@ export function loadPolicy(
 	const policyFile = env[POLICY_FILE_VARIABLE]?.trim() || null;
 	const file = policyFile === null ? undefined : readPolicyFile(policyFile, readFile);
 	const fromFile = file === undefined ? {} : readSettings(fileSource(file));
+	const defaults = defaultPolicy();
 
 	return {
 		enabledProviders:
-			narrowerList(fromEnv.enabledProviders, fromFile.enabledProviders) ?? DEFAULT_POLICY.enabledProviders,
+			narrowerList(fromEnv.enabledProviders, fromFile.enabledProviders) ?? defaults.enabledProviders,
 		allowedExportFormats:
 			narrowerList(fromEnv.allowedExportFormats, fromFile.allowedExportFormats) ??
-			DEFAULT_POLICY.allowedExportFormats,
+			defaults.allowedExportFormats,
 		allowedFileTypes:
 			narrowerList(fromEnv.allowedFileTypes, fromFile.allowedFileTypes, fileTypeCovers) ??
-			DEFAULT_POLICY.allowedFileTypes,
+			defaults.allowedFileTypes,
 		maxFileSizeMb:
-			smaller(fromEnv.maxFileSizeMb ?? null, fromFile.maxFileSizeMb ?? null) ?? DEFAULT_POLICY.maxFileSizeMb,
+			smaller(fromEnv.maxFileSizeMb ?? null, fromFile.maxFileSizeMb ?? null) ?? defaults.maxFileSizeMb,
 		allowedAccountDomains:
 			narrowerList(fromEnv.allowedAccountDomains, fromFile.allowedAccountDomains, domainCovers) ??
-			DEFAULT_POLICY.allowedAccountDomains,
+			defaults.allowedAccountDomains,
 		allowedNotionWorkspaces:
 			narrowerList(fromEnv.allowedNotionWorkspaces, fromFile.allowedNotionWorkspaces) ??
-			DEFAULT_POLICY.allowedNotionWorkspaces,
+			defaults.allowedNotionWorkspaces,
 		maxFilesPerRun: smaller(fromEnv.maxFilesPerRun ?? null, fromFile.maxFilesPerRun ?? null),
 		maxConcurrentRuns: smaller(fromEnv.maxConcurrentRuns ?? null, fromFile.maxConcurrentRuns ?? null),
-		paths: file === undefined ? DEFAULT_POLICY.paths : readPathRules(file),
+		paths: file === undefined ? defaults.paths : readPathRules(file),
 		policyFile,
 	};
 }
@@ -272,13 +274,13 @@ function stringList(path: string, key: string, value: unknown): string[] | undef
 /** `providers: { google_drive: { paths: { allow: [...], deny: [...] } } }`; a missing `allow` allows every path. */
 function readPathRules({ path, json }: PolicyFile): Record<Provider, PathRules> {
 	const providers = json.providers;
-	const rules: Record<Provider, PathRules> = { ...DEFAULT_POLICY.paths };
+	const rules: Record<Provider, PathRules> = {};
 	if (providers === undefined) return rules;
 	if (!isRecord(providers)) {
-		throw fileError(path, 'providers', `expected an object keyed by provider (${PROVIDERS.join(', ')}).`);
+		throw fileError(path, 'providers', `expected an object keyed by provider (${providerIds().join(', ')}).`);
 	}
-	rejectUnknownKeys(path, providers, PROVIDERS, 'providers.');
-	for (const provider of PROVIDERS) {
+	rejectUnknownKeys(path, providers, providerIds(), 'providers.');
+	for (const provider of providerIds()) {
 		const section = providers[provider];
 		if (section === undefined) continue;
 		const prefix = `providers.${provider}`;

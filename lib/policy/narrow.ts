@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../errors';
-import type { OrgPolicy, PathRules } from './policy';
+import { providerIds } from '../providers/registry';
+import { pathRulesFor, type OrgPolicy, type PathRules } from './policy';
 import {
 	fileTypeCovers,
 	parseExportFormat,
@@ -82,7 +83,7 @@ export function narrowPolicy(policy: OrgPolicy, narrowing: PolicyNarrowing): Nar
 				policy.allowedFileTypes,
 			maxFileSizeMb: capped('maxFileSizeMb', requested.maxFileSizeMb, policy.maxFileSizeMb) ?? policy.maxFileSizeMb,
 			maxFilesPerRun: capped('maxFilesPerRun', requested.maxFilesPerRun, policy.maxFilesPerRun) ?? policy.maxFilesPerRun,
-			paths: { google_drive: withDeny(policy.paths.google_drive), notion: withDeny(policy.paths.notion) },
+			paths: Object.fromEntries(providerIds().map((provider) => [provider, withDeny(pathRulesFor(policy, provider))])),
 		},
 		ignored,
 	};

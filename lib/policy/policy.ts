@@ -1,4 +1,5 @@
-import { PROVIDERS, type Provider } from '../items';
+import type { Provider } from '../items';
+import { providerIds } from '../providers/registry';
 import type { ExportFormat } from './values';
 
 export interface PathRules {
@@ -8,7 +9,7 @@ export interface PathRules {
 	deny: readonly string[];
 }
 
-/** The effective org policy (PRODUCT.md §6). `null` means any / unlimited; an empty list means none. */
+/** The effective org policy (docs/architecture.md, "Org policy"). `null` means any / unlimited; an empty list means none. */
 export interface OrgPolicy {
 	enabledProviders: readonly Provider[];
 	allowedExportFormats: readonly ExportFormat[];
@@ -22,23 +23,33 @@ export interface OrgPolicy {
 	maxFilesPerRun: number | null;
 	/** Per provider. */
 	maxConcurrentRuns: number | null;
+	/** Per provider; a provider without an entry has every path open (see `pathRulesFor`). */
 	paths: Readonly<Record<Provider, PathRules>>;
 	/** The policy file the settings came from, if one was named. */
 	policyFile: string | null;
 }
 
-export const DEFAULT_POLICY: OrgPolicy = {
-	enabledProviders: PROVIDERS,
-	allowedExportFormats: ['md', 'txt', 'csv', 'pdf'],
-	allowedFileTypes: null,
-	maxFileSizeMb: 500,
-	allowedAccountDomains: null,
-	allowedNotionWorkspaces: null,
-	maxFilesPerRun: null,
-	maxConcurrentRuns: null,
-	paths: { google_drive: { allow: null, deny: [] }, notion: { allow: null, deny: [] } },
-	policyFile: null,
-};
+const OPEN_PATHS: PathRules = { allow: null, deny: [] };
+
+/** The policy with no setting made: every shipped provider enabled, the default formats and size. */
+export function defaultPolicy(): OrgPolicy {
+	return {
+		enabledProviders: providerIds(),
+		allowedExportFormats: ['md', 'txt', 'csv', 'pdf'],
+		allowedFileTypes: null,
+		maxFileSizeMb: 500,
+		allowedAccountDomains: null,
+		allowedNotionWorkspaces: null,
+		maxFilesPerRun: null,
+		maxConcurrentRuns: null,
+		paths: {},
+		policyFile: null,
+	};
+}
+
+export function pathRulesFor(policy: OrgPolicy, provider: Provider): PathRules {
+	return policy.paths[provider] ?? OPEN_PATHS;
+}
 
 const BYTES_PER_MB = 1024 * 1024;
 
@@ -80,7 +91,7 @@ export function describePolicy(policy: OrgPolicy): PolicyDescription {
 		allowedNotionWorkspaces: list(policy.allowedNotionWorkspaces),
 		maxFilesPerRun: limit(policy.maxFilesPerRun),
 		maxConcurrentRuns: limit(policy.maxConcurrentRuns),
-		paths: { google_drive: paths(policy.paths.google_drive), notion: paths(policy.paths.notion) },
+		paths: Object.fromEntries(providerIds().map((provider) => [provider, paths(pathRulesFor(policy, provider))])),
 		policyFile: policy.policyFile,
 	};
 }

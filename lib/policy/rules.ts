@@ -1,7 +1,8 @@
 import type { Provider } from '../items';
 import { type PolicyViolationCode, PolicyViolationError, type SkipReason } from './errors';
 import { POLICY_VARIABLES } from './load';
-import { formatBytes, maxFileSizeBytes, type OrgPolicy } from './policy';
+import { findProvider, providerName } from '../providers/registry';
+import { formatBytes, maxFileSizeBytes, pathRulesFor, type OrgPolicy } from './policy';
 import {
 	domainCovers,
 	type FileTypeFacts,
@@ -20,7 +21,6 @@ export interface FileFacts extends FileTypeFacts {
 	size?: number | null;
 }
 
-const PROVIDER_NAMES: Record<Provider, string> = { google_drive: 'Google Drive', notion: 'Notion' };
 
 function refuse(skipReason: SkipReason, skipDetail: string): PolicyDecision {
 	return { allowed: false, skipReason, skipDetail };
@@ -32,7 +32,7 @@ function refuse(skipReason: SkipReason, skipDetail: string): PolicyDecision {
  * Types: allowed when the name's extension, the MIME type or the export format matches an entry.
  */
 export function checkFile(policy: OrgPolicy, provider: Provider, file: FileFacts): PolicyDecision {
-	const { allow, deny } = policy.paths[provider];
+	const { allow, deny } = pathRulesFor(policy, provider);
 	const denied = matchingPathGlob(deny, file.path);
 	if (denied !== undefined) return refuse('policy_path', `${file.path} is in a path the org policy denies (${denied})`);
 	if (allow !== null && matchingPathGlob(allow, file.path) === undefined) {
@@ -112,7 +112,7 @@ export function assertProviderEnabled(policy: OrgPolicy, provider: Provider): vo
 	if (policy.enabledProviders.includes(provider)) return;
 	throw violation(
 		'policy_provider_disabled',
-		`The ${PROVIDER_NAMES[provider]} connector is disabled by the org policy ` +
+		`The ${providerName(provider)} connector is disabled by the org policy ` +
 			`(enabled providers: ${listed(policy.enabledProviders)})`,
 		askAdministrator('enabledProviders', policy, `add ${provider} to`),
 	);
@@ -137,8 +137,8 @@ export function assertAccountAllowed(policy: OrgPolicy, provider: Provider, acco
 		if (domain === undefined || !domains.some((allowed) => domainCovers(allowed, domain))) {
 			const who =
 				domain === undefined
-					? `The ${PROVIDER_NAMES[provider]} account's e-mail is unknown, so it`
-					: `The ${PROVIDER_NAMES[provider]} account ${email}`;
+					? `The ${providerName(provider)} account's e-mail is unknown, so it`
+					: `The ${providerName(provider)} account ${email}`;
 			throw violation(
 				'policy_account_domain',
 				`${who} is not in a domain the org policy allows (allowed: ${listed(domains)})`,
@@ -149,7 +149,7 @@ export function assertAccountAllowed(policy: OrgPolicy, provider: Provider, acco
 	}
 
 	const workspaces = policy.allowedNotionWorkspaces;
-	if (provider === 'notion' && workspaces !== null) {
+	if (findProvider(provider)?.workspaceRule === true && workspaces !== null) {
 		const id = normaliseWorkspaceId(account.workspaceId ?? '');
 		if (id === undefined || !workspaces.includes(id)) {
 			const name = account.workspaceName ? `"${account.workspaceName}" ` : '';
@@ -176,7 +176,7 @@ export function concurrentRunsError(policy: OrgPolicy, provider: Provider, runni
 	const more = running.length > shown.length ? `, and ${running.length - shown.length} more` : '';
 	return violation(
 		'policy_concurrent_runs',
-		`The ${PROVIDER_NAMES[provider]} connector already has ${running.length} run(s) in progress ` +
+		`The ${providerName(provider)} connector already has ${running.length} run(s) in progress ` +
 			`(${shown.join('; ')}${more}) and the org policy allows at most ${limit} at a time`,
 		'retry once one of them has finished (a run ends when Connector Dedup has committed its items), or ' +
 			askAdministrator('maxConcurrentRuns', policy, 'raise'),

@@ -1,6 +1,7 @@
 import picomatch from 'picomatch';
 
-import { PROVIDERS, type Provider } from '../items';
+import type { Provider } from '../items';
+import { providerIds } from '../providers/registry';
 
 /**
  * One policy value at a time: parse and normalise it, or say what is accepted.
@@ -46,13 +47,13 @@ export function isExportFormat(value: string): value is ExportFormat {
 }
 
 function isProvider(value: string): value is Provider {
-	return (PROVIDERS as readonly string[]).includes(value);
+	return providerIds().includes(value);
 }
 
 export function parseProvider(raw: string): Provider {
 	const value = raw.trim().toLowerCase();
 	if (isProvider(value)) return value;
-	throw new RejectedValue(raw, `a provider: ${PROVIDERS.join(', ')}`);
+	throw new RejectedValue(raw, `a provider: ${providerIds().join(', ')}`);
 }
 
 export function parseExportFormat(raw: string): ExportFormat {

@@ -131,14 +131,8 @@ export interface ProviderTransport {
 	credentialKey: string;
 }
 
-export interface ConnectorProvider<
-	Connection = unknown,
-	Source = unknown,
-	Cursor = unknown,
-	Snapshot = unknown,
-	BrowseQuery = unknown,
-	BrowseResult = unknown,
-> {
+/** What the engine and the org policy know of a provider without talking to it. */
+export interface ProviderFacts {
 	id: ProviderId;
 	/** How messages and log lines name it, e.g. `Google Drive`. */
 	displayName: string;
@@ -146,6 +140,16 @@ export interface ConnectorProvider<
 	itemNoun: string;
 	/** Whether ORG_CONNECTORS_ALLOWED_NOTION_WORKSPACES applies to its accounts. */
 	workspaceRule: boolean;
+}
+
+export interface ConnectorProvider<
+	Connection = unknown,
+	Source = unknown,
+	Cursor = unknown,
+	Snapshot = unknown,
+	BrowseQuery = unknown,
+	BrowseResult = unknown,
+> extends ProviderFacts {
 	resilience: ProviderResilience;
 	/** The API client over n8n's signed fetch, with retries, throttle and breaker wired in. */
 	connect(transport: ProviderTransport): Connection;

@@ -5,7 +5,7 @@ import { runInNewContext } from 'node:vm';
 
 import { InvalidInputError } from '../../../lib/errors';
 import type { ConnectorItem } from '../../../lib/items';
-import { DEFAULT_POLICY, PolicySkipError, type OrgPolicy } from '../../../lib/policy';
+import { defaultPolicy, PolicySkipError, type OrgPolicy } from '../../../lib/policy';
 import { createDriveClient, type DriveClient } from '../../../lib/providers/googleDrive/client';
 import {
 	exportDriveItem,
@@ -66,7 +66,7 @@ function garbageCollector(): () => void {
 }
 
 function policyWith(changes: Partial<OrgPolicy>): OrgPolicy {
-	return { ...DEFAULT_POLICY, ...changes };
+	return { ...defaultPolicy(), ...changes };
 }
 
 describe('exportDriveItem against the strict fake Drive', () => {

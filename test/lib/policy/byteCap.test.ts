@@ -1,7 +1,7 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
-import { byteCap, DEFAULT_POLICY, PolicySkipError, policyByteCap } from '../../../lib/policy';
+import { byteCap, defaultPolicy, PolicySkipError, policyByteCap } from '../../../lib/policy';
 
 /** Streams `chunks` through `cap` and collects what came out the other side. */
 async function streamThrough(chunks: Buffer[], cap: NodeJS.ReadWriteStream) {
@@ -62,7 +62,7 @@ describe('byteCap', () => {
 	});
 
 	it('caps at the policy maximum file size, in MB', async () => {
-		const cap = policyByteCap({ ...DEFAULT_POLICY, maxFileSizeMb: 0.001 }, 'deck.pdf');
+		const cap = policyByteCap({ ...defaultPolicy(), maxFileSizeMb: 0.001 }, 'deck.pdf');
 		const { error, bytes } = await streamThrough([chunk(1048), chunk(1)], cap);
 		expect(bytes).toBe(1048);
 		expect(error).toMatchObject({

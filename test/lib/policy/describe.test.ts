@@ -1,8 +1,8 @@
-import { DEFAULT_POLICY, describePolicy, loadPolicy } from '../../../lib/policy';
+import { defaultPolicy, describePolicy, loadPolicy } from '../../../lib/policy';
 
 describe('describePolicy', () => {
 	it('spells out any and unlimited for the settings the default policy leaves open', () => {
-		expect(describePolicy(DEFAULT_POLICY)).toEqual({
+		expect(describePolicy(defaultPolicy())).toEqual({
 			enabledProviders: ['google_drive', 'notion'],
 			allowedExportFormats: ['md', 'txt', 'csv', 'pdf'],
 			allowedFileTypes: 'any',

@@ -1,5 +1,5 @@
 import { ConnectorError } from '../../../lib/errors';
-import { DEFAULT_POLICY, loadPolicy, PolicyError, type ReadPolicyFile } from '../../../lib/policy';
+import { defaultPolicy, loadPolicy, PolicyError, type ReadPolicyFile } from '../../../lib/policy';
 
 const POLICY_PATH = '/etc/n8n/connectors-policy.json';
 
@@ -41,11 +41,11 @@ describe('loadPolicy defaults', () => {
 		expect(policy.allowedNotionWorkspaces).toBeNull();
 		expect(policy.maxFilesPerRun).toBeNull();
 		expect(policy.maxConcurrentRuns).toBeNull();
-		expect(policy.paths).toEqual(DEFAULT_POLICY.paths);
+		expect(policy.paths).toEqual(defaultPolicy().paths);
 	});
 
 	it('ignores variables that are not org policy variables', () => {
-		expect(load({ PATH: '/usr/bin', N8N_PORT: '5678' })).toEqual(DEFAULT_POLICY);
+		expect(load({ PATH: '/usr/bin', N8N_PORT: '5678' })).toEqual(defaultPolicy());
 	});
 });
 
@@ -170,7 +170,7 @@ describe('loadPolicy from a policy file', () => {
 
 	it('keeps defaults for the settings the file leaves out', () => {
 		const policy = loadFile({ maxFilesPerRun: 10 });
-		expect(policy.allowedExportFormats).toEqual(DEFAULT_POLICY.allowedExportFormats);
+		expect(policy.allowedExportFormats).toEqual(defaultPolicy().allowedExportFormats);
 		expect(policy.maxFileSizeMb).toBe(500);
 	});
 

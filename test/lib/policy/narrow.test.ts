@@ -1,8 +1,8 @@
 import { InvalidInputError } from '../../../lib/errors';
-import { checkFile, DEFAULT_POLICY, narrowPolicy, type OrgPolicy } from '../../../lib/policy';
+import { checkFile, defaultPolicy, narrowPolicy, type OrgPolicy } from '../../../lib/policy';
 
 const org: OrgPolicy = {
-	...DEFAULT_POLICY,
+	...defaultPolicy(),
 	enabledProviders: ['google_drive', 'notion'],
 	allowedExportFormats: ['md', 'txt', 'pdf'],
 	allowedFileTypes: ['pdf', 'md', 'text/*'],
@@ -63,11 +63,11 @@ describe('narrowPolicy', () => {
 	});
 
 	it('sets a limit the org leaves unlimited', () => {
-		expect(narrowPolicy(DEFAULT_POLICY, { maxFilesPerRun: 20 }).policy.maxFilesPerRun).toBe(20);
+		expect(narrowPolicy(defaultPolicy(), { maxFilesPerRun: 20 }).policy.maxFilesPerRun).toBe(20);
 	});
 
 	it('narrows an org policy that allows any file type to the requested types', () => {
-		expect(narrowPolicy(DEFAULT_POLICY, { allowedFileTypes: ['PDF'] }).policy.allowedFileTypes).toEqual(['pdf']);
+		expect(narrowPolicy(defaultPolicy(), { allowedFileTypes: ['PDF'] }).policy.allowedFileTypes).toEqual(['pdf']);
 	});
 
 	it('disables a provider the node asks for when the org does not enable it', () => {

@@ -3,7 +3,7 @@ import {
 	assertProviderEnabled,
 	checkFile,
 	concurrentRunsError,
-	DEFAULT_POLICY,
+	defaultPolicy,
 	type OrgPolicy,
 	PolicyViolationError,
 	resolveExportFormat,
@@ -12,11 +12,11 @@ import {
 const MB = 1024 * 1024;
 
 function policyWith(overrides: Partial<OrgPolicy>): OrgPolicy {
-	return { ...DEFAULT_POLICY, ...overrides };
+	return { ...defaultPolicy(), ...overrides };
 }
 
 function drivePaths(allow: string[] | null, deny: string[]): OrgPolicy {
-	return policyWith({ paths: { ...DEFAULT_POLICY.paths, google_drive: { allow, deny } } });
+	return policyWith({ paths: { ...defaultPolicy().paths, google_drive: { allow, deny } } });
 }
 
 const pdf = { path: '/Engineering/spec.pdf', name: 'spec.pdf', mime: 'application/pdf', size: 1000 };
@@ -126,7 +126,7 @@ describe('checkFile file types', () => {
 	});
 
 	it('allows any file type when the policy sets none', () => {
-		expect(checkFile(DEFAULT_POLICY, 'google_drive', { ...pdf, name: 'tool.exe', mime: 'application/x-msdownload' }).allowed).toBe(true);
+		expect(checkFile(defaultPolicy(), 'google_drive', { ...pdf, name: 'tool.exe', mime: 'application/x-msdownload' }).allowed).toBe(true);
 	});
 });
 
@@ -159,10 +159,10 @@ describe('checkFile size', () => {
 		const strict = policyWith({
 			maxFileSizeMb: 1,
 			allowedFileTypes: ['md'],
-			paths: { ...DEFAULT_POLICY.paths, google_drive: { allow: null, deny: ['/Engineering/**'] } },
+			paths: { ...defaultPolicy().paths, google_drive: { allow: null, deny: ['/Engineering/**'] } },
 		});
 		expect(checkFile(strict, 'google_drive', { ...pdf, size: 5 * MB })).toMatchObject({ skipReason: 'policy_path' });
-		expect(checkFile({ ...strict, paths: DEFAULT_POLICY.paths }, 'google_drive', { ...pdf, size: 5 * MB })).toMatchObject({
+		expect(checkFile({ ...strict, paths: defaultPolicy().paths }, 'google_drive', { ...pdf, size: 5 * MB })).toMatchObject({
 			skipReason: 'policy_file_type',
 		});
 	});
@@ -201,7 +201,7 @@ describe('resolveExportFormat', () => {
 
 describe('assertProviderEnabled', () => {
 	it('passes for an enabled provider', () => {
-		expect(() => assertProviderEnabled(DEFAULT_POLICY, 'notion')).not.toThrow();
+		expect(() => assertProviderEnabled(defaultPolicy(), 'notion')).not.toThrow();
 	});
 
 	it('fails for a disabled provider, naming it, the enabled ones and the variable to change', () => {
@@ -261,7 +261,7 @@ describe('assertAccountAllowed', () => {
 	});
 
 	it('passes any account when domains and workspaces are not restricted', () => {
-		expect(() => assertAccountAllowed(DEFAULT_POLICY, 'notion', {})).not.toThrow();
+		expect(() => assertAccountAllowed(defaultPolicy(), 'notion', {})).not.toThrow();
 	});
 
 	const workspaces = policyWith({ allowedNotionWorkspaces: [WORKSPACE] });

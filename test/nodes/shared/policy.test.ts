@@ -1,11 +1,11 @@
 import { type ConnectorCache } from '../../../lib/cache';
-import { DEFAULT_POLICY, type OrgPolicy, PolicyViolationError } from '../../../lib/policy';
+import { defaultPolicy, type OrgPolicy, PolicyViolationError } from '../../../lib/policy';
 import { acquireRunSlot, checkListedItem, partitionByPolicy, settleSkipped, type SkippedItem } from '../../../nodes/shared/policy';
 import { collectClosedHandles, DRIVERS, item, openTestCache, SOURCE, useTempDir } from '../../lib/cache/helpers';
 
 collectClosedHandles();
 
-const policy = (overrides: Partial<OrgPolicy> = {}): OrgPolicy => ({ ...DEFAULT_POLICY, ...overrides });
+const policy = (overrides: Partial<OrgPolicy> = {}): OrgPolicy => ({ ...defaultPolicy(), ...overrides });
 
 describe.each(DRIVERS)('node policy helpers with %s', (driverName) => {
 	const tempDir = useTempDir();
