@@ -11,7 +11,7 @@ import type { ConnectorItem, Provider } from '../../lib/items';
 import type { ListChangesResult } from '../../lib/providers/types';
 import { toNodeError } from './nodeErrors';
 import { partitionByPolicy, policyHints, type RunPolicy } from './policy';
-import { ProgressLog } from './progress';
+import { ProgressLog } from '../../lib/sync/progress';
 
 export interface ListingResult extends ListChangesResult {
 	/** The source was listed in full (a first run, or a change token the provider refused). */

@@ -9,7 +9,7 @@ import { connectorCache } from '../../shared/cache';
 import { exportFailure, routeExportResults } from '../../shared/exportOutputs';
 import { settleFailed } from '../../shared/failures';
 import { toNodeError } from '../../shared/nodeErrors';
-import { ProgressLog } from '../../shared/progress';
+import { ProgressLog } from '../../../lib/sync/progress';
 import {
 	acquireRunSlot,
 	policyHints,

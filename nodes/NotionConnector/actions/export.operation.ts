@@ -27,7 +27,7 @@ import {
 	settleSkipped,
 	type SkippedItem,
 } from '../../shared/policy';
-import { ProgressLog } from '../../shared/progress';
+import { ProgressLog } from '../../../lib/sync/progress';
 import { notionConnectorClient } from '../transport';
 import { checkNotionAccount } from './listChanges.operation';
 

@@ -2,9 +2,12 @@
  * Progress of a long listing or export in n8n's log: running counts at a steady pace
  * (one line per interval, not one per file), then a summary line when the step ends.
  */
-import type { Logger } from 'n8n-workflow';
+import { InvalidInputError } from '../errors';
 
-import { InvalidInputError } from '../../lib/errors';
+/** The part of a logger progress lines need (n8n's logger has it). */
+export interface InfoLogger {
+	info(message: string): void;
+}
 
 export type ProgressCounter = 'listed' | 'exported' | 'skipped' | 'failed' | 'deleted';
 
@@ -45,7 +48,7 @@ export class ProgressLog {
 	private total: number | undefined;
 
 	constructor(
-		private readonly logger: Pick<Logger, 'info'>,
+		private readonly logger: InfoLogger,
 		/** What is progressing, e.g. `Google Drive export` or `Notion listChanges notion:…`. */
 		private readonly label: string,
 		options: ProgressOptions = {},

@@ -1,4 +1,4 @@
-import { ProgressLog, progressIntervalMs } from '../../../nodes/shared/progress';
+import { ProgressLog, progressIntervalMs } from '../../../lib/sync/progress';
 
 describe('ProgressLog', () => {
 	let now = 0;

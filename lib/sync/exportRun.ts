@@ -1,0 +1,130 @@
+/**
+ * An export run, the same for every provider: each listed item's format resolved once against
+ * the policy, the rules checked again with it, the provider asked for the content, the bytes
+ * metered (size cap, sha256) into n8n's binary store a few items at a time, refused items settled
+ * as skipped and failed ones released for the next run. One failing item does not stop the others.
+ */
+import type { Readable } from 'node:stream';
+
+import pLimit from 'p-limit';
+
+import { errorMessage } from '../errors';
+import type { ConnectorItem } from '../items';
+import { PolicySkipError, type OrgPolicy } from '../policy';
+import type { ConnectorProvider, ExportChoices } from '../providers/types';
+import type { ConnectorStore } from '../store/types';
+import { meteredBody } from './content';
+import type { RunHost, RunPolicy } from './host';
+import { formatOverrideWarnings, planExport, type SkippedItem } from './itemPolicy';
+import { policyMessages } from './listingRun';
+import { ProgressLog } from './progress';
+import { settleFailed, settleSkipped } from './settlement';
+
+/** Puts bytes into n8n's binary store (`prepareBinaryData`) and returns its reference. */
+export type StoreBinary<Binary> = (data: Readable | Buffer, fileName: string, mimeType: string | undefined) => Promise<Binary>;
+
+export interface ExportRunInput<Connection, Binary> {
+	store: ConnectorStore;
+	provider: ConnectorProvider<Connection> & { exportTypes?: readonly ExportChoices[] };
+	connection: Connection;
+	host: RunHost;
+	run: RunPolicy;
+	/** The input items, in order. */
+	items: readonly ConnectorItem[];
+	/** The node's per-type format overrides for an item (by `ExportChoices.kind`). */
+	formatOverrides?: (index: number) => Readonly<Record<string, string | undefined>>;
+	/** Items exported at once. */
+	concurrency: number;
+	/** Provider-specific options from the node (e.g. Notion's attachFiles). */
+	providerOptions?: Readonly<Record<string, unknown>>;
+	storeBinary: StoreBinary<Binary>;
+	/** The failure as the person sees it, for the run record (default: the error's message). */
+	describeFailure?: (error: unknown, index: number) => string;
+}
+
+export type ExportRunResult<Binary> =
+	| { index: number; output: 'main'; json: ConnectorItem; content?: Binary; attachments?: Binary[] }
+	| { index: number; output: 'skipped'; json: SkippedItem }
+	| { index: number; output: 'failed'; error: unknown };
+
+function skipped(index: number, item: ConnectorItem, skipReason: string, skipDetail: string): ExportRunResult<never> {
+	return { index, output: 'skipped', json: { ...item, skip_reason: skipReason, skip_detail: skipDetail } };
+}
+
+async function exportOne<Connection, Binary>(
+	input: ExportRunInput<Connection, Binary>,
+	index: number,
+	policy: OrgPolicy,
+): Promise<ExportRunResult<Binary>> {
+	const { provider, storeBinary } = input;
+	const item = input.items[index];
+	// Deletions pass through, so the next step can remove the document downstream.
+	if (item.change === 'deleted') return { index, output: 'main', json: item };
+	const plan = planExport(policy, provider, item, input.formatOverrides?.(index) ?? {});
+	if (!plan.allowed) return skipped(index, item, plan.skipReason, plan.skipDetail);
+
+	const outcome = await provider.exportItem(input.connection, {
+		item,
+		format: plan.format,
+		signal: input.host.signal,
+		options: input.providerOptions,
+	});
+	if (outcome.kind === 'skipped') return skipped(index, item, outcome.skipReason, outcome.skipDetail);
+	try {
+		const body = meteredBody(outcome.body, policy, `"${item.name}"`);
+		const content = await storeBinary(body.data, outcome.fileName, outcome.mimeType);
+		const attachments: Binary[] = [];
+		// One at a time: items are already exported in parallel, and files can be large.
+		for (const attachment of outcome.attachments ?? []) {
+			const { stream, mime } = await attachment.open();
+			attachments.push(await storeBinary(stream, attachment.name, mime ?? attachment.mime ?? undefined));
+		}
+		const json: ConnectorItem = {
+			...item,
+			export_format: outcome.exportFormat,
+			export_mime: outcome.exportMime,
+			content_hash: outcome.contentHash ?? body.contentHash(),
+			export_size: body.bytes(),
+		};
+		return { index, output: 'main', json, content, attachments };
+	} catch (error) {
+		if (error instanceof PolicySkipError) return skipped(index, item, error.skipReason, error.skipDetail);
+		throw error;
+	}
+}
+
+/** Results in the input order, whatever order the exports finished in. */
+export async function runExport<Connection, Binary>(input: ExportRunInput<Connection, Binary>): Promise<ExportRunResult<Binary>[]> {
+	const { store, provider, host, run } = input;
+	const progress = new ProgressLog(host.logger, `${provider.displayName} export`, { total: input.items.length });
+	const limit = pLimit(Math.max(1, Math.trunc(input.concurrency) || 1));
+	const results = await Promise.all(
+		input.items.map(async (item, index) =>
+			await limit(async (): Promise<ExportRunResult<Binary>> => {
+				let result: ExportRunResult<Binary>;
+				try {
+					result = await exportOne(input, index, run.policy);
+				} catch (error) {
+					result = { index, output: 'failed', error };
+				}
+				const deletion = item.change === 'deleted';
+				progress.add(result.output === 'failed' ? 'failed' : result.output === 'skipped' ? 'skipped' : deletion ? 'deleted' : 'exported');
+				return result;
+			}),
+		),
+	);
+	const describe = input.describeFailure ?? ((error: unknown) => errorMessage(error));
+	// Not committed, and the run's cursor held back: the next run lists these items again.
+	await settleFailed(
+		store,
+		results.flatMap((result) => (result.output === 'failed' ? [{ item: input.items[result.index], message: describe(result.error, result.index) }] : [])),
+		host.executionId,
+	);
+	progress.done();
+	// Refused items are settled for good: counted per reason in their run, which no longer waits for them.
+	const refused = results.flatMap((result) => (result.output === 'skipped' ? [result.json] : []));
+	await settleSkipped(store, refused, { executionId: host.executionId });
+	const overrides = input.formatOverrides?.(0) ?? {};
+	host.hint(policyMessages([...run.warnings, ...formatOverrideWarnings(run.policy, provider.exportTypes ?? [], overrides)], refused));
+	return results;
+}

@@ -1,0 +1,11 @@
+/** The sync engine: written once, above the providers (docs/architecture.md). */
+export { checkAccount, hasAccountRules, type AccountScope } from './accounts';
+export { meteredBody, type MeteredBody } from './content';
+export { runExport, type ExportRunInput, type ExportRunResult, type StoreBinary } from './exportRun';
+export type { RunHost, RunPolicy } from './host';
+export { checkListedItem, formatOverrideWarnings, partitionByPolicy, planExport, type ExportPlan, type SkippedItem } from './itemPolicy';
+export { listSource, type ListingOptions, type ListSourceInput, type ListSourceResult } from './listing';
+export { policyMessages, runListing, type ListingRunInput, type ListingRunResult } from './listingRun';
+export { ProgressLog, progressIntervalMs, type ProgressCounter } from './progress';
+export { acquireRunSlot } from './runSlot';
+export { settleFailed, settleSkipped, type FailedItem } from './settlement';

@@ -1,0 +1,40 @@
+/**
+ * Items that will not be committed, settled in the store so their run can complete. Skipped items
+ * (refused by the policy, or by the provider) are settled for good: counted per reason in their
+ * run, which no longer waits for them. Failed items are retried: their claim is freed, the failure
+ * is recorded, and the run's cursor is held back so the next run lists them again.
+ */
+import type { ConnectorItem } from '../items';
+import type { ConnectorStore } from '../store/types';
+import type { SkippedItem } from './itemPolicy';
+
+export interface FailedItem {
+	item: ConnectorItem;
+	/** What went wrong, for the run record's error samples. */
+	message: string;
+}
+
+/** Items without what the store keys them by (e.g. built by hand in a Code node) cannot be settled there. */
+function settleable(item: ConnectorItem): boolean {
+	return [item.provider, item.source_key, item.external_id].every((value) => typeof value === 'string' && value !== '');
+}
+
+/**
+ * One release per reason. Items without a `run_id` of their own count towards `runId`, else towards
+ * the execution's run of their source.
+ */
+export async function settleSkipped(
+	store: ConnectorStore,
+	skipped: readonly SkippedItem[],
+	scope: { runId?: number; executionId?: string },
+): Promise<void> {
+	const byReason = new Map<string, SkippedItem[]>();
+	for (const item of skipped.filter(settleable)) byReason.set(item.skip_reason, [...(byReason.get(item.skip_reason) ?? []), item]);
+	for (const [reason, items] of byReason) await store.items.release(items, { ...scope, outcome: 'skipped', reason });
+}
+
+export async function settleFailed(store: ConnectorStore, failed: readonly FailedItem[], executionId?: string): Promise<void> {
+	for (const { item, message } of failed) {
+		if (settleable(item)) await store.items.release([item], { outcome: 'failed', reason: message, executionId });
+	}
+}
