@@ -9,6 +9,10 @@ N8N_VERSION="2.41.1"
 dir="$CONNECTORS_TOOLCHAIN_DIR/n8n-$N8N_VERSION"
 bin="$dir/node_modules/n8n/bin/n8n"
 
+mkdir -p "$CONNECTORS_TOOLCHAIN_DIR"
+# One install at a time: a second caller waits for the first instead of wiping its half-done install.
+exec 9>"$CONNECTORS_TOOLCHAIN_DIR/.n8n-$N8N_VERSION.lock"
+flock 9
 if [ ! -f "$dir/.installed" ]; then
   echo "Installing n8n $N8N_VERSION into $dir (once, about 4 minutes)…" >&2
   rm -rf "$dir" && mkdir -p "$dir"
