@@ -1,4 +1,4 @@
-/** Endpoints the clients talk to; an administrator may point them at a proxy (PRODUCT.md §7). */
+/** Endpoints the clients talk to; an administrator may point them at a proxy (docs/architecture.md, "Other settings"). */
 export const NOTION_API_VERSION = '2025-09-03';
 
 export function googleApiUrl(env: NodeJS.ProcessEnv = process.env): string {

@@ -31,7 +31,7 @@ export class PolicyViolationError extends ConnectorError {
 	}
 }
 
-/** Stable `skip_reason` codes for items the policy refuses (PRODUCT.md §4, `Skipped` output). */
+/** Stable `skip_reason` codes for items the policy refuses (docs/architecture.md, "Items": the `Skipped` output). */
 export type SkipReason = 'policy_file_type' | 'policy_size' | 'policy_path' | 'policy_export_format';
 
 /** One item is refused, discovered while streaming it; the node routes it to `Skipped`, the run goes on. */

@@ -1,4 +1,4 @@
-/** The org policy (PRODUCT.md §6): what the n8n administrator allows, and the checks that apply it. */
+/** The org policy (docs/architecture.md, "Org policy"): what the n8n administrator allows, and the checks that apply it. */
 export { byteCap, policyByteCap } from './byteCap';
 export {
 	PolicyError,

@@ -10,6 +10,7 @@ export * from './types';
 export function storeOver(cache: ConnectorCache): ConnectorStore {
 	return {
 		location: cache.path,
+		driver: cache.driverName,
 		runs: {
 			start: async (input) => cache.startRun(input),
 			finish: async (runId, input) => cache.finishRun(runId, input),

@@ -92,6 +92,8 @@ export interface RunSlotStore {
 export interface ConnectorStore {
 	/** Where the state lives, for messages (a file path or a database without its password). */
 	readonly location: string;
+	/** The database client serving it, e.g. `better-sqlite3` or `node:sqlite` (shown by Dedup Status). */
+	readonly driver: string;
 	readonly runs: RunLedger;
 	readonly cursors: CursorStore;
 	readonly items: ItemLedger;

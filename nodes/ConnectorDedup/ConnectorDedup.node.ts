@@ -6,13 +6,18 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { toNodeError } from '../shared/nodeErrors';
+import { route, type OperationHandler } from '../shared/router';
 import * as check from './actions/check.operation';
 import * as commit from './actions/commit.operation';
 import * as forget from './actions/forget.operation';
 import * as status from './actions/status.operation';
 
-const operations = { check, commit, status, forget };
+const operations: Readonly<Record<string, OperationHandler>> = {
+	check: check.execute,
+	commit: commit.execute,
+	status: status.execute,
+	forget: forget.execute,
+};
 
 export class ConnectorDedup implements INodeType {
 	description: INodeTypeDescription = {
@@ -49,11 +54,6 @@ export class ConnectorDedup implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const operation = this.getNodeParameter('operation', 0) as keyof typeof operations;
-		try {
-			return await operations[operation].execute.call(this);
-		} catch (error) {
-			throw toNodeError(this.getNode(), error, 0);
-		}
+		return await route(this, operations);
 	}
 }

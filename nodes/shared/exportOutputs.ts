@@ -39,7 +39,7 @@ export function exportFailure(
 	json: IDataObject,
 	error: unknown,
 	itemIndex: number,
-	noun: 'file' | 'page',
+	noun: string,
 ): NodeApiError | NodeOperationError {
 	const nodeError = toNodeError(ctx.getNode(), error, itemIndex);
 	const name = typeof json.name === 'string' && json.name !== '' ? `"${json.name}"` : `a ${noun}`;

@@ -13,7 +13,7 @@ import { startFakeNotion, type FakeNotion, type FakeNotionOptions } from './noti
 export interface FakeServers {
 	google: FakeGoogle;
 	notion: FakeNotion;
-	/** Settings that point the connectors at the fakes (PRODUCT.md §7). */
+	/** Settings that point the connectors at the fakes (docs/architecture.md, "Other settings"). */
 	env: { CONNECTORS_GOOGLE_API_URL: string; CONNECTORS_NOTION_API_URL: string };
 	close(): Promise<void>;
 }
