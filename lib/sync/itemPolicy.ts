@@ -4,6 +4,7 @@
  * type with several choices is picked by the Export node, and a converted item's size is its
  * export's, which the size cap measures while streaming.
  */
+import { InvalidInputError } from '../errors';
 import type { ConnectorItem } from '../items';
 import { checkFile, resolveExportFormat, type OrgPolicy, type PolicyDecision } from '../policy';
 import type { ConnectorProvider, ExportChoices } from '../providers/types';
@@ -42,7 +43,8 @@ export function planExport(
 	overrides: Readonly<Record<string, string | undefined>>,
 ): ExportPlan {
 	const choices = provider.exportChoices(item);
-	const decision = choices === undefined ? undefined : resolveExportFormat(policy, overrides[choices.kind], choices.default);
+	const override = choices === undefined ? undefined : validOverride(provider, choices, overrides[choices.kind]);
+	const decision = choices === undefined ? undefined : resolveExportFormat(policy, override, choices.default);
 	const format = decision?.allowed ? decision.format : undefined;
 	const rules = checkFile(policy, provider.id, {
 		path: item.path,
@@ -63,6 +65,22 @@ export function planExport(
 		};
 	}
 	return { allowed: true, choices, format };
+}
+
+/**
+ * A format override must be one the provider can produce for the type: anything else is a mistake
+ * in the workflow, not a file to skip. An empty override means the default.
+ */
+function validOverride(provider: PolicyProvider, choices: ExportChoices, raw: string | undefined): string | undefined {
+	if (raw === undefined || raw.trim() === '') return undefined;
+	const format = raw.trim().toLowerCase().replace(/^\./, '');
+	if (!choices.formats.includes(format)) {
+		throw new InvalidInputError(
+			`${provider.displayName} cannot export a ${choices.kind} to "${raw}"`,
+			`Choose one of: ${choices.formats.join(', ')}.`,
+		);
+	}
+	return format;
 }
 
 /** What the policy does to the node's format overrides, for its warnings: a fallback to the default, or a skip. */

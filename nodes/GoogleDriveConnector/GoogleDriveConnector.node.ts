@@ -7,7 +7,8 @@ import {
 } from 'n8n-workflow';
 
 import { properties } from './actions/properties';
-import { router } from './actions/router';
+import { operations } from './actions/router';
+import { route } from '../shared/router';
 import { listSearch } from './methods';
 
 export class GoogleDriveConnector implements INodeType {
@@ -30,6 +31,6 @@ export class GoogleDriveConnector implements INodeType {
 	methods = { listSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await route(this, operations);
 	}
 }

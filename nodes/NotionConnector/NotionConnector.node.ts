@@ -7,7 +7,8 @@ import {
 } from 'n8n-workflow';
 
 import { properties } from './actions/properties';
-import { router } from './actions/router';
+import { operations } from './actions/router';
+import { route } from '../shared/router';
 import { listSearch } from './methods';
 import { INTEGRATION_SECRET_CREDENTIAL, PUBLIC_INTEGRATION_CREDENTIAL } from './transport';
 
@@ -34,6 +35,6 @@ export class NotionConnector implements INodeType {
 	methods = { listSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await route(this, operations);
 	}
 }

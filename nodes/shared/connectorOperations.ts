@@ -12,7 +12,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { ConnectorItem } from '../../lib/items';
-import type { OrgPolicy } from '../../lib/policy';
+import { assertProviderEnabled, loadPolicy, type OrgPolicy } from '../../lib/policy';
 import type { ConnectorProvider, ProviderAccount } from '../../lib/providers/types';
 import { acquireRunSlot, checkAccount, hasAccountRules, runExport, runListing, type ListingOptions, type RunPolicy } from '../../lib/sync';
 import { exportFailure, routeExportResults, type Routed } from './exportOutputs';
@@ -173,4 +173,19 @@ export async function exportOperation<Connection>(ctx: IExecuteFunctions, node: 
 	} finally {
 		await release();
 	}
+}
+
+/**
+ * Before a Browse or a picker talks to the provider: the provider must be enabled, and the account
+ * allowed when the policy has account rules.
+ */
+export async function browseConnection<Connection>(
+	ctx: IExecuteFunctions,
+	node: ConnectorNode<Connection, unknown>,
+): Promise<Connection> {
+	const policy = loadPolicy();
+	assertProviderEnabled(policy, node.provider.id);
+	const connected = node.connect(ctx);
+	if (hasAccountRules(policy, node.provider)) await connectedAccount(ctx, node, policy, connected);
+	return connected.connection;
 }

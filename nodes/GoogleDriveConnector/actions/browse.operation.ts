@@ -1,23 +1,17 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { assertProviderEnabled, loadPolicy } from '../../../lib/policy';
 import { DriveBrowser, type BrowsePage } from '../../../lib/providers/googleDrive/browse';
 import { MY_DRIVE_ROOT, parseDriveId } from '../../../lib/providers/googleDrive/ids';
-import { driveClient } from '../transport';
+import { browseConnection } from '../../shared/connectorOperations';
+import { googleDriveNode } from '../transport';
 import { folderLocator, sharedDriveLocator } from './common.descriptions';
-import { checkDriveAccount } from './listChanges.operation';
 
-const showFor = (location?: string[]) => ({
-	show: { operation: ['browse'], ...(location ? { location } : {}) },
-});
-
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Location',
 		name: 'location',
 		type: 'options',
 		default: 'myDrive',
-		displayOptions: showFor(),
 		options: [
 			{ name: 'My Drive', value: 'myDrive', description: 'Folders and files at the top of My Drive' },
 			{ name: 'Shared Drives', value: 'sharedDrives', description: 'The shared drives the account can see' },
@@ -25,15 +19,14 @@ export const description: INodeProperties[] = [
 			{ name: 'Shared Drive', value: 'sharedDrive', description: 'Folders and files at the top of a shared drive' },
 		],
 	},
-	{ ...folderLocator, displayOptions: showFor(['folder']) },
-	{ ...sharedDriveLocator, displayOptions: showFor(['sharedDrive']) },
+	{ ...folderLocator, displayOptions: { show: { location: ['folder'] } } },
+	{ ...sharedDriveLocator, displayOptions: { show: { location: ['sharedDrive'] } } },
 	{
 		displayName: 'Return All',
 		name: 'returnAll',
 		type: 'boolean',
 		default: false,
 		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: showFor(),
 	},
 	{
 		displayName: 'Limit',
@@ -42,18 +35,17 @@ export const description: INodeProperties[] = [
 		default: 50,
 		typeOptions: { minValue: 1 },
 		description: 'Max number of results to return',
-		displayOptions: { show: { operation: ['browse'], returnAll: [false] } },
+		displayOptions: { show: { returnAll: [false] } },
 	},
 ];
+
+export const description = updateDisplayOptions({ show: { operation: ['browse'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const location = this.getNodeParameter('location', itemIndex) as string;
 	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
 	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex) as number);
-	const policy = loadPolicy();
-	assertProviderEnabled(policy, 'google_drive');
-	const drive = driveClient(this);
-	if (policy.allowedAccountDomains !== null) await checkDriveAccount(this, policy, drive);
+	const { drive } = await browseConnection(this, googleDriveNode);
 	const browser = new DriveBrowser(drive);
 
 	let listPage: (pageToken?: string) => Promise<BrowsePage>;

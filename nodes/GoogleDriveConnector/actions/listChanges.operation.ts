@@ -1,48 +1,35 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import type { ConnectorCache } from '../../../lib/cache';
-import type { OrgPolicy } from '../../../lib/policy';
-import type { DriveClient } from '../../../lib/providers/googleDrive/client';
 import { parseDriveId } from '../../../lib/providers/googleDrive/ids';
-import { listDriveChanges, sourceKeyFor, type DriveSource } from '../../../lib/providers/googleDrive/listing';
-import { connectorCache } from '../../shared/cache';
-import { listingRun } from '../../shared/listingRun';
-import { toNodeError } from '../../shared/nodeErrors';
-import { commaList } from '../../shared/parameters';
-import {
-	acquireRunSlot,
-	checkAccount,
-	policyNarrowingProperty,
-	runPolicy,
-	type RunPolicy,
-} from '../../shared/policy';
-import { driveClient } from '../transport';
+import type { DriveSource } from '../../../lib/providers/googleDrive';
+import type { ListingOptions } from '../../../lib/sync';
+import { listChangesOperation } from '../../shared/connectorOperations';
+import { commaList, positiveNumber } from '../../shared/parameters';
+import { policyNarrowingProperty } from '../../shared/policy';
+import { googleDriveNode } from '../transport';
 import { folderLocator, sharedDriveLocator } from './common.descriptions';
 
-const showFor = (extra: IDataObject = {}) => ({ show: { operation: ['listChanges'], ...extra } });
-
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Source',
 		name: 'source',
 		type: 'options',
 		default: 'folder',
-		displayOptions: showFor(),
 		options: [
 			{ name: 'Folder', value: 'folder', description: "A folder's files (and its subfolders' with Recursive)" },
 			{ name: 'Shared Drive', value: 'sharedDrive', description: 'Every file of a shared drive' },
 			{ name: 'My Drive', value: 'myDrive', description: "Every file of the account's My Drive" },
 		],
 	},
-	{ ...folderLocator, name: 'sourceFolderId', description: 'The folder to import', displayOptions: showFor({ source: ['folder'] }) },
-	{ ...sharedDriveLocator, name: 'sourceDriveId', displayOptions: showFor({ source: ['sharedDrive'] }) },
+	{ ...folderLocator, name: 'sourceFolderId', description: 'The folder to import', displayOptions: { show: { source: ['folder'] } } },
+	{ ...sharedDriveLocator, name: 'sourceDriveId', displayOptions: { show: { source: ['sharedDrive'] } } },
 	{
 		displayName: 'Recursive',
 		name: 'recursive',
 		type: 'boolean',
 		default: true,
 		description: 'Whether files in subfolders belong to the source',
-		displayOptions: showFor({ source: ['folder'] }),
+		displayOptions: { show: { source: ['folder'] } },
 	},
 	{
 		displayName: 'Options',
@@ -50,7 +37,6 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: showFor(),
 		options: [
 			{
 				displayName: 'Include Types',
@@ -79,10 +65,13 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-	policyNarrowingProperty(['listChanges']),
+	policyNarrowingProperty,
 ];
 
-function sourceOf(ctx: IExecuteFunctions, itemIndex: number): DriveSource {
+export const description = updateDisplayOptions({ show: { operation: ['listChanges'] } }, properties);
+
+/** The source the parameters describe: a folder (recursive or not), a shared drive, or My Drive. */
+export function sourceOf(ctx: IExecuteFunctions, itemIndex: number): DriveSource {
 	const kind = ctx.getNodeParameter('source', itemIndex) as string;
 	if (kind === 'myDrive') return { kind: 'myDrive' };
 	if (kind === 'sharedDrive') {
@@ -93,84 +82,20 @@ function sourceOf(ctx: IExecuteFunctions, itemIndex: number): DriveSource {
 	return { kind: 'folder', folderId: parseDriveId(value), recursive: ctx.getNodeParameter('recursive', itemIndex) as boolean };
 }
 
+/** Include types, exclude globs and the node's cap on items per run. */
+export function listingOptionsOf(ctx: IExecuteFunctions, itemIndex: number): ListingOptions {
+	const options = ctx.getNodeParameter('listOptions', itemIndex, {}) as IDataObject;
+	return {
+		includeMimeTypes: commaList(options.includeTypes),
+		excludeGlobs: commaList(options.excludeGlobs),
+		maxItems: positiveNumber(options.maxItems),
+	};
+}
+
 /**
  * One item per file new or changed since the source's committed cursor, and one per deletion.
  * The cursor moves only once Connector Dedup has committed this run's items.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<[INodeExecutionData[], INodeExecutionData[]]> {
-	const run = runPolicy(this, itemIndex, 'google_drive');
-	const cache = connectorCache();
-	const releaseSlot = acquireRunSlot(cache, 'google_drive', this.getExecutionId(), run.policy);
-	try {
-		return await listSource.call(this, itemIndex, run, cache);
-	} finally {
-		releaseSlot();
-	}
-}
-
-/**
- * The connected account's e-mail (Drive `about`, asked once per credential and execution), checked
- * against the allowed domains: a disallowed account fails the node naming it and the domains.
- */
-export async function checkDriveAccount(ctx: IExecuteFunctions, policy: OrgPolicy, drive: DriveClient): Promise<string> {
-	const { email } = await checkAccount(ctx, 'google_drive', policy, async () => {
-		const about = await drive.about.get({ fields: 'user(emailAddress)' });
-		return { email: about.data.user?.emailAddress ?? null };
-	});
-	return email ?? '';
-}
-
-async function listSource(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	run: RunPolicy,
-	cache: ConnectorCache,
-): Promise<[INodeExecutionData[], INodeExecutionData[]]> {
-	const { policy } = run;
-	const source = sourceOf(this, itemIndex);
-	const options = this.getNodeParameter('listOptions', itemIndex, {}) as IDataObject;
-	const drive = driveClient(this);
-	const accountEmail = await checkDriveAccount(this, policy, drive);
-	const nodeMax = Number(options.maxItems) > 0 ? Number(options.maxItems) : Infinity;
-	const maxItems = Math.min(nodeMax, policy.maxFilesPerRun ?? Infinity);
-	return await listingRun(this, {
-		provider: 'google_drive',
-		providerName: 'Google Drive',
-		sourceKey: sourceKeyFor(accountEmail, source),
-		itemIndex,
-		run,
-		cache,
-		countsListed: true,
-		list: async (runId, progress) =>
-			await listDriveChanges({
-				drive,
-				cache,
-				source,
-				runId,
-				accountEmail,
-				onListed: (files) => progress.add('listed', files),
-				options: {
-					includeMimeTypes: commaList(options.includeTypes),
-					excludeGlobs: commaList(options.excludeGlobs),
-					maxItems: Number.isFinite(maxItems) ? maxItems : undefined,
-				},
-			}),
-	});
-}
-
-/** Every input item's listing: listed items on the first output, items the org policy refuses on Skipped. */
-export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const outputs: INodeExecutionData[][] = [[], []];
-	for (let itemIndex = 0; itemIndex < this.getInputData().length; itemIndex++) {
-		try {
-			const [listed, skipped] = await execute.call(this, itemIndex);
-			outputs[0].push(...listed);
-			outputs[1].push(...skipped);
-		} catch (error) {
-			const nodeError = toNodeError(this.getNode(), error, itemIndex);
-			if (!this.continueOnFail()) throw nodeError;
-			outputs[0].push({ json: { error: nodeError.message }, pairedItem: { item: itemIndex } });
-		}
-	}
-	return outputs;
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return await listChangesOperation(this, { ...googleDriveNode, sourceOf, listingOptionsOf });
 }

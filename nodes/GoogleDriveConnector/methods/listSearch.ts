@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { FOLDER_MIME } from '../../../lib/providers/googleDrive/client';
-import { driveClient } from '../transport';
+import { googleDriveNode } from '../transport';
 
 function driveQueryString(value: string): string {
 	return value.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
@@ -14,7 +14,7 @@ export async function searchFolders(
 ): Promise<INodeListSearchResult> {
 	const clauses = [`mimeType = '${FOLDER_MIME}'`, 'trashed = false'];
 	if (filter) clauses.push(`name contains '${driveQueryString(filter)}'`);
-	const { data } = await driveClient(this).files.list({
+	const { data } = await googleDriveNode.connect(this).connection.drive.files.list({
 		q: clauses.join(' and '),
 		orderBy: 'name',
 		pageSize: 100,
@@ -35,7 +35,7 @@ export async function searchSharedDrives(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const { data } = await driveClient(this).drives.list({
+	const { data } = await googleDriveNode.connect(this).connection.drive.drives.list({
 		pageSize: 100,
 		pageToken: paginationToken,
 		fields: 'nextPageToken,drives(id,name)',

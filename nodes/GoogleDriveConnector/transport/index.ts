@@ -1,28 +1,21 @@
-import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
-
-import { circuitBreakerFor, googleRetryable, resilientFetch } from '../../../lib/http';
-import { createDriveClient, type DriveClient } from '../../../lib/providers/googleDrive/client';
-import { googleApiUrl } from '../../../lib/settings';
+import { googleDriveProvider, type DriveConnection, type DriveSource } from '../../../lib/providers/googleDrive';
 import { authenticatedFetch } from '../../shared/authenticatedFetch';
+import type { ConnectorNode } from '../../shared/connectorOperations';
+import { credentialKey } from '../../shared/credentials';
 
 export const CREDENTIAL_TYPE = 'googleDriveConnectorOAuth2Api';
 
 /**
- * The one place this node talks to Google: the Drive client, signed and
- * refreshed by n8n, retried with backoff on rate limits and server errors, and
- * paused (per process) when Drive keeps failing.
+ * The one place this node talks to Google: the provider's Drive connection over the node's
+ * credential, every request signed and refreshed by n8n (retries and the breaker are the provider's).
  */
-export function driveClient(
-	ctx: IExecuteFunctions | ILoadOptionsFunctions,
-	fetch: typeof globalThis.fetch = signedDriveFetch(ctx),
-): DriveClient {
-	return createDriveClient({ fetch, apiUrl: googleApiUrl() });
-}
-
-/** The signed, retrying fetch itself, e.g. for a file's export links. */
-export function signedDriveFetch(ctx: IExecuteFunctions | ILoadOptionsFunctions): typeof fetch {
-	return resilientFetch(authenticatedFetch(ctx, CREDENTIAL_TYPE), {
-		isRetryable: googleRetryable,
-		breaker: circuitBreakerFor('google_drive', { providerName: 'Google Drive' }),
-	});
-}
+export const googleDriveNode: ConnectorNode<DriveConnection, DriveSource> = {
+	provider: googleDriveProvider,
+	connect(ctx) {
+		const key = credentialKey(ctx, CREDENTIAL_TYPE);
+		return {
+			connection: googleDriveProvider.connect({ fetch: authenticatedFetch(ctx, CREDENTIAL_TYPE), credentialKey: key }),
+			credentialKey: key,
+		};
+	},
+};

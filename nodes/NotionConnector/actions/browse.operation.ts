@@ -1,21 +1,16 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { assertProviderEnabled, loadPolicy } from '../../../lib/policy';
-import { browseNotion, parseNotionId, type NotionBrowseQuery } from '../../../lib/providers/notion';
-import { notionConnectorClient } from '../transport';
+import { notionProvider, parseNotionId, type NotionBrowseQuery } from '../../../lib/providers/notion';
+import { browseConnection } from '../../shared/connectorOperations';
+import { notionNode } from '../transport';
 import { pageLocator } from './common.descriptions';
 
-const showFor = (browseWhat?: string[]) => ({
-	show: { operation: ['browse'], ...(browseWhat ? { browseWhat } : {}) },
-});
-
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Browse',
 		name: 'browseWhat',
 		type: 'options',
 		default: 'search',
-		displayOptions: showFor(),
 		options: [
 			{ name: 'Search', value: 'search', description: 'Pages and databases shared with the integration' },
 			{ name: "Page's Children", value: 'children', description: 'The child pages and databases of a page' },
@@ -28,28 +23,27 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'Handbook',
 		description: 'Words in the title; empty for everything the integration can see',
-		displayOptions: showFor(['search']),
+		displayOptions: { show: { browseWhat: ['search'] } },
 	},
 	{
 		displayName: 'Object Type',
 		name: 'objectType',
 		type: 'options',
 		default: 'all',
-		displayOptions: showFor(['search']),
+		displayOptions: { show: { browseWhat: ['search'] } },
 		options: [
 			{ name: 'All', value: 'all' },
 			{ name: 'Page', value: 'page' },
 			{ name: 'Database', value: 'database' },
 		],
 	},
-	{ ...pageLocator('parentPageId'), description: 'The page whose child pages and databases to list', displayOptions: showFor(['children']) },
+	{ ...pageLocator('parentPageId'), description: 'The page whose child pages and databases to list', displayOptions: { show: { browseWhat: ['children'] } } },
 	{
 		displayName: 'Return All',
 		name: 'returnAll',
 		type: 'boolean',
 		default: false,
 		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: showFor(),
 	},
 	{
 		displayName: 'Limit',
@@ -58,9 +52,11 @@ export const description: INodeProperties[] = [
 		default: 50,
 		typeOptions: { minValue: 1 },
 		description: 'Max number of results to return',
-		displayOptions: { show: { operation: ['browse'], returnAll: [false] } },
+		displayOptions: { show: { returnAll: [false] } },
 	},
 ];
+
+export const description = updateDisplayOptions({ show: { operation: ['browse'] } }, properties);
 
 /** What the browse parameters ask Notion for. */
 export function browseQueryOf(ctx: IExecuteFunctions, itemIndex: number): NotionBrowseQuery {
@@ -78,11 +74,10 @@ export function browseQueryOf(ctx: IExecuteFunctions, itemIndex: number): Notion
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	assertProviderEnabled(loadPolicy(), 'notion');
 	const query = browseQueryOf(this, itemIndex);
 	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
 	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex) as number);
-	const entries = await browseNotion(notionConnectorClient(this), query, { limit });
+	const entries = await notionProvider.browse(await browseConnection(this, notionNode), { ...query, limit });
 	return entries.map((entry) => ({
 		json: { provider: 'notion', ...entry } as IDataObject,
 		pairedItem: { item: itemIndex },

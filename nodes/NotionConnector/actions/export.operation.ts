@@ -1,49 +1,20 @@
-import type { Client } from '@notionhq/client';
-import type { Readable } from 'node:stream';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import type {
-	IBinaryData,
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
-import pLimit from 'p-limit';
+import { exportOperation } from '../../shared/connectorOperations';
+import { policyNarrowingProperty } from '../../shared/policy';
+import { notionNode } from '../transport';
 
-import type { ConnectorItem } from '../../../lib/items';
-import { maxFileSizeBytes, resolveExportFormat, type OrgPolicy } from '../../../lib/policy';
-import { formatBytes } from '../../../lib/policy/policy';
-import { downloadNotionFile, exportNotionPage } from '../../../lib/providers/notion';
-import { connectorCache } from '../../shared/cache';
-import { exportFailure, routeExportResults, type Routed } from '../../shared/exportOutputs';
-import { settleFailed } from '../../shared/failures';
-import { toNodeError } from '../../shared/nodeErrors';
-import {
-	acquireRunSlot,
-	checkListedItem,
-	policyHints,
-	policyNarrowingProperty,
-	runPolicy,
-	settleSkipped,
-	type SkippedItem,
-} from '../../shared/policy';
-import { ProgressLog } from '../../../lib/sync/progress';
-import { notionConnectorClient } from '../transport';
-import { checkNotionAccount } from './listChanges.operation';
-
-export const BINARY_PROPERTY = 'data';
-export const ATTACHMENT_PREFIX = 'file_';
 export const DEFAULT_CONCURRENCY = 3;
-const NOTION_FORMAT = 'md';
+/** The most pages at once, whatever the parameter says: all share the integration's ~3 requests per second. */
+const MAX_CONCURRENCY = 10;
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Options',
 		name: 'exportOptions',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: { operation: ['export'] } },
 		options: [
 			{
 				displayName: 'Attach Files',
@@ -58,83 +29,19 @@ export const description: INodeProperties[] = [
 				name: 'concurrency',
 				type: 'number',
 				default: DEFAULT_CONCURRENCY,
-				typeOptions: { minValue: 1, maxValue: 10 },
+				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 				description: "How many pages are fetched at once; all share the integration's ~3 requests per second",
 			},
 		],
 	},
-	policyNarrowingProperty(['export']),
+	policyNarrowingProperty,
 ];
+
+export const description = updateDisplayOptions({ show: { operation: ['export'] } }, properties);
 
 interface ExportOptions {
 	attachFiles?: boolean;
 	concurrency?: number;
-}
-
-interface ExportContext {
-	policy: OrgPolicy;
-	client: Client;
-	attachFiles: boolean;
-}
-
-function skipped(json: IDataObject, itemIndex: number, skipReason: string, skipDetail: string): Routed {
-	return { output: 1, item: { json: { ...json, skip_reason: skipReason, skip_detail: skipDetail }, pairedItem: { item: itemIndex } } };
-}
-
-async function attachments(
-	ctx: IExecuteFunctions,
-	files: Array<{ name: string; url: string; mime: string | null }>,
-): Promise<Record<string, IBinaryData>> {
-	const binary: Record<string, IBinaryData> = {};
-	// One at a time: pages are already fetched in parallel, and files can be large.
-	for (const [index, file] of files.entries()) {
-		const { stream, mime } = await downloadNotionFile(file.url);
-		binary[`${ATTACHMENT_PREFIX}${index}`] = await ctx.helpers.prepareBinaryData(
-			stream as Readable,
-			file.name,
-			mime ?? file.mime ?? undefined,
-		);
-	}
-	return binary;
-}
-
-async function exportOne(ctx: IExecuteFunctions, itemIndex: number, { policy, client, attachFiles }: ExportContext): Promise<Routed> {
-	const json = ctx.getInputData()[itemIndex].json;
-	const item = json as unknown as ConnectorItem;
-	// Deletions pass through, so the next step can remove the document downstream.
-	if (item.change === 'deleted') return { output: 0, item: { json, pairedItem: { item: itemIndex } } };
-	const allowed = checkListedItem(policy, 'notion', item);
-	if (!allowed.allowed) return skipped(json, itemIndex, allowed.skipReason, allowed.skipDetail);
-	const format = resolveExportFormat(policy, undefined, NOTION_FORMAT);
-	if (!format.allowed) return skipped(json, itemIndex, format.skipReason, format.skipDetail);
-
-	// A cancelled execution stops fetching the page's blocks.
-	const result = await exportNotionPage(client, item, { signal: ctx.getExecutionCancelSignal() });
-	const limit = maxFileSizeBytes(policy);
-	if (result.bytes > limit) {
-		return skipped(
-			json,
-			itemIndex,
-			'policy_size',
-			`${item.name} exports to ${formatBytes(result.bytes)} of Markdown, over the org limit of ${policy.maxFileSizeMb} MB`,
-		);
-	}
-	const data = await ctx.helpers.prepareBinaryData(Buffer.from(result.markdown, 'utf8'), result.fileName, result.exportMime);
-	const files = attachFiles && result.files.length > 0 ? await attachments(ctx, result.files) : {};
-	return {
-		output: 0,
-		item: {
-			json: {
-				...json,
-				export_format: result.exportFormat,
-				export_mime: result.exportMime,
-				content_hash: result.contentHash,
-				export_size: result.bytes,
-			},
-			binary: { [BINARY_PROPERTY]: data, ...files },
-			pairedItem: { item: itemIndex },
-		},
-	};
 }
 
 /**
@@ -143,64 +50,10 @@ async function exportOne(ctx: IExecuteFunctions, itemIndex: number, { policy, cl
  * output with a reason. One failing page does not stop the others.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const cache = connectorCache();
-	let policy: OrgPolicy;
-	let warnings: string[];
-	let release: () => void;
-	try {
-		// Before any Notion request: a disabled provider or a bad policy value fails here.
-		({ policy, warnings } = runPolicy(this, 0, 'notion'));
-		release = acquireRunSlot(cache, 'notion', this.getExecutionId(), policy);
-	} catch (error) {
-		throw toNodeError(this.getNode(), error, 0);
-	}
-	const items = this.getInputData();
-	try {
-		const progress = new ProgressLog(this.logger, 'Notion export', { total: items.length });
-		const { concurrency = DEFAULT_CONCURRENCY, attachFiles = false } = this.getNodeParameter('exportOptions', 0, {}) as ExportOptions;
-		const context: ExportContext = { policy, client: notionConnectorClient(this), attachFiles };
-		if (policy.allowedAccountDomains !== null || policy.allowedNotionWorkspaces !== null) {
-			try {
-				await checkNotionAccount(this, policy, context.client);
-			} catch (error) {
-				throw toNodeError(this.getNode(), error, 0);
-			}
-		}
-		const limit = pLimit(Math.max(1, Math.trunc(concurrency) || DEFAULT_CONCURRENCY));
-		const settled = await Promise.all(
-			items.map(async (_, itemIndex) =>
-				await limit(async (): Promise<Routed> => {
-					let routed: Routed;
-					try {
-						routed = await exportOne(this, itemIndex, context);
-					} catch (error) {
-						routed = { error: exportFailure(this, items[itemIndex].json, error, itemIndex, 'page'), itemIndex };
-					}
-					const deletion = (items[itemIndex].json as unknown as ConnectorItem).change === 'deleted';
-					progress.add('error' in routed ? 'failed' : routed.output === 1 ? 'skipped' : deletion ? 'deleted' : 'exported');
-					return routed;
-				}),
-			),
-		);
-		// Not committed, and the run's cursor held back: the next run lists these pages again.
-		settleFailed(
-			cache,
-			settled.flatMap((result) =>
-				'error' in result ? [{ item: items[result.itemIndex].json as unknown as ConnectorItem, message: result.error.message }] : [],
-			),
-			this.getExecutionId(),
-		);
-		progress.done();
-		const outputs = routeExportResults(settled, items, {
-			continueOnFail: this.continueOnFail(),
-			errorOutput: this.getNode().onError === 'continueErrorOutput',
-		});
-		// Refused pages are settled for good: counted per reason in their run, which no longer waits for them.
-		const skippedItems = outputs[1].map((entry) => entry.json as unknown as SkippedItem);
-		settleSkipped(cache, undefined, skippedItems);
-		policyHints(this, warnings, skippedItems);
-		return outputs;
-	} finally {
-		release();
-	}
+	const options = (ctx: IExecuteFunctions) => ctx.getNodeParameter('exportOptions', 0, {}) as ExportOptions;
+	return await exportOperation(this, {
+		...notionNode,
+		concurrencyOf: (ctx) => Math.min(MAX_CONCURRENCY, Math.max(1, Math.trunc(Number(options(ctx).concurrency)) || DEFAULT_CONCURRENCY)),
+		providerOptionsOf: (ctx) => ({ attachFiles: options(ctx).attachFiles === true }),
+	});
 }

@@ -1,56 +1,32 @@
-import type { Client } from '@notionhq/client';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import type { ConnectorCache } from '../../../lib/cache';
-import type { AccountFacts, OrgPolicy } from '../../../lib/policy';
-import {
-	DEFAULT_MAX_DEPTH,
-	DEFAULT_OVERLAP_MINUTES,
-	listNotionChanges,
-	notionAccount,
-	notionSourceKeyFor,
-	parseNotionId,
-	type NotionListOptions,
-	type NotionSource,
-} from '../../../lib/providers/notion';
-import type { ListChangesOptions } from '../../../lib/providers/types';
-import { connectorCache } from '../../shared/cache';
-import { listingRun } from '../../shared/listingRun';
-import { toNodeError } from '../../shared/nodeErrors';
+import { DEFAULT_MAX_DEPTH, DEFAULT_OVERLAP_MINUTES, parseNotionId, type NotionSource } from '../../../lib/providers/notion';
+import type { ListingOptions } from '../../../lib/sync';
+import { listChangesOperation } from '../../shared/connectorOperations';
 import { commaList, positiveNumber } from '../../shared/parameters';
-import {
-	acquireRunSlot,
-	checkAccount,
-	policyNarrowingProperty,
-	runPolicy,
-	type RunPolicy,
-} from '../../shared/policy';
-import { notionConnectorClient } from '../transport';
+import { policyNarrowingProperty } from '../../shared/policy';
+import { notionNode } from '../transport';
 import { databaseLocator, pageLocator } from './common.descriptions';
 
-const showFor = (extra: IDataObject = {}) => ({ show: { operation: ['listChanges'], ...extra } });
-
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Source',
 		name: 'source',
 		type: 'options',
 		default: 'pageTree',
-		displayOptions: showFor(),
 		options: [
 			{ name: 'Page Tree', value: 'pageTree', description: 'A page and its sub-pages (and the rows of databases inside it)' },
 			{ name: 'Database', value: 'database', description: 'Every row of a database, each a page' },
 		],
 	},
-	{ ...pageLocator('sourcePageId'), description: 'The top page of the tree to import', displayOptions: showFor({ source: ['pageTree'] }) },
-	{ ...databaseLocator('sourceDatabaseId'), description: 'The database whose rows to import', displayOptions: showFor({ source: ['database'] }) },
+	{ ...pageLocator('sourcePageId'), description: 'The top page of the tree to import', displayOptions: { show: { source: ['pageTree'] } } },
+	{ ...databaseLocator('sourceDatabaseId'), description: 'The database whose rows to import', displayOptions: { show: { source: ['database'] } } },
 	{
 		displayName: 'Options',
 		name: 'listOptions',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: showFor(),
 		options: [
 			{
 				displayName: 'Exclude Paths',
@@ -88,87 +64,40 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-	policyNarrowingProperty(['listChanges']),
+	policyNarrowingProperty,
 ];
 
-interface ListParameters {
-	source: NotionSource;
-	options: ListChangesOptions;
-	notion: NotionListOptions;
-}
+export const description = updateDisplayOptions({ show: { operation: ['listChanges'] } }, properties);
 
 const positiveInteger = (value: unknown) => {
 	const number = positiveNumber(value);
 	return number === undefined ? undefined : Math.trunc(number);
 };
 
-/** The source and listing options the parameters describe, capped by the policy's files per run. */
-export function listParametersOf(ctx: IExecuteFunctions, itemIndex: number, maxFilesPerRun: number | null): ListParameters {
+/** The page tree (with its depth) or database the parameters describe, and how later runs read it. */
+export function sourceOf(ctx: IExecuteFunctions, itemIndex: number): NotionSource {
 	const raw = ctx.getNodeParameter('listOptions', itemIndex, {}) as IDataObject;
-	let source: NotionSource;
+	const overlap = Number(raw.overlapMinutes ?? DEFAULT_OVERLAP_MINUTES);
+	const overlapMinutes = Number.isFinite(overlap) && overlap >= 0 ? overlap : DEFAULT_OVERLAP_MINUTES;
 	if (ctx.getNodeParameter('source', itemIndex) === 'database') {
 		const value = ctx.getNodeParameter('sourceDatabaseId', itemIndex, '', { extractValue: true }) as string;
-		source = { kind: 'database', databaseId: parseNotionId(value, 'database') };
-	} else {
-		const value = ctx.getNodeParameter('sourcePageId', itemIndex, '', { extractValue: true }) as string;
-		const depth = Number(raw.maxDepth ?? DEFAULT_MAX_DEPTH);
-		source = {
-			kind: 'pageTree',
-			pageId: parseNotionId(value, 'page'),
-			maxDepth: Number.isFinite(depth) && depth >= 0 ? Math.trunc(depth) : DEFAULT_MAX_DEPTH,
-		};
+		return { kind: 'database', databaseId: parseNotionId(value, 'database'), overlapMinutes };
 	}
-	const caps = [positiveInteger(raw.maxItems), maxFilesPerRun ?? undefined].filter((cap): cap is number => cap !== undefined);
-	const overlap = Number(raw.overlapMinutes ?? DEFAULT_OVERLAP_MINUTES);
+	const value = ctx.getNodeParameter('sourcePageId', itemIndex, '', { extractValue: true }) as string;
+	const depth = Number(raw.maxDepth ?? DEFAULT_MAX_DEPTH);
 	return {
-		source,
-		options: {
-			excludeGlobs: commaList(raw.excludeGlobs),
-			...(caps.length > 0 ? { maxItems: Math.min(...caps) } : {}),
-		},
-		notion: { overlapMinutes: Number.isFinite(overlap) && overlap >= 0 ? overlap : DEFAULT_OVERLAP_MINUTES },
+		kind: 'pageTree',
+		pageId: parseNotionId(value, 'page'),
+		maxDepth: Number.isFinite(depth) && depth >= 0 ? Math.trunc(depth) : DEFAULT_MAX_DEPTH,
+		overlapMinutes,
 	};
 }
 
-interface NotionAccountFacts extends AccountFacts {
-	/** What source keys name the account by: the workspace, which outlives a reconnected OAuth2 credential's bot. */
-	accountId: string;
-}
-
-/**
- * The integration's owner and workspace, asked once per credential and execution (one
- * `users/me`) and checked against the policy: a disallowed account fails the node.
- */
-export async function checkNotionAccount(ctx: IExecuteFunctions, policy: OrgPolicy, client: Client): Promise<NotionAccountFacts> {
-	return (await checkAccount(ctx, 'notion', policy, async (): Promise<NotionAccountFacts> => {
-		const account = await notionAccount(client);
-		return {
-			email: account.ownerEmail,
-			workspaceId: account.workspaceId,
-			workspaceName: account.workspaceName,
-			accountId: account.workspaceId ?? account.botId,
-		};
-	})) as NotionAccountFacts;
-}
-
-async function listSource(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	run: RunPolicy,
-	client: Client,
-	cache: ConnectorCache,
-): Promise<[INodeExecutionData[], INodeExecutionData[]]> {
-	const { source, options, notion } = listParametersOf(ctx, itemIndex, run.policy.maxFilesPerRun);
-	const { accountId } = await checkNotionAccount(ctx, run.policy, client);
-	return await listingRun(ctx, {
-		provider: 'notion',
-		providerName: 'Notion',
-		sourceKey: notionSourceKeyFor(accountId, source),
-		itemIndex,
-		run,
-		cache,
-		list: async (runId) => await listNotionChanges({ client, cache, source, runId, accountId, options, notion }),
-	});
+/** Exclude globs and the node's cap on items per run. */
+export function listingOptionsOf(ctx: IExecuteFunctions, itemIndex: number): ListingOptions {
+	const raw = ctx.getNodeParameter('listOptions', itemIndex, {}) as IDataObject;
+	const maxItems = positiveInteger(raw.maxItems);
+	return { excludeGlobs: commaList(raw.excludeGlobs), ...(maxItems === undefined ? {} : { maxItems }) };
 }
 
 /**
@@ -177,34 +106,5 @@ async function listSource(
  * cursor moves only once Connector Dedup has committed this run's items.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const outputs: INodeExecutionData[][] = [[], []];
-	const cache = connectorCache();
-	let first: RunPolicy;
-	let release: () => void;
-	try {
-		// Before any Notion request: a disabled provider or a bad policy value fails here.
-		first = runPolicy(this, 0, 'notion');
-		release = acquireRunSlot(cache, 'notion', this.getExecutionId(), first.policy);
-	} catch (error) {
-		throw toNodeError(this.getNode(), error, 0);
-	}
-	try {
-		const client = notionConnectorClient(this);
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			try {
-				const policy = itemIndex === 0 ? first : runPolicy(this, itemIndex, 'notion');
-				const [allowed, skipped] = await listSource(this, itemIndex, policy, client, cache);
-				outputs[0].push(...allowed);
-				outputs[1].push(...skipped);
-			} catch (error) {
-				const nodeError = toNodeError(this.getNode(), error, itemIndex);
-				if (!this.continueOnFail()) throw nodeError;
-				outputs[0].push({ json: { error: nodeError.message }, pairedItem: { item: itemIndex } });
-			}
-		}
-	} finally {
-		release();
-	}
-	return outputs;
+	return await listChangesOperation(this, { ...notionNode, sourceOf, listingOptionsOf });
 }

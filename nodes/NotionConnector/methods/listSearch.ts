@@ -2,7 +2,7 @@ import { isFullDataSource, isFullPage } from '@notionhq/client';
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
 import { pageTitle, plainText } from '../../../lib/providers/notion/markdown';
-import { notionConnectorClient } from '../transport';
+import { notionNode } from '../transport';
 
 const PAGE_SIZE = 100;
 
@@ -12,7 +12,7 @@ export async function searchPages(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const response = await notionConnectorClient(this).search({
+	const response = await notionNode.connect(this).connection.search({
 		...(filter ? { query: filter } : {}),
 		filter: { property: 'object', value: 'page' },
 		page_size: PAGE_SIZE,
@@ -36,7 +36,7 @@ export async function searchDatabases(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const client = notionConnectorClient(this);
+	const client = notionNode.connect(this).connection;
 	const response = await client.search({
 		...(filter ? { query: filter } : {}),
 		filter: { property: 'object', value: 'data_source' },

@@ -1,10 +1,9 @@
-import type { Client } from '@notionhq/client';
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
-import { integrationKey } from '../../../lib/http';
-import { notionClient } from '../../../lib/providers/notion';
-import { notionApiUrl } from '../../../lib/settings';
+import { notionProvider, type NotionConnection, type NotionSource } from '../../../lib/providers/notion';
 import { authenticatedFetch } from '../../shared/authenticatedFetch';
+import type { ConnectorNode } from '../../shared/connectorOperations';
+import { credentialKey } from '../../shared/credentials';
 
 /** The credential types, by the `authentication` value that selects them. */
 export const INTEGRATION_SECRET_CREDENTIAL = 'notionConnectorApi';
@@ -32,24 +31,15 @@ function isExecute(ctx: RequestContext): ctx is IExecuteFunctions {
 }
 
 /**
- * Which Notion integration the node speaks as, without its secret: the n8n
- * credential's id. All executions using that credential share one throttle
- * (Notion's ~3 requests per second per integration) and one circuit breaker.
+ * The one place this node talks to Notion: the provider's client over the selected credential,
+ * every request signed (and, for OAuth2, refreshed and saved) by n8n. All executions using one
+ * credential share one throttle (Notion's ~3 requests per second per integration) and one breaker.
  */
-export function credentialIdentity(ctx: RequestContext, type: string): string {
-	const credential = ctx.getNode().credentials?.[type];
-	return `${type}:${credential?.id ?? credential?.name ?? 'unnamed'}`;
-}
-
-/**
- * The one place this node talks to Notion: the Notion client, with every request
- * signed (and, for OAuth2, refreshed and saved) by n8n for the selected credential.
- */
-export function notionConnectorClient(ctx: RequestContext): Client {
-	const type = credentialType(ctx);
-	return notionClient({
-		fetch: authenticatedFetch(ctx, type),
-		baseUrl: notionApiUrl(),
-		integrationKey: integrationKey('notion', credentialIdentity(ctx, type)),
-	});
-}
+export const notionNode: ConnectorNode<NotionConnection, NotionSource> = {
+	provider: notionProvider,
+	connect(ctx) {
+		const type = credentialType(ctx);
+		const key = credentialKey(ctx, type);
+		return { connection: notionProvider.connect({ fetch: authenticatedFetch(ctx, type), credentialKey: key }), credentialKey: key };
+	},
+};
