@@ -70,7 +70,7 @@ case "${1:-}" in
     install_dependencies
     build
     n8n_bin="$(bash "$here/ensure-n8n.sh")"
-    exec node scripts/demo.js demo "$n8n_bin"
+    exec node --import tsx scripts/demo.ts demo "$n8n_bin"
     ;;
   start)
     install_dependencies
@@ -79,13 +79,13 @@ case "${1:-}" in
     export N8N_USER_FOLDER="${N8N_USER_FOLDER:-$root/.n8n-local}"
     bash "$here/install-package.sh" "$N8N_USER_FOLDER" > /dev/null
     # The sandbox (fake Drive and Notion, a document index) with the example workflows loaded.
-    exec node scripts/demo.js start "$n8n_bin"
+    exec node --import tsx scripts/demo.ts start "$n8n_bin"
     ;;
   bench)
     install_dependencies
     build
     shift
-    node scripts/bench.js "$@"
+    node --import tsx scripts/bench.ts "$@"
     ;;
   *)
     sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'

@@ -1,4 +1,3 @@
-'use strict';
 /**
  * The project's benchmarks: scripts that print figures, not timed tests (machines are shared and
  * noisy, so comparisons are measured side by side in one run). Run after a build:
@@ -10,13 +9,13 @@
  *   bash scripts/dev.sh bench n8n-export # n8n's peak RSS while exporting a 1 GiB Drive file
  *   bash scripts/dev.sh bench notion     # Notion export of 200 pages against the fake Notion at 3 requests/s
  */
-const { benchCache } = require('./bench/cache');
-const { benchDrive } = require('./bench/drive');
-const { benchN8nDedup } = require('./bench/n8nDedup');
-const { benchN8nExport } = require('./bench/n8nExport');
-const { benchNotion } = require('./bench/notion');
+import { benchCache } from './bench/cache';
+import { benchDrive } from './bench/drive';
+import { benchN8nDedup } from './bench/n8nDedup';
+import { benchN8nExport } from './bench/n8nExport';
+import { benchNotion } from './bench/notion';
 
-const benches = {
+const benches: Record<string, () => void | Promise<void>> = {
 	cache: () => {
 		console.log('check + commit of 100,000 items against a cache holding 1,000,000 (and against an empty one):');
 		console.log(benchCache({ log: (line) => console.error(line) }).table);
@@ -27,19 +26,20 @@ const benches = {
 	notion: async () => console.log(await benchNotion()),
 };
 
-async function main() {
+async function main(): Promise<void> {
 	const selected = process.argv.slice(2);
 	for (const name of selected.length ? selected : Object.keys(benches)) {
-		if (!benches[name]) {
+		const bench = benches[name];
+		if (!bench) {
 			console.error(`Unknown benchmark "${name}"; choose from: ${Object.keys(benches).join(', ')}`);
 			process.exit(2);
 		}
-		await benches[name]();
+		await bench();
 		console.log('');
 	}
 }
 
-main().catch((error) => {
+main().catch((error: unknown) => {
 	console.error(error);
 	process.exit(1);
 });
