@@ -4,7 +4,8 @@
  * 5% changed, 5% new) and commit what check emitted; the same workload against an empty cache
  * shows that memory does not grow with the cache's size.
  *
- *   node --import tsx scripts/bench/cache.ts [--drivers=better-sqlite3,node:sqlite] [--seed=1000000] [--items=100000]
+ *   npm run bench -- cache [--drivers=better-sqlite3,node:sqlite] [--seed=1000000] [--items=100000]
+ *   node --import tsx scripts/bench/cache.ts [the same options]
  *
  * Each driver × scenario runs in its own process so that its RSS is its own. That process loads
  * this file through tsx, which adds about 15 MB to its peak RSS and 3 MB to its heap; the growth

@@ -3,7 +3,8 @@
  * 50 ms latency on every request, on the TypeScript sources (no `npm run build` needed); the lib's
  * fetch is `resilientFetch` (googleRetryable) over a bearer fetch, as the n8n node wires it.
  *
- *   node --import tsx scripts/bench/drive.ts [--latency=50] [--files=500] [--big-folders=100] [--big-per-folder=100]
+ *   npm run bench -- drive [--latency=50] [--files=500] [--big-folders=100] [--big-per-folder=100]
+ *   node --import tsx scripts/bench/drive.ts [the same options]
  *
  * (a) first run of a 500-file folder source: list, then export every item (streams read to the end)
  *     at concurrency 8 and at concurrency 1, each on a fresh fake + cache.

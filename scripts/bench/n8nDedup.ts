@@ -5,6 +5,7 @@
  * was seen. Times are the nodes' own execution times as n8n records them (n8n's start-up is
  * not counted).
  *
+ *   npm run bench -- n8n-dedup [--items=100000]
  *   node --import tsx scripts/bench/n8nDedup.ts [--items=100000]
  */
 import { spawnSync } from 'node:child_process';

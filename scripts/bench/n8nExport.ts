@@ -3,6 +3,7 @@
  * peak RSS of the `n8n execute` process (and of its children, the task runner) while the Export
  * streams a 1 GiB file from the fake Drive, against the same workflow on a folder without it.
  *
+ *   npm run bench -- n8n-export [--size-mib=1024]
  *   node --import tsx scripts/bench/n8nExport.ts [--size-mib=1024]
  *
  * The fake Drive (test/fakes/googleApi.ts) runs in this process and

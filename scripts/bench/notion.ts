@@ -4,7 +4,8 @@
  * TypeScript sources (no `npm run build` needed); the client is the library's own `notionClient`
  * (throttle + resilientFetch), as the node builds it.
  *
- *   node --import tsx scripts/bench/notion.ts [--pages=200] [--latency=20] [--concurrency=3]
+ *   npm run bench -- notion [--pages=200] [--latency=20] [--concurrency=3]
+ *   node --import tsx scripts/bench/notion.ts [the same options]
  *
  * Exports `pages` realistic pages (headings, nested lists, toggles, tables, code, callouts; every
  * tenth one over 100 top-level blocks) `concurrency` pages at a time, and prints the wall time
