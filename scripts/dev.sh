@@ -17,11 +17,10 @@ install_dependencies() {
   want="$(node --version) $(sha256sum package-lock.json | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     # Scripts off, as n8n's Community Nodes installer does: nothing here needs a
-    # native build (better-sqlite3 ships Node-API prebuilds). `npm install`
-    # (which keeps the lock's versions) rather than `npm ci`: the registry
-    # mirror lacks some other platforms' optional packages, which `npm ci`
-    # refuses to leave out of the lock.
-    npm install --ignore-scripts --no-audit --no-fund --loglevel=error
+    # native build (better-sqlite3 ships Node-API prebuilds). `npm ci` installs
+    # exactly the committed lock, and fails if package.json and the lock disagree;
+    # the lock lists every platform's optional packages, which `npm ci` requires.
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
     echo "$want" > "$stamp"
   fi
 }
