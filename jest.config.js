@@ -10,7 +10,12 @@ const common = {
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/lib/**/*.test.ts', '<rootDir>/test/nodes/**/*.test.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    {
+      // lib/ against the fake servers, and the fakes themselves (beside them in test/fakes/) through the real SDKs.
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/fakes/**/*.test.ts'],
+    },
     {
       ...common,
       displayName: 'e2e',

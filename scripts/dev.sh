@@ -17,11 +17,10 @@ install_dependencies() {
   want="$(node --version) $(sha256sum package-lock.json | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     # Scripts off, as n8n's Community Nodes installer does: nothing here needs a
-    # native build (better-sqlite3 ships Node-API prebuilds). `npm install`
-    # (which keeps the lock's versions) rather than `npm ci`: the registry
-    # mirror lacks some other platforms' optional packages, which `npm ci`
-    # refuses to leave out of the lock.
-    npm install --ignore-scripts --no-audit --no-fund --loglevel=error
+    # native build (better-sqlite3 ships Node-API prebuilds). `npm ci` installs
+    # exactly the committed lock, and fails if package.json and the lock disagree;
+    # the lock lists every platform's optional packages, which `npm ci` requires.
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
     echo "$want" > "$stamp"
   fi
 }
@@ -70,7 +69,7 @@ case "${1:-}" in
     install_dependencies
     build
     n8n_bin="$(bash "$here/ensure-n8n.sh")"
-    exec node scripts/demo.js demo "$n8n_bin"
+    exec node --import tsx scripts/demo.ts demo "$n8n_bin"
     ;;
   start)
     install_dependencies
@@ -79,13 +78,13 @@ case "${1:-}" in
     export N8N_USER_FOLDER="${N8N_USER_FOLDER:-$root/.n8n-local}"
     bash "$here/install-package.sh" "$N8N_USER_FOLDER" > /dev/null
     # The sandbox (fake Drive and Notion, a document index) with the example workflows loaded.
-    exec node scripts/demo.js start "$n8n_bin"
+    exec node --import tsx scripts/demo.ts start "$n8n_bin"
     ;;
   bench)
     install_dependencies
     build
     shift
-    node scripts/bench.js "$@"
+    node --import tsx scripts/bench.ts "$@"
     ;;
   *)
     sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'

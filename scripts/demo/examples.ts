@@ -3,8 +3,7 @@ import * as path from 'node:path';
 
 import type { WorkflowFixture } from '../../test/e2e/harness/n8n';
 
-/** The repository (scripts/demo.js runs a transpiled copy of this file from elsewhere and says where). */
-export const REPO_ROOT = process.env.CONNECTORS_REPO_ROOT ?? path.resolve(__dirname, '../..');
+export const REPO_ROOT = path.resolve(__dirname, '../..');
 const EXAMPLES = path.join(REPO_ROOT, 'examples');
 
 export interface Example {

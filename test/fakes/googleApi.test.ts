@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { auth, drive, type drive_v3 } from '@googleapis/drive';
-import { startFakeGoogle, type FakeGoogle } from '../fakes/googleApi';
+import { startFakeGoogle, type FakeGoogle } from './googleApi';
 
 const DOC = 'application/vnd.google-apps.document';
 const FOLDER = 'application/vnd.google-apps.folder';

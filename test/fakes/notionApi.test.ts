@@ -3,8 +3,8 @@
  * fake uses the 2025-09-03 API (data sources, cursors, limits) the way Notion requires.
  */
 import { APIResponseError, Client, collectPaginatedAPI, isFullBlock } from '@notionhq/client';
-import { b, rt } from '../fakes/notionBlocks';
-import { startFakeNotion, type FakeNotion } from '../fakes/notionApi';
+import { b, rt } from './notionBlocks';
+import { startFakeNotion, type FakeNotion } from './notionApi';
 
 let notion: FakeNotion;
 let client: Client;

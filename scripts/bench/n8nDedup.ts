@@ -1,4 +1,3 @@
-'use strict';
 /**
  * n8n-level comparison, in one real n8n: Connector Dedup (Check → Commit) against n8n's
  * built-in Remove Duplicates ("Remove Items Processed in Previous Executions") on the same
@@ -6,29 +5,38 @@
  * was seen. Times are the nodes' own execution times as n8n records them (n8n's start-up is
  * not counted).
  *
- *   node scripts/bench/n8nDedup.js [--items=100000]
+ *   npm run bench -- n8n-dedup [--items=100000]
+ *   node --import tsx scripts/bench/n8nDedup.ts [--items=100000]
  */
-const { spawnSync } = require('node:child_process');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
-const { runFromLog, runScript } = require('./support');
+import { numberArg, runFromLog, runScript, type N8nEnvironment, type RunData } from './support';
 
+interface WorkflowNode {
+	id: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	position: [number, number];
+	parameters: Record<string, unknown>;
+}
 
-function node(name, type, parameters, typeVersion = 1) {
+function node(name: string, type: string, parameters: Record<string, unknown>, typeVersion = 1): WorkflowNode {
 	return { id: name, name, type, typeVersion, position: [0, 0], parameters };
 }
 
-function chain(id, nodes, extraConnections = {}) {
-	const connections = {};
+function chain(id: string, nodes: WorkflowNode[], extraConnections: Record<string, unknown> = {}) {
+	const connections: Record<string, unknown> = {};
 	for (let i = 0; i < nodes.length - 1; i++) {
 		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
 	}
 	return { id, name: id, active: false, settings: {}, nodes, connections: { ...connections, ...extraConnections } };
 }
 
-function itemsCode(count) {
+function itemsCode(count: number): string {
 	return `const items = [];
 for (let i = 0; i < ${count}; i++) {
   items.push({ json: { key: 'doc-' + i, provider: 'google_drive', external_id: 'doc-' + i,
@@ -39,7 +47,7 @@ for (let i = 0; i < ${count}; i++) {
 return items;`;
 }
 
-function execute(n8n, env, id) {
+function execute(n8n: string, env: N8nEnvironment, id: string): RunData {
 	const logFile = path.join(env.N8N_USER_FOLDER, `bench-${id}-${Date.now()}.log`);
 	const result = spawnSync(n8n, ['execute', `--id=${id}`, '--rawOutput'], {
 		env: { ...env, N8N_LOG_FILE_LOCATION: logFile, N8N_LOG_OUTPUT: 'file' },
@@ -49,16 +57,18 @@ function execute(n8n, env, id) {
 	return runFromLog(logFile, id, `exit ${result.status}: ${result.stderr}`);
 }
 
-function time(runData, nodeName) {
-	return runData[nodeName][0].executionTime;
+function time(runData: RunData, nodeName: string): number {
+	const runs = runData[nodeName];
+	if (!runs) throw new Error(`${nodeName} did not run`);
+	return runs[0].executionTime;
 }
 
-function benchN8nDedup({ items = 100_000 } = {}) {
+export function benchN8nDedup({ items = 100_000 }: { items?: number } = {}): string {
 	const n8n = runScript('ensure-n8n.sh');
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'connectors-bench-n8n-'));
 	try {
 		runScript('install-package.sh', [userFolder]);
-		const env = { ...process.env, N8N_USER_FOLDER: userFolder, N8N_ENCRYPTION_KEY: 'bench',
+		const env: N8nEnvironment = { ...process.env, N8N_USER_FOLDER: userFolder, N8N_ENCRYPTION_KEY: 'bench',
 			N8N_DIAGNOSTICS_ENABLED: 'false', N8N_RUNNERS_BROKER_PORT: '5731',
 			CONNECTORS_CACHE_PATH: path.join(userFolder, 'cache.sqlite'),
 			N8N_RUNNERS_MAX_PAYLOAD: String(1024 * 1024 * 1024), N8N_PAYLOAD_SIZE_MAX: '1024' };
@@ -99,7 +109,7 @@ function benchN8nDedup({ items = 100_000 } = {}) {
 		lines.push('| pass | Remove Duplicates (ms) | items/s | Connector Dedup check+commit (ms) | items/s | speed-up |');
 		lines.push('|---|---:|---:|---:|---:|---:|');
 		for (const row of rows) {
-			const rate = (ms) => Math.round(items / (ms / 1000)).toLocaleString('en');
+			const rate = (ms: number) => Math.round(items / (ms / 1000)).toLocaleString('en');
 			lines.push(`| ${row.pass} | ${row.builtIn} | ${rate(row.builtIn)} | ${row.ours} | ${rate(row.ours)} | ${(row.builtIn / row.ours).toFixed(1)}× |`);
 		}
 		return lines.join('\n');
@@ -108,9 +118,9 @@ function benchN8nDedup({ items = 100_000 } = {}) {
 	}
 }
 
-module.exports = { benchN8nDedup };
-
-if (require.main === module) {
-	const items = Number((process.argv.find((a) => a.startsWith('--items=')) ?? '--items=100000').split('=')[1]);
-	console.log(benchN8nDedup({ items }));
+/** The options given on the command line; absent ones keep their defaults. */
+export function n8nDedupBenchOptions(): { items: number } {
+	return { items: numberArg('items', 100_000) };
 }
+
+if (require.main === module) console.log(benchN8nDedup(n8nDedupBenchOptions()));

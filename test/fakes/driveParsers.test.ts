@@ -1,7 +1,7 @@
 /** The fake Drive's `fields` and `q` parsers, which decide how strict the fake is. */
-import { FieldsError, parseFields, project, validateSelection } from '../fakes/driveFields';
-import { DriveQueryError, parseDriveQuery, type QueryableFile } from '../fakes/driveQuery';
-import { FILE_LIST_SCHEMA } from '../fakes/driveSchemas';
+import { FieldsError, parseFields, project, validateSelection } from './driveFields';
+import { DriveQueryError, parseDriveQuery, type QueryableFile } from './driveQuery';
+import { FILE_LIST_SCHEMA } from './driveSchemas';
 
 const selected = (expression: string, value: unknown): unknown => project(value, parseFields(expression));
 

@@ -1,39 +1,33 @@
-'use strict';
 /**
  * Benchmark of the Notion export against the fake Notion (test/fakes) enforcing Notion's limit of
- * 3 requests per second per integration (burst 6), with a little latency on every request. The
- * TypeScript sources are transpiled on the fly (no `npm run build` needed); the client is the
- * library's own `notionClient` (throttle + resilientFetch), as the node builds it.
+ * 3 requests per second per integration (burst 6), with a little latency on every request, on the
+ * TypeScript sources (no `npm run build` needed); the client is the library's own `notionClient`
+ * (throttle + resilientFetch), as the node builds it.
  *
- *   node scripts/bench/notion.js [--pages=200] [--latency=20] [--concurrency=3]
+ *   npm run bench -- notion [--pages=200] [--latency=20] [--concurrency=3]
+ *   node --import tsx scripts/bench/notion.ts [the same options]
  *
  * Exports `pages` realistic pages (headings, nested lists, toggles, tables, code, callouts; every
  * tenth one over 100 top-level blocks) `concurrency` pages at a time, and prints the wall time
  * against the floor the rate limit sets (requests ÷ 3 per second), requests per page and the
  * 429s the fake answered. Then lists the tree of those pages once (a first, full listing).
  */
-const { mkdtempSync, rmSync } = require('node:fs');
-const { tmpdir } = require('node:os');
-const { join } = require('node:path');
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pLimit from 'p-limit';
 
-const { numberArg, transpileTree } = require('./support');
+import { openConnectorCache } from '../../lib/cache';
+import { exportNotionPage, listNotionChanges, notionClient, notionSourceKeyFor, type NotionSource } from '../../lib/providers/notion';
+import { startFakeNotion, type FakeNotion } from '../../test/fakes/notionApi';
+import { b, rt, type BlockInput } from '../../test/fakes/notionBlocks';
+import { numberArg } from './support';
 
-const ENTRIES = ['test/fakes/notionApi.ts', 'test/fakes/notionBlocks.ts', 'lib/providers/notion/index.ts', 'lib/cache/index.ts'];
 const RATE = 3;
 
-function loadLib(target) {
-	const from = (path) => require(join(target, path));
-	return {
-		fakes: from('test/fakes/notionApi.js'),
-		blocks: from('test/fakes/notionBlocks.js'),
-		notion: from('lib/providers/notion/index.js'),
-		cache: from('lib/cache/index.js'),
-	};
-}
-
 /** One page's content: what a team's handbook or meeting notes look like; `long` pages run past 100 blocks. */
-function pageContent({ b, rt }, index, long) {
-	const section = (n) => [
+function pageContent(index: number, long: boolean): BlockInput[] {
+	const section = (n: number) => [
 		b.heading(2, `Section ${n}`),
 		b.paragraph([`Paragraph ${n} of page ${index} with `, rt.text('bold', { bold: true }), ' and ', rt.link('a link', 'https://example.com')]),
 		b.bulleted(`Point ${n}.1`, [b.bulleted(`Detail ${n}.1.a`, [b.bulleted(`Note ${n}.1.a.i`)]), b.bulleted(`Detail ${n}.1.b`)]),
@@ -65,28 +59,35 @@ function pageContent({ b, rt }, index, long) {
 	return blocks;
 }
 
-const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-async function benchNotion(options = {}) {
+export interface NotionBenchOptions {
+	pages?: number;
+	latencyMs?: number;
+	concurrency?: number;
+}
+
+/** The options given on the command line; absent ones keep their defaults. */
+export function notionBenchOptions(): Required<NotionBenchOptions> {
+	return { pages: numberArg('pages', 200), latencyMs: numberArg('latency', 20), concurrency: numberArg('concurrency', 3) };
+}
+
+export async function benchNotion(options: NotionBenchOptions = {}): Promise<string> {
 	const pages = options.pages ?? 200;
 	const latencyMs = options.latencyMs ?? 20;
 	const concurrency = options.concurrency ?? 3;
-	const target = mkdtempSync(join(tmpdir(), 'bench-notion-lib-'));
 	const cacheDir = mkdtempSync(join(tmpdir(), 'bench-notion-cache-'));
-	let fake;
+	let fake: FakeNotion | undefined;
 	try {
-		transpileTree(ENTRIES, target);
-		const lib = loadLib(target);
-		const pLimit = require('p-limit');
-		fake = await lib.fakes.startFakeNotion({ requestsPerSecond: Infinity });
+		fake = await startFakeNotion({ requestsPerSecond: Infinity });
 		const root = fake.addPage({ title: 'Bench handbook' });
 		const ids = [];
 		for (let index = 0; index < pages; index++) {
-			ids.push(fake.addPage({ title: `Page ${index}`, parent: root.id, children: pageContent(lib.blocks, index, index % 10 === 0) }).id);
+			ids.push(fake.addPage({ title: `Page ${index}`, parent: root.id, children: pageContent(index, index % 10 === 0) }).id);
 		}
 		fake.setRateLimit(RATE);
 		fake.setLatency(latencyMs);
-		const client = lib.notion.notionClient({ baseUrl: fake.url, auth: fake.token, integrationKey: 'bench:notion' });
+		const client = notionClient({ baseUrl: fake.url, auth: fake.token, integrationKey: 'bench:notion' });
 
 		// The fake's bucket starts full; let the library's throttle start from the same idle state.
 		fake.resetRequestLog();
@@ -97,7 +98,7 @@ async function benchNotion(options = {}) {
 		await Promise.all(
 			ids.map((id) =>
 				limit(async () => {
-					const result = await lib.notion.exportNotionPage(client, { external_id: id });
+					const result = await exportNotionPage(client, { external_id: id });
 					libRequests += result.requests;
 					bytes += result.bytes;
 				}),
@@ -109,12 +110,12 @@ async function benchNotion(options = {}) {
 		const floorMs = (requests / RATE) * 1000;
 
 		fake.resetRequestLog();
-		const cache = lib.cache.openConnectorCache({ path: join(cacheDir, 'cache.sqlite') });
-		const source = { kind: 'pageTree', pageId: root.id };
-		const sourceKey = lib.notion.notionSourceKeyFor('bench', source);
+		const cache = openConnectorCache({ path: join(cacheDir, 'cache.sqlite') });
+		const source: NotionSource = { kind: 'pageTree', pageId: root.id };
+		const sourceKey = notionSourceKeyFor('bench', source);
 		const runId = cache.startRun({ sourceKey, provider: 'notion' });
 		const listStarted = performance.now();
-		const listed = await lib.notion.listNotionChanges({ client, cache, source, runId, accountId: 'bench' });
+		const listed = await listNotionChanges({ client, cache, source, runId, accountId: 'bench' });
 		const listMs = performance.now() - listStarted;
 		const listRequests = fake.apiRequests().length;
 		cache.close();
@@ -140,16 +141,13 @@ async function benchNotion(options = {}) {
 	} finally {
 		await fake?.close();
 		rmSync(cacheDir, { recursive: true, force: true });
-		rmSync(target, { recursive: true, force: true });
 	}
 }
 
-module.exports = { benchNotion };
-
 if (require.main === module) {
-	benchNotion({ pages: numberArg('pages', 200), latencyMs: numberArg('latency', 20), concurrency: numberArg('concurrency', 3) })
+	benchNotion(notionBenchOptions())
 		.then((table) => console.log(table))
-		.catch((error) => {
+		.catch((error: unknown) => {
 			console.error(error);
 			process.exitCode = 1;
 		});

@@ -1,29 +1,30 @@
-'use strict';
 /**
  * Memory of a Google Drive Connector Export in a real n8n (filesystem binary data mode): the
  * peak RSS of the `n8n execute` process (and of its children, the task runner) while the Export
  * streams a 1 GiB file from the fake Drive, against the same workflow on a folder without it.
  *
- *   node scripts/bench/n8nExport.js [--size-mib=1024]
+ *   npm run bench -- n8n-export [--size-mib=1024]
+ *   node --import tsx scripts/bench/n8nExport.ts [--size-mib=1024]
  *
- * The fake Drive (test/fakes/googleApi.ts, transpiled on the fly) runs in this process and
+ * The fake Drive (test/fakes/googleApi.ts) runs in this process and
  * generates the big file's bytes on the fly. Each run gets a fresh n8n user folder and cache.
  * RSS is sampled every 100 ms from /proc/<pid>/status (VmRSS; VmHWM of the main process too).
  */
-const { spawn, spawnSync } = require('node:child_process');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
-const { freePort, runFromLog, runScript, transpileTree } = require('./support');
+import { startFakeGoogle } from '../../test/fakes/googleApi';
+import { freePort, numberArg, runFromLog, runScript, type N8nEnvironment } from './support';
 
 const MB = 1024 * 1024;
 const PACKAGE = 'n8n-nodes-external-connectors';
 const CREDENTIAL = { id: 'driveCredential01', name: 'Drive (fake)' };
 
-function workflow(id, folderId) {
+function workflow(id: string, folderId: string) {
 	const credentials = { googleDriveConnectorOAuth2Api: CREDENTIAL };
-	const node = (name, type, parameters, extra = {}) => ({ id: `${id}-${name}`, name, type, typeVersion: 1, position: [0, 0], parameters, ...extra });
+	const node = (name: string, type: string, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ id: `${id}-${name}`, name, type, typeVersion: 1, position: [0, 0], parameters, ...extra });
 	return {
 		id,
 		name: id,
@@ -45,7 +46,7 @@ function workflow(id, folderId) {
 	};
 }
 
-function statusKb(pid, field) {
+function statusKb(pid: number | undefined, field: string): number {
 	try {
 		const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
 		return match ? Number(match[1]) : 0;
@@ -55,27 +56,34 @@ function statusKb(pid, field) {
 }
 
 /** Every descendant pid of `root`, from /proc/<pid>/stat's ppid. */
-function descendants(root) {
-	const children = new Map();
+function descendants(root: number | undefined): number[] {
+	const children = new Map<number, number[]>();
 	for (const entry of fs.readdirSync('/proc')) {
 		if (!/^\d+$/.test(entry)) continue;
 		try {
 			const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
 			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-			if (!children.has(ppid)) children.set(ppid, []);
-			children.get(ppid).push(Number(entry));
+			const siblings = children.get(ppid) ?? [];
+			siblings.push(Number(entry));
+			children.set(ppid, siblings);
 		} catch {
 			// gone
 		}
 	}
-	const out = [];
+	const out: number[] = [];
 	const queue = [root];
-	while (queue.length > 0) for (const child of children.get(queue.shift()) ?? []) out.push(child), queue.push(child);
+	while (queue.length > 0) {
+		const parent = queue.shift();
+		for (const child of (parent === undefined ? undefined : children.get(parent)) ?? []) {
+			out.push(child);
+			queue.push(child);
+		}
+	}
 	return out;
 }
 
 /** Runs `n8n execute` asynchronously (the fake answers in this process), sampling RSS every 100 ms. */
-async function execute(n8n, env, id) {
+async function execute(n8n: string, env: N8nEnvironment, id: string) {
 	const logFile = path.join(env.N8N_USER_FOLDER, `bench-${id}.log`);
 	const started = performance.now();
 	const child = spawn(n8n, ['execute', `--id=${id}`, '--rawOutput'], {
@@ -83,7 +91,9 @@ async function execute(n8n, env, id) {
 		stdio: ['ignore', 'ignore', 'pipe'],
 	});
 	let stderr = '';
-	child.stderr.on('data', (chunk) => { stderr = (stderr + chunk).slice(-20000); });
+	child.stderr.on('data', (chunk: Buffer) => {
+		stderr = (stderr + chunk.toString()).slice(-20000);
+	});
 	const peak = { main: 0, mainHwm: 0, children: 0, total: 0 };
 	const sample = () => {
 		const main = statusKb(child.pid, 'VmRSS');
@@ -96,19 +106,19 @@ async function execute(n8n, env, id) {
 		peak.total = Math.max(peak.total, main + kids);
 	};
 	const timer = setInterval(sample, 100);
-	const code = await new Promise((resolve) => child.on('exit', (status) => resolve(status)));
+	const code = await new Promise<number | null>((resolve) => child.on('exit', (status) => resolve(status)));
 	clearInterval(timer);
 	const wallMs = performance.now() - started;
 
 	const runData = runFromLog(logFile, id, `exit ${code}: ${stderr}`);
 	const outputs = runData.Export?.[0]?.data?.main ?? [];
-	const exported = (outputs[0] ?? []).map((item) => ({ ...item.json, _binary: item.binary }));
+	const exported = (outputs[0] ?? []).map((item): Record<string, unknown> => ({ ...item.json, _binary: item.binary }));
 	const skipped = (outputs[1] ?? []).map((item) => item.json);
 	return { code, wallMs, peak, exported, skipped };
 }
 
-async function runOnce(fakes, n8n, label, withBig, sizeBytes) {
-	const google = await fakes.startFakeGoogle();
+async function runOnce(n8n: string, label: string, withBig: boolean, sizeBytes: number) {
+	const google = await startFakeGoogle();
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'connectors-bench-export-'));
 	try {
 		const folder = google.addFolder({ name: 'Exports' });
@@ -116,7 +126,7 @@ async function runOnce(fakes, n8n, label, withBig, sizeBytes) {
 		if (withBig) google.addFile({ name: 'big.bin', parent: folder.id, mimeType: 'application/octet-stream', content: { size: sizeBytes } });
 
 		runScript('install-package.sh', [userFolder]);
-		const env = { ...process.env, N8N_USER_FOLDER: userFolder, N8N_ENCRYPTION_KEY: 'bench',
+		const env: N8nEnvironment = { ...process.env, N8N_USER_FOLDER: userFolder, N8N_ENCRYPTION_KEY: 'bench',
 			N8N_DIAGNOSTICS_ENABLED: 'false', N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 			N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
 			// The org policy's default cap is 500 MB a file; the big file must pass it.
@@ -149,40 +159,35 @@ async function runOnce(fakes, n8n, label, withBig, sizeBytes) {
 	}
 }
 
-async function benchN8nExport({ sizeMiB = 1024 } = {}) {
+export async function benchN8nExport({ sizeMiB = 1024 }: { sizeMiB?: number } = {}): Promise<string> {
 	const sizeBytes = sizeMiB * MB;
 	const n8n = runScript('ensure-n8n.sh');
-	const compiled = fs.mkdtempSync(path.join(os.tmpdir(), 'connectors-bench-fake-'));
-	try {
-		transpileTree(['test/fakes/googleApi.ts'], compiled);
-		const fakes = require(path.join(compiled, 'test/fakes/googleApi.js'));
-		const a = await runOnce(fakes, n8n, 'A: small file only', false, sizeBytes);
-		const b = await runOnce(fakes, n8n, `B: small + ${sizeMiB} MiB file`, true, sizeBytes);
-		const mb = (kb) => (kb / 1024).toFixed(0);
-		const lines = [`n8n 2.41.1 execute, Google Drive Connector List Changes → Export, binary data mode filesystem:`];
-		lines.push('| run | items exported | bytes exported | wall (s) | peak RSS main (MB) | VmHWM main (MB) | peak RSS children (MB) | peak RSS main+children (MB) |');
-		lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
-		for (const r of [a, b]) {
-			lines.push(`| ${r.label} | ${r.items} | ${r.bytes.toLocaleString('en')} | ${(r.wallMs / 1000).toFixed(1)} | ${mb(r.peak.main)} | ${mb(r.peak.mainHwm)} | ${mb(r.peak.children)} | ${mb(r.peak.total)} |`);
-		}
-		lines.push(`| growth B−A | | | ${((b.wallMs - a.wallMs) / 1000).toFixed(1)} | ${mb(b.peak.main - a.peak.main)} | ${mb(b.peak.mainHwm - a.peak.mainHwm)} | ${mb(b.peak.children - a.peak.children)} | ${mb(b.peak.total - a.peak.total)} |`);
-		return lines.join('\n');
-	} finally {
-		fs.rmSync(compiled, { recursive: true, force: true });
+	const a = await runOnce(n8n, 'A: small file only', false, sizeBytes);
+	const b = await runOnce(n8n, `B: small + ${sizeMiB} MiB file`, true, sizeBytes);
+	const mb = (kb: number) => (kb / 1024).toFixed(0);
+	const lines = [`n8n 2.41.1 execute, Google Drive Connector List Changes → Export, binary data mode filesystem:`];
+	lines.push('| run | items exported | bytes exported | wall (s) | peak RSS main (MB) | VmHWM main (MB) | peak RSS children (MB) | peak RSS main+children (MB) |');
+	lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+	for (const r of [a, b]) {
+		lines.push(`| ${r.label} | ${r.items} | ${r.bytes.toLocaleString('en')} | ${(r.wallMs / 1000).toFixed(1)} | ${mb(r.peak.main)} | ${mb(r.peak.mainHwm)} | ${mb(r.peak.children)} | ${mb(r.peak.total)} |`);
 	}
+	lines.push(`| growth B−A | | | ${((b.wallMs - a.wallMs) / 1000).toFixed(1)} | ${mb(b.peak.main - a.peak.main)} | ${mb(b.peak.mainHwm - a.peak.mainHwm)} | ${mb(b.peak.children - a.peak.children)} | ${mb(b.peak.total - a.peak.total)} |`);
+	return lines.join('\n');
 }
 
-module.exports = { benchN8nExport };
+/** The options given on the command line; absent ones keep their defaults. */
+export function n8nExportBenchOptions(): { sizeMiB: number } {
+	return { sizeMiB: numberArg('size-mib', 1024) };
+}
 
 if (require.main === module) {
 	const started = performance.now();
-	const sizeMiB = Number((process.argv.find((a) => a.startsWith('--size-mib=')) ?? '--size-mib=1024').split('=')[1]);
-	benchN8nExport({ sizeMiB }).then(
+	benchN8nExport(n8nExportBenchOptions()).then(
 		(table) => {
 			console.log(table);
 			console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
 		},
-		(error) => {
+		(error: unknown) => {
 			console.error(error);
 			process.exitCode = 1;
 		},
