@@ -203,6 +203,39 @@ describe('listSource', () => {
 			expect(third.items.map((item) => [item.external_id, item.version])).toEqual([['b', '2']]);
 		});
 
+		it('names a snapshot the store still holds when a run whose listing state did not change commits after overlapping runs', async () => {
+			fake.put('a', { path: '/a.txt' }).put('b', { path: '/b.txt' });
+			await checkAndCommit(store(), (await list()).items, EXECUTION);
+
+			// Run 2 finds a new document: a new listing state. Its items wait for ingestion.
+			fake.put('c', { path: '/c.txt' });
+			const added = await check(store(), (await list()).items, 'exec-2');
+			// Run 3 lists from the committed cursor after c left again and a was edited: the same state as run 1's.
+			fake.remove('c').put('a', { path: '/a.txt' });
+			const edited = await check(store(), (await list()).items, 'exec-3');
+			expect(edited.map((item) => [item.external_id, item.version])).toEqual([['a', '2']]);
+
+			await store().items.commit(added, { executionId: 'exec-2' });
+			// Run 4 lists from run 2's snapshot, now the committed one, and never commits.
+			fake.put('d', { path: '/d.txt' });
+			await list();
+			// Run 3, newer than run 2, commits last: its cursor becomes the committed one.
+			await store().items.commit(edited, { executionId: 'exec-3' });
+
+			const committed = (await committedCursor(store(), SOURCE_KEY)) as { snapshot: string };
+			expect(Object.keys((await providerState(store(), SOURCE_KEY))?.snapshots ?? {})).toContain(committed.snapshot);
+			await list();
+			expect(fake.listCalls[fake.listCalls.length - 1]).toEqual({
+				cursor: { position: 5 },
+				snapshot: {
+					known: [
+						{ id: 'a', path: '/a.txt', mime: null },
+						{ id: 'b', path: '/b.txt', mime: null },
+					],
+				},
+			});
+		});
+
 		it("stays where it was while a run's items are not even checked", async () => {
 			fake.put('a', { path: '/a.txt' });
 			await checkAndCommit(store(), (await list()).items, EXECUTION);
