@@ -94,9 +94,12 @@ export async function listSource<Connection, Source>(input: ListSourceInput<Conn
 	const emitted = ordered.slice(0, maxItems);
 	const next: StoredSnapshot = { ...(listing.nextSnapshot as Record<string, unknown>), pending: ordered.slice(emitted.length) };
 
-	const unchanged = isStoredSnapshot(previous) && JSON.stringify(next) === JSON.stringify(previous);
-	const snapshot = unchanged && committedSnapshot !== null ? committedSnapshot : String(runId);
-	if (!unchanged) await writeSnapshot(store.cursors, provider.id, sourceKey, snapshot, next, committedSnapshot);
+	// Only a run that emits nothing reuses the committed snapshot, as its proposal settles at once: one whose
+	// items wait could commit after a newer snapshot did, when later writes have dropped the older ones.
+	const reusesCommitted =
+		emitted.length === 0 && isStoredSnapshot(previous) && JSON.stringify(next) === JSON.stringify(previous);
+	const snapshot = reusesCommitted && committedSnapshot !== null ? committedSnapshot : String(runId);
+	if (!reusesCommitted) await writeSnapshot(store.cursors, provider.id, sourceKey, snapshot, next, committedSnapshot);
 	const nextCursor: StoredCursor = { ...(listing.nextCursor as Record<string, unknown>), snapshot };
 	await store.cursors.propose(runId, sourceKey, JSON.stringify(nextCursor), { listedItems: emitted.length });
 

@@ -1,0 +1,248 @@
+import { InvalidInputError } from '../../../lib/errors';
+import { listSource, type ListingOptions } from '../../../lib/sync';
+import { FAKE_PROVIDER, FakeProvider, fakeSourceKey } from './fakeProvider';
+import { check, checkAndCommit, committedCursor, providerState, useStore } from './support';
+
+const SOURCE_KEY = fakeSourceKey();
+const EXECUTION = 'exec-listing';
+
+describe('listSource', () => {
+	const store = useStore();
+	let fake: FakeProvider;
+
+	beforeEach(() => {
+		fake = new FakeProvider();
+	});
+
+	async function list(options?: ListingOptions) {
+		const runId = await store().runs.start({ sourceKey: SOURCE_KEY, provider: FAKE_PROVIDER, executionId: EXECUTION });
+		const result = await listSource({
+			store: store(),
+			provider: fake,
+			connection: { credentialKey: 'cred' },
+			source: { root: 'root' },
+			sourceKey: SOURCE_KEY,
+			runId,
+			options,
+		});
+		return { runId, ...result };
+	}
+
+	it('asks the provider with no cursor and no snapshot on the first run', async () => {
+		fake.put('a', { path: '/a.txt' });
+		const first = await list();
+		expect(fake.listCalls).toEqual([{ cursor: null, snapshot: null }]);
+		expect(first.fullListing).toBe(true);
+		expect(first.items.map((item) => item.external_id)).toEqual(['a']);
+	});
+
+	it("stores as cursor the provider's cursor plus the id of the run whose snapshot goes with it", async () => {
+		fake.put('a', { path: '/a.txt' }).put('b', { path: '/b.txt' });
+		const first = await list();
+		await checkAndCommit(store(), first.items, EXECUTION);
+		expect(await committedCursor(store(), SOURCE_KEY)).toEqual({ position: 2, snapshot: String(first.runId) });
+	});
+
+	it("stores as snapshot the provider's listing state with the items still owed as its last key", async () => {
+		fake.put('a', { path: '/a.txt' }).put('b', { path: '/b.txt' });
+		const first = await list({ maxItems: 1 });
+		const state = await providerState(store(), SOURCE_KEY);
+		const snapshot = state?.snapshots[String(first.runId)] as Record<string, unknown>;
+		expect(Object.keys(snapshot)).toEqual(['known', 'pending']);
+		expect(snapshot).toEqual({
+			known: [
+				{ id: 'a', path: '/a.txt', mime: null },
+				{ id: 'b', path: '/b.txt', mime: null },
+			],
+			pending: [fake.item('b')],
+		});
+	});
+
+	it('hands the next run the committed cursor and its snapshot, without the items owed', async () => {
+		fake.put('a', { path: '/a.txt' }).put('b', { path: '/b.txt' });
+		await checkAndCommit(store(), (await list({ maxItems: 1 })).items, EXECUTION);
+		await list();
+		expect(fake.listCalls[1]).toEqual({
+			cursor: { position: 2 },
+			snapshot: {
+				known: [
+					{ id: 'a', path: '/a.txt', mime: null },
+					{ id: 'b', path: '/b.txt', mime: null },
+				],
+			},
+		});
+	});
+
+	it('reuses the committed snapshot and leaves the provider state alone when nothing changed', async () => {
+		fake.put('a', { path: '/a.txt' });
+		const first = await list();
+		await checkAndCommit(store(), first.items, EXECUTION);
+		const before = await store().cursors.providerState(SOURCE_KEY);
+		const updates = jest.spyOn(store().cursors, 'updateProviderState');
+
+		const second = await list();
+
+		expect(second.items).toEqual([]);
+		expect(second.fullListing).toBe(false);
+		expect(updates).not.toHaveBeenCalled();
+		expect(await store().cursors.providerState(SOURCE_KEY)).toBe(before);
+		// A run that lists nothing settles at once: its proposal is now the committed cursor.
+		expect((await store().runs.get(second.runId))?.cursorCommittedAt).not.toBeNull();
+		expect(await committedCursor(store(), SOURCE_KEY)).toEqual({ position: 1, snapshot: String(first.runId) });
+	});
+
+	it("writes a changed listing state under the new run's id beside the committed one", async () => {
+		fake.put('a', { path: '/a.txt' });
+		const first = await list();
+		await checkAndCommit(store(), first.items, EXECUTION);
+		fake.put('b', { path: '/b.txt' });
+		const second = await list();
+		expect(Object.keys((await providerState(store(), SOURCE_KEY))?.snapshots ?? {})).toEqual([String(first.runId), String(second.runId)]);
+		expect(await committedCursor(store(), SOURCE_KEY)).toEqual({ position: 1, snapshot: String(first.runId) });
+		await checkAndCommit(store(), second.items, EXECUTION);
+		expect(await committedCursor(store(), SOURCE_KEY)).toEqual({ position: 2, snapshot: String(second.runId) });
+	});
+
+	it('sorts the items by path, whatever order the provider lists them in, and stamps each with the run id', async () => {
+		fake.put('z', { path: '/a/z.txt' }).put('m', { path: '/b.txt' }).put('a', { path: '/c/a.txt' });
+		const first = await list();
+		expect(first.items.map((item) => [item.path, item.run_id])).toEqual([
+			['/a/z.txt', first.runId],
+			['/b.txt', first.runId],
+			['/c/a.txt', first.runId],
+		]);
+	});
+
+	it('emits deletions for what the committed snapshot held and the source no longer has', async () => {
+		fake.put('a', { path: '/a.txt' }).put('b', { path: '/b.txt' });
+		await checkAndCommit(store(), (await list()).items, EXECUTION);
+		fake.remove('a');
+		const second = await list();
+		expect(second.items.map((item) => [item.external_id, item.change])).toEqual([['a', 'deleted']]);
+	});
+
+	it('emits the first maxItems items by path and the rest on the next runs, dropping none', async () => {
+		for (const id of ['e', 'c', 'a', 'd', 'b']) fake.put(id, { path: `/${id}.txt` });
+
+		const first = await list({ maxItems: 2 });
+		expect(first.items.map((item) => item.path)).toEqual(['/a.txt', '/b.txt']);
+		expect(first.hasMore).toBe(true);
+		await checkAndCommit(store(), first.items, EXECUTION);
+
+		fake.put('f', { path: '/f.txt' });
+		const second = await list({ maxItems: 2 });
+		expect(fake.listCalls[1].cursor).toEqual({ position: 5 });
+		expect(second.items.map((item) => item.path)).toEqual(['/c.txt', '/d.txt']);
+		expect(second.hasMore).toBe(true);
+		await checkAndCommit(store(), second.items, EXECUTION);
+
+		const third = await list({ maxItems: 2 });
+		expect(third.items.map((item) => item.path)).toEqual(['/e.txt', '/f.txt']);
+		expect(third.hasMore).toBe(false);
+		expect(third.items.every((item) => item.run_id === third.runId)).toBe(true);
+	});
+
+	it('emits an owed item that changed since once, in its newest version', async () => {
+		fake.put('a', { path: '/a.txt' }).put('b', { path: '/b.txt' });
+		await checkAndCommit(store(), (await list({ maxItems: 1 })).items, EXECUTION);
+		fake.put('b', { path: '/b.txt' });
+		const second = await list();
+		expect(second.items.map((item) => [item.external_id, item.version])).toEqual([['b', '2']]);
+	});
+
+	it('says whether more items are waiting', async () => {
+		fake.put('a', { path: '/a.txt' }).put('b', { path: '/b.txt' });
+		expect((await list({ maxItems: 2 })).hasMore).toBe(false);
+		expect((await list({ maxItems: 1 })).hasMore).toBe(true);
+	});
+
+	it.each([0, -1, Number.NaN])('refuses a max items of %p with InvalidInputError before asking the provider', async (maxItems) => {
+		await expect(list({ maxItems })).rejects.toThrow(InvalidInputError);
+		await expect(list({ maxItems })).rejects.toThrow(/Max items per run must be at least 1/);
+		expect(fake.listCalls).toEqual([]);
+	});
+
+	it('reaches the provider with the committed cursor and no snapshot when the snapshot is missing', async () => {
+		fake.put('a', { path: '/a.txt' });
+		await checkAndCommit(store(), (await list()).items, EXECUTION);
+		await store().cursors.updateProviderState(SOURCE_KEY, FAKE_PROVIDER, () => null);
+		await list();
+		expect(fake.listCalls[1]).toEqual({ cursor: { position: 1 }, snapshot: null });
+	});
+
+	it('reaches the provider with no cursor when it cannot read the stored one', async () => {
+		const runId = await store().runs.start({ sourceKey: SOURCE_KEY, provider: FAKE_PROVIDER });
+		const unreadable = JSON.stringify({ pageToken: 'from-elsewhere', snapshot: String(runId) });
+		await store().cursors.propose(runId, SOURCE_KEY, unreadable, { listedItems: 0 });
+		await list();
+		expect(fake.listCalls).toEqual([{ cursor: null, snapshot: null }]);
+	});
+
+	it("passes on the provider's warnings, requests and whether it counted the listed items", async () => {
+		fake.warnings = ['the change token expired'];
+		fake.countsListed = true;
+		const first = await list();
+		expect(first).toMatchObject({ warnings: ['the change token expired'], requests: 1, countedListed: true });
+	});
+
+	describe('the committed cursor', () => {
+		it("stays where it was while a run's items are checked but not committed, and the next run starts from it again", async () => {
+			fake.put('a', { path: '/a.txt' }).put('b', { path: '/b.txt' });
+			const first = await list();
+			await checkAndCommit(store(), first.items, EXECUTION);
+			const committed = { position: 2, snapshot: String(first.runId) };
+
+			fake.put('b', { path: '/b.txt' });
+			const second = await list();
+			await check(store(), second.items, EXECUTION);
+			expect(await committedCursor(store(), SOURCE_KEY)).toEqual(committed);
+
+			const third = await list();
+			expect(fake.listCalls[2]).toEqual(fake.listCalls[1]);
+			expect(fake.listCalls[2].cursor).toEqual({ position: 2 });
+			expect(third.items.map((item) => [item.external_id, item.version])).toEqual([['b', '2']]);
+		});
+
+		it('names a snapshot the store still holds when a run whose listing state did not change commits after overlapping runs', async () => {
+			fake.put('a', { path: '/a.txt' }).put('b', { path: '/b.txt' });
+			await checkAndCommit(store(), (await list()).items, EXECUTION);
+
+			// Run 2 finds a new document: a new listing state. Its items wait for ingestion.
+			fake.put('c', { path: '/c.txt' });
+			const added = await check(store(), (await list()).items, 'exec-2');
+			// Run 3 lists from the committed cursor after c left again and a was edited: the same state as run 1's.
+			fake.remove('c').put('a', { path: '/a.txt' });
+			const edited = await check(store(), (await list()).items, 'exec-3');
+			expect(edited.map((item) => [item.external_id, item.version])).toEqual([['a', '2']]);
+
+			await store().items.commit(added, { executionId: 'exec-2' });
+			// Run 4 lists from run 2's snapshot, now the committed one, and never commits.
+			fake.put('d', { path: '/d.txt' });
+			await list();
+			// Run 3, newer than run 2, commits last: its cursor becomes the committed one.
+			await store().items.commit(edited, { executionId: 'exec-3' });
+
+			const committed = (await committedCursor(store(), SOURCE_KEY)) as { snapshot: string };
+			expect(Object.keys((await providerState(store(), SOURCE_KEY))?.snapshots ?? {})).toContain(committed.snapshot);
+			await list();
+			expect(fake.listCalls[fake.listCalls.length - 1]).toEqual({
+				cursor: { position: 5 },
+				snapshot: {
+					known: [
+						{ id: 'a', path: '/a.txt', mime: null },
+						{ id: 'b', path: '/b.txt', mime: null },
+					],
+				},
+			});
+		});
+
+		it("stays where it was while a run's items are not even checked", async () => {
+			fake.put('a', { path: '/a.txt' });
+			await checkAndCommit(store(), (await list()).items, EXECUTION);
+			const committed = await committedCursor(store(), SOURCE_KEY);
+			fake.put('b', { path: '/b.txt' });
+			await list();
+			expect(await committedCursor(store(), SOURCE_KEY)).toEqual(committed);
+		});
+	});
+});

@@ -1,0 +1,118 @@
+/** What the engine's tests share: a store per test, a host that records, and Connector Dedup's check and commit. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { ConnectorItem } from '../../../lib/items';
+import { defaultPolicy, describePolicy, type OrgPolicy } from '../../../lib/policy';
+import { openStore, type ConnectorStore } from '../../../lib/store';
+import type { RunHost, RunPolicy, StoreBinary } from '../../../lib/sync';
+import { collectClosedHandles } from '../cache/helpers';
+
+/** A fresh SQLite store in its own directory for every test, closed afterwards. */
+export function useStore(): () => ConnectorStore {
+	let directory = '';
+	let store: ConnectorStore | undefined;
+	beforeEach(() => {
+		directory = mkdtempSync(join(tmpdir(), 'connectors-sync-'));
+		store = openStore({ path: join(directory, 'store.sqlite') });
+	});
+	afterEach(async () => {
+		await store?.close();
+		store = undefined;
+		rmSync(directory, { recursive: true, force: true });
+	});
+	// Registered after the close above, so the closed handles are collected once closed.
+	collectClosedHandles();
+	return () => {
+		if (store === undefined) throw new Error('The store is open only inside a test');
+		return store;
+	};
+}
+
+export interface RecordingHost extends RunHost {
+	infos: string[];
+	warnings: string[];
+	hints: string[];
+}
+
+export function recordingHost(executionId: string): RecordingHost {
+	const infos: string[] = [];
+	const warnings: string[] = [];
+	const hints: string[] = [];
+	return {
+		executionId,
+		infos,
+		warnings,
+		hints,
+		logger: { info: (message) => infos.push(message), warn: (message) => warnings.push(message) },
+		hint: (messages) => hints.push(...messages),
+	};
+}
+
+export function policyWith(overrides: Partial<OrgPolicy> = {}): OrgPolicy {
+	return { ...defaultPolicy(), ...overrides };
+}
+
+export function runPolicy(policy: OrgPolicy = defaultPolicy(), warnings: string[] = []): RunPolicy {
+	return { policy, description: describePolicy(policy), warnings };
+}
+
+/** Connector Dedup's check: each item routed and stamped with the run that claimed it. */
+export async function check(store: ConnectorStore, items: readonly ConnectorItem[], executionId: string): Promise<ConnectorItem[]> {
+	const checked = await store.items.check(items, { executionId });
+	return checked.map((result) => ({ ...result.item, change: result.change, run_id: result.runId }));
+}
+
+/** Check, then commit what check let through, as a workflow does once ingestion succeeded. */
+export async function checkAndCommit(store: ConnectorStore, items: readonly ConnectorItem[], executionId: string): Promise<void> {
+	const checked = await check(store, items, executionId);
+	await store.items.commit(
+		checked.filter((item) => item.change !== 'unchanged'),
+		{ executionId },
+	);
+}
+
+/** The committed cursor as JSON, or null. */
+export async function committedCursor(store: ConnectorStore, sourceKey: string): Promise<unknown> {
+	const raw = await store.cursors.committed(sourceKey);
+	return raw === null ? null : (JSON.parse(raw) as unknown);
+}
+
+export interface ProviderStateDocument {
+	v: number;
+	snapshots: Record<string, unknown>;
+}
+
+/** The provider state as JSON: the snapshots by the id of the run that wrote them. */
+export async function providerState(store: ConnectorStore, sourceKey: string): Promise<ProviderStateDocument | null> {
+	const raw = await store.cursors.providerState(sourceKey);
+	return raw === null ? null : (JSON.parse(raw) as ProviderStateDocument);
+}
+
+export interface StoredBinary {
+	fileName: string;
+	mimeType: string | undefined;
+	bytes: Buffer;
+}
+
+/** n8n's binary store in miniature: reads the data to the end (a stream's error rejects), in the order asked. */
+export function binaryStore(): { stored: StoredBinary[]; storeBinary: StoreBinary<StoredBinary> } {
+	const stored: StoredBinary[] = [];
+	return {
+		stored,
+		storeBinary: async (data, fileName, mimeType) => {
+			let bytes: Buffer;
+			if (Buffer.isBuffer(data)) {
+				bytes = data;
+			} else {
+				const chunks: Buffer[] = [];
+				for await (const chunk of data) chunks.push(chunk as Buffer);
+				bytes = Buffer.concat(chunks);
+			}
+			const binary = { fileName, mimeType, bytes };
+			stored.push(binary);
+			return binary;
+		},
+	};
+}
