@@ -161,6 +161,8 @@ export interface ConnectorProvider<
 	listChanges(connection: Connection, request: ListChangesRequest<Source, Cursor, Snapshot>): Promise<ListChangesResponse<Cursor, Snapshot>>;
 	/** The stored cursor as the provider wrote it; null when it cannot be read (a full listing follows). */
 	parseCursor(value: unknown): Cursor | null;
+	/** Every type with export choices, for the Export node's override warnings. */
+	exportTypes: readonly ExportChoices[];
 	/** Export choices of an item, or undefined when it is exported as its own bytes. */
 	exportChoices(item: ConnectorItem): ExportChoices | undefined;
 	exportItem(connection: Connection, request: ExportRequest): Promise<ExportOutcome>;

@@ -26,7 +26,11 @@ export async function checkAccount<Connection>(
 	if (account === undefined) {
 		account = provider.account(connection);
 		accounts.set(key, account);
-		account.catch(() => accounts.delete(key));
+		const asked = account;
+		// A failed lookup is not remembered (unless a newer lookup has taken its place since).
+		asked.catch(() => {
+			if (accounts.get(key) === asked) accounts.delete(key);
+		});
 		if (accounts.size > MAX_REMEMBERED_ACCOUNTS) accounts.delete(accounts.keys().next().value as string);
 	}
 	const facts = await account;

@@ -11,7 +11,7 @@ import pLimit from 'p-limit';
 import { errorMessage } from '../errors';
 import type { ConnectorItem } from '../items';
 import { PolicySkipError, type OrgPolicy } from '../policy';
-import type { ConnectorProvider, ExportChoices } from '../providers/types';
+import type { ConnectorProvider } from '../providers/types';
 import type { ConnectorStore } from '../store/types';
 import { meteredBody } from './content';
 import type { RunHost, RunPolicy } from './host';
@@ -25,7 +25,7 @@ export type StoreBinary<Binary> = (data: Readable | Buffer, fileName: string, mi
 
 export interface ExportRunInput<Connection, Binary> {
 	store: ConnectorStore;
-	provider: ConnectorProvider<Connection> & { exportTypes?: readonly ExportChoices[] };
+	provider: ConnectorProvider<Connection>;
 	connection: Connection;
 	host: RunHost;
 	run: RunPolicy;
@@ -125,6 +125,6 @@ export async function runExport<Connection, Binary>(input: ExportRunInput<Connec
 	const refused = results.flatMap((result) => (result.output === 'skipped' ? [result.json] : []));
 	await settleSkipped(store, refused, { executionId: host.executionId });
 	const overrides = input.formatOverrides?.(0) ?? {};
-	host.hint(policyMessages([...run.warnings, ...formatOverrideWarnings(run.policy, provider.exportTypes ?? [], overrides)], refused));
+	host.hint(policyMessages([...run.warnings, ...formatOverrideWarnings(run.policy, provider.exportTypes, overrides)], refused));
 	return results;
 }

@@ -1,7 +1,8 @@
 /**
  * One listing of a source for a run, written once for every provider: the committed cursor and
  * its snapshot read from the store, the provider asked what changed since, the items owed from
- * earlier runs (the `maxItems` remainder) emitted first, and the new cursor proposed for the run.
+ * earlier runs (the `maxItems` remainder) merged in, all in path order up to the cap, and the new
+ * cursor proposed for the run.
  * The cursor commits only once the run's items are settled (lib/store: the run settlement).
  */
 import { InvalidInputError } from '../errors';
