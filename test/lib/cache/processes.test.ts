@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import * as ts from 'typescript';
+import { join, relative, resolve } from 'node:path';
 
 import { type DriverName, openConnectorCache } from '../../../lib/cache';
 import { collectClosedHandles, DRIVERS, SOURCE } from './helpers';
@@ -11,23 +10,92 @@ collectClosedHandles();
 jest.setTimeout(60_000);
 
 const repoRoot = resolve(__dirname, '../../..');
-const workerScript = join(__dirname, 'fixtures', 'cacheWorker.js');
-const slotWorkerScript = join(__dirname, 'fixtures', 'slotWorker.js');
-const openWorkerScript = join(__dirname, 'fixtures', 'openWorker.js');
+const fixturesDir = relative(repoRoot, join(__dirname, 'fixtures'));
 const ITEMS = 1000;
 
-/** Compiles lib/items.ts, lib/errors.ts and lib/cache/ to CommonJS under `target`, type-stripped, as the build would. */
-function compileLib(target: string): void {
-	const sources = ['lib/items.ts', 'lib/errors.ts', ...readdirSync(join(repoRoot, 'lib/cache')).map((name) => `lib/cache/${name}`)];
-	for (const source of sources.filter((name) => name.endsWith('.ts'))) {
-		const output = ts.transpileModule(readFileSync(join(repoRoot, source), 'utf8'), {
-			compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-			fileName: source,
-		});
-		const destination = join(target, source.replace(/\.ts$/, '.js'));
-		mkdirSync(dirname(destination), { recursive: true });
-		writeFileSync(destination, output.outputText);
-	}
+/** Workers still running; a failed test must not leave one waiting for its start signal and keep jest alive. */
+const liveWorkers = new Set<ChildProcess>();
+afterEach(() => {
+	for (const child of liveWorkers) child.kill('SIGKILL');
+	liveWorkers.clear();
+});
+
+interface Worker<Message extends { event: string }> {
+	messages: Message[];
+	/** Resolves with the first message of this kind (that `matches`, when given). */
+	next(event: Message['event'], matches?: (message: Message) => boolean): Promise<Message>;
+	exited: Promise<number | NodeJS.Signals | null>;
+	kill(): void;
+	/** Writes one line to the worker's stdin. */
+	send(line: string): void;
+	/** Closes the worker's stdin. */
+	end(): void;
+}
+
+/**
+ * Runs a fixture as TypeScript through tsx, from the checkout at `root` (the repository, or a copy
+ * of its sources), and reads the JSON lines it prints.
+ */
+function spawnFixture<Message extends { event: string }>(
+	root: string,
+	fixture: string,
+	label: string,
+	config: object,
+	env: NodeJS.ProcessEnv,
+): Worker<Message> {
+	const child = spawn(process.execPath, ['--import', 'tsx', join(root, fixturesDir, fixture), JSON.stringify(config)], {
+		cwd: repoRoot,
+		env,
+		stdio: ['pipe', 'pipe', 'pipe'],
+	});
+	liveWorkers.add(child);
+	child.on('close', () => liveWorkers.delete(child));
+	const messages: Message[] = [];
+	const waiting: Array<{ event: Message['event']; matches: (message: Message) => boolean; resolve: (message: Message) => void }> = [];
+	let buffered = '';
+	let stderr = '';
+	child.stderr.on('data', (chunk: Buffer) => {
+		stderr += chunk.toString();
+	});
+	child.stdout.on('data', (chunk: Buffer) => {
+		buffered += chunk.toString();
+		let newline = buffered.indexOf('\n');
+		while (newline >= 0) {
+			const message = JSON.parse(buffered.slice(0, newline)) as Message;
+			buffered = buffered.slice(newline + 1);
+			messages.push(message);
+			for (const waiter of waiting.filter((entry) => entry.event === message.event && entry.matches(message))) {
+				waiter.resolve(message);
+			}
+			newline = buffered.indexOf('\n');
+		}
+	});
+	const exited = new Promise<number | NodeJS.Signals | null>((resolveExit) =>
+		child.on('close', (code, signal) => resolveExit(signal ?? code)),
+	);
+	return {
+		messages,
+		exited,
+		kill: () => child.kill('SIGKILL'),
+		send: (line) => child.stdin.write(`${line}\n`),
+		end: () => child.stdin.end(),
+		next: (event, matches = () => true) => {
+			const seen = messages.find((message) => message.event === event && matches(message));
+			if (seen !== undefined) return Promise.resolve(seen);
+			return new Promise((resolveMessage, reject) => {
+				waiting.push({ event, matches, resolve: resolveMessage });
+				void exited.then((how) =>
+					reject(new Error(`worker ${label} exited (${String(how)}) before "${event}": ${JSON.stringify(messages)} ${stderr}`)),
+				);
+			});
+		},
+	};
+}
+
+/** The library's sources and the fixtures under `target`, laid out as in the repository. */
+function copySources(target: string): void {
+	cpSync(join(repoRoot, 'lib'), join(target, 'lib'), { recursive: true });
+	cpSync(join(repoRoot, fixturesDir), join(target, fixturesDir), { recursive: true });
 }
 
 /**
@@ -47,7 +115,6 @@ interface WorkerConfig {
 	name: string;
 	driver: DriverName | 'auto';
 	path: string;
-	libDir?: string;
 	count?: number;
 	chunk?: number;
 	batchSize?: number;
@@ -68,25 +135,9 @@ interface WorkerMessage {
 	message?: string;
 }
 
-interface Worker {
-	messages: WorkerMessage[];
-	/** Resolves with the first message of this kind. */
-	next(event: WorkerMessage['event']): Promise<WorkerMessage>;
-	exited: Promise<number | NodeJS.Signals | null>;
-	kill(): void;
-	start(): void;
-}
-
-/** Workers still running; a failed test must not leave one waiting for its start signal and keep jest alive. */
-const liveWorkers = new Set<ChildProcess>();
-afterEach(() => {
-	for (const child of liveWorkers) child.kill('SIGKILL');
-	liveWorkers.clear();
-});
-
-function startWorker(config: WorkerConfig, libDir: string, env: NodeJS.ProcessEnv): Worker {
+/** Runs cacheWorker.ts from the checkout at `root`. */
+function startWorker(config: WorkerConfig, root: string, env: NodeJS.ProcessEnv) {
 	const full = {
-		libDir,
 		count: ITEMS,
 		chunk: 10,
 		batchSize: 10,
@@ -99,46 +150,8 @@ function startWorker(config: WorkerConfig, libDir: string, env: NodeJS.ProcessEn
 		sourceKey: SOURCE,
 		...config,
 	};
-	const child = spawn(process.execPath, [workerScript, JSON.stringify(full)], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-	liveWorkers.add(child);
-	child.on('close', () => liveWorkers.delete(child));
-	const messages: WorkerMessage[] = [];
-	const waiting: Array<{ event: WorkerMessage['event']; resolve: (message: WorkerMessage) => void }> = [];
-	let buffered = '';
-	let stderr = '';
-	child.stderr.on('data', (chunk: Buffer) => {
-		stderr += chunk.toString();
-	});
-	child.stdout.on('data', (chunk: Buffer) => {
-		buffered += chunk.toString();
-		let newline = buffered.indexOf('\n');
-		while (newline >= 0) {
-			const message = JSON.parse(buffered.slice(0, newline)) as WorkerMessage;
-			buffered = buffered.slice(newline + 1);
-			messages.push(message);
-			for (const waiter of waiting.filter((entry) => entry.event === message.event)) waiter.resolve(message);
-			newline = buffered.indexOf('\n');
-		}
-	});
-	const exited = new Promise<number | NodeJS.Signals | null>((resolveExit) =>
-		child.on('close', (code, signal) => resolveExit(signal ?? code)),
-	);
-	return {
-		messages,
-		exited,
-		kill: () => child.kill('SIGKILL'),
-		start: () => child.stdin.write('go\n'),
-		next: (event) => {
-			const seen = messages.find((message) => message.event === event);
-			if (seen !== undefined) return Promise.resolve(seen);
-			return new Promise((resolveMessage, reject) => {
-				waiting.push({ event, resolve: resolveMessage });
-				void exited.then((how) => reject(
-							new Error(`worker ${config.name} exited (${String(how)}) before "${event}": ${JSON.stringify(messages)} ${stderr}`),
-						));
-			});
-		},
-	};
+	const worker = spawnFixture<WorkerMessage>(root, 'cacheWorker.ts', config.name, full, env);
+	return { ...worker, start: () => worker.send('go') };
 }
 
 interface SlotMessage {
@@ -147,37 +160,28 @@ interface SlotMessage {
 	holders: string[];
 }
 
-/** Runs slotWorker.js; resolves with its report and the process (still running when it holds the slot). */
-function takeSlotInProcess(config: { executionId: string; driver: DriverName; path: string; limit: number; hold: boolean }, libDir: string, env: NodeJS.ProcessEnv) {
-	const child = spawn(process.execPath, [slotWorkerScript, JSON.stringify({ ...config, libDir })], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-	let output = '';
-	let stderr = '';
-	child.stderr.on('data', (chunk: Buffer) => {
-		stderr += chunk.toString();
-	});
-	const exited = new Promise<number | NodeJS.Signals | null>((resolveExit) => child.on('close', (code, signal) => resolveExit(signal ?? code)));
-	const report = new Promise<SlotMessage>((resolveReport, reject) => {
-		child.stdout.on('data', (chunk: Buffer) => {
-			output += chunk.toString();
-			if (output.includes('\n')) resolveReport(JSON.parse(output.slice(0, output.indexOf('\n'))) as SlotMessage);
-		});
-		void exited.then((how) => reject(new Error(`slot worker ${config.executionId} exited (${String(how)}) without a report: ${stderr}`)));
-	});
-	return { report, exited, kill: () => child.kill('SIGKILL') };
+/** Runs slotWorker.ts; resolves with its report and the process (still running when it holds the slot). */
+function takeSlotInProcess(config: { executionId: string; driver: DriverName; path: string; limit: number; hold: boolean }, env: NodeJS.ProcessEnv) {
+	const worker = spawnFixture<SlotMessage>(repoRoot, 'slotWorker.ts', config.executionId, config, env);
+	return { report: worker.next('slot'), exited: worker.exited, kill: worker.kill };
+}
+
+interface OpenMessage {
+	event: 'ready' | 'result';
+	path?: string;
+	opened?: boolean;
+	mode?: string;
+	message?: string;
 }
 
 const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 
 describe('the cache shared by separate processes', () => {
 	let workDir = '';
-	let libDir = '';
-	let env: NodeJS.ProcessEnv = {};
+	const env = process.env;
 
 	beforeAll(() => {
 		workDir = mkdtempSync(join(tmpdir(), 'connectors-processes-'));
-		libDir = join(workDir, 'build');
-		compileLib(libDir);
-		env = { ...process.env, NODE_PATH: join(repoRoot, 'node_modules') };
 	});
 	afterAll(() => {
 		rmSync(workDir, { recursive: true, force: true });
@@ -191,8 +195,8 @@ describe('the cache shared by separate processes', () => {
 		'two processes (%s and %s) checking the same 1,000 items at once emit each item exactly once between them',
 		async (firstDriver, secondDriver) => {
 			const path = cacheFile(`concurrent-${firstDriver}-${secondDriver}`.replace(/[^a-z0-9-]/gi, '_'));
-			const first = startWorker({ name: 'first', driver: firstDriver, path, waitForStart: true }, libDir, env);
-			const second = startWorker({ name: 'second', driver: secondDriver, path, waitForStart: true, reverse: true }, libDir, env);
+			const first = startWorker({ name: 'first', driver: firstDriver, path, waitForStart: true }, repoRoot, env);
+			const second = startWorker({ name: 'second', driver: secondDriver, path, waitForStart: true, reverse: true }, repoRoot, env);
 			await Promise.all([first.next('opened'), second.next('opened')]);
 			first.start();
 			second.start();
@@ -219,14 +223,17 @@ describe('the cache shared by separate processes', () => {
 		async (driver) => {
 			const path = cacheFile(`killed-${driver.replace(/[^a-z0-9]/gi, '_')}`);
 			const leaseMs = 1500;
-			const doomed = startWorker({ name: 'doomed', driver, path, leaseMs, commit: false, hang: true, chunk: 1000 }, libDir, env);
+			const doomed = startWorker({ name: 'doomed', driver, path, leaseMs, commit: false, hang: true, chunk: 1000 }, repoRoot, env);
+			// Loaded before the claims are taken, so that its check falls well within their lease however slow start-up is.
+			const tooEarly = startWorker({ name: 'too-early', driver, path, leaseMs, chunk: 1000, waitForStart: true }, repoRoot, env);
+			await tooEarly.next('opened');
 			const doomedChecked = await doomed.next('checked');
 			const claimedAt = Date.now();
 			expect(doomedChecked.emitted).toHaveLength(ITEMS);
 			doomed.kill();
 			expect(await doomed.exited).toBe('SIGKILL');
 
-			const tooEarly = startWorker({ name: 'too-early', driver, path, leaseMs, chunk: 1000 }, libDir, env);
+			tooEarly.start();
 			expect((await tooEarly.next('checked')).emitted).toEqual([]);
 			await tooEarly.exited;
 			const between = openConnectorCache({ path, driver });
@@ -234,7 +241,7 @@ describe('the cache shared by separate processes', () => {
 			between.close();
 
 			await sleep(Math.max(0, claimedAt + leaseMs + 200 - Date.now()));
-			const retry = startWorker({ name: 'retry', driver, path, leaseMs, chunk: 1000 }, libDir, env);
+			const retry = startWorker({ name: 'retry', driver, path, leaseMs, chunk: 1000 }, repoRoot, env);
 			const retried = await retry.next('checked');
 			await retry.exited;
 			expect(retried.emitted).toHaveLength(ITEMS);
@@ -249,44 +256,36 @@ describe('the cache shared by separate processes', () => {
 		},
 	);
 
-	/** Two processes open the same new file at the same moment; each reports what it got. */
-	async function openAtOnce(path: string, drivers: [DriverName, DriverName]): Promise<Array<{ opened: boolean; mode?: string; message?: string }>> {
-		const startAt = Date.now() + 500;
-		return await Promise.all(
-			drivers.map(
-				async (driver) =>
-					await new Promise<{ opened: boolean; mode?: string; message?: string }>((resolveResult, reject) => {
-						const child = spawn(process.execPath, [openWorkerScript, JSON.stringify({ libDir, path, driver, startAt })], { env });
-						let output = '';
-						child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-						child.on('close', () => {
-							try {
-								resolveResult(JSON.parse(output) as { opened: boolean; mode?: string; message?: string });
-							} catch {
-								reject(new Error(`open worker printed ${JSON.stringify(output)}`));
-							}
-						});
-					}),
-			),
-		);
-	}
-
 	it.each(pairs)('two processes (%s and %s) opening the same new file at once both open it in WAL mode, every time', async (firstDriver, secondDriver) => {
+		const openers = [firstDriver, secondDriver].map((driver) =>
+			spawnFixture<OpenMessage>(repoRoot, 'openWorker.ts', driver, { driver }, env),
+		);
+		await Promise.all(openers.map(async (opener) => await opener.next('ready')));
 		for (let round = 0; round < 20; round++) {
 			const path = cacheFile(`open-${firstDriver}-${secondDriver}-${round}`.replace(/[^a-z0-9-]/gi, '_'));
-			const results = await openAtOnce(path, [firstDriver, secondDriver]);
+			// Both processes are loaded and waiting: each opens the file at the same moment.
+			const startAt = Date.now() + 50;
+			for (const opener of openers) opener.send(JSON.stringify({ path, startAt }));
+			const results = await Promise.all(
+				openers.map(async (opener) => {
+					const { opened, mode, message } = await opener.next('result', (result) => result.path === path);
+					return { opened, mode, message };
+				}),
+			);
 			expect(results).toEqual([
 				{ opened: true, mode: 'wal' },
 				{ opened: true, mode: 'wal' },
 			]);
 		}
+		for (const opener of openers) opener.end();
+		await Promise.all(openers.map(async (opener) => await opener.exited));
 	});
 
 	describe('installed without better-sqlite3’s native binding (npm install --ignore-scripts)', () => {
 		let installDir = '';
 		beforeAll(() => {
 			installDir = join(workDir, 'community-install');
-			compileLib(installDir);
+			copySources(installDir);
 			installBetterSqlite3WithoutBinding(installDir);
 		});
 		const bareEnv = () => {
@@ -318,16 +317,16 @@ describe('the cache shared by separate processes', () => {
 		'a run slot taken by a %s process holds off a %s process until the holder is killed',
 		async (firstDriver, secondDriver) => {
 			const path = cacheFile(`slots-${firstDriver}-${secondDriver}`.replace(/[^a-z0-9-]/gi, '_'));
-			const holder = takeSlotInProcess({ executionId: 'exec-1', driver: firstDriver, path, limit: 1, hold: true }, libDir, env);
+			const holder = takeSlotInProcess({ executionId: 'exec-1', driver: firstDriver, path, limit: 1, hold: true }, env);
 			expect(await holder.report).toEqual({ event: 'slot', acquired: true, holders: [] });
 
-			const refused = takeSlotInProcess({ executionId: 'exec-2', driver: secondDriver, path, limit: 1, hold: false }, libDir, env);
+			const refused = takeSlotInProcess({ executionId: 'exec-2', driver: secondDriver, path, limit: 1, hold: false }, env);
 			expect(await refused.report).toEqual({ event: 'slot', acquired: false, holders: ['exec-1'] });
 			await refused.exited;
 
 			holder.kill();
 			expect(await holder.exited).toBe('SIGKILL');
-			const after = takeSlotInProcess({ executionId: 'exec-3', driver: secondDriver, path, limit: 1, hold: false }, libDir, env);
+			const after = takeSlotInProcess({ executionId: 'exec-3', driver: secondDriver, path, limit: 1, hold: false }, env);
 			expect(await after.report).toEqual({ event: 'slot', acquired: true, holders: [] });
 			await after.exited;
 		},
