@@ -9,12 +9,12 @@ import {
 	detectChange,
 	fingerprint,
 	presentText,
-} from './changeDetection';
-import { type DriverChoice, type DriverName, openDriver, type SqlRow, type SqliteDriver } from './driver';
-import { CacheError } from './errors';
-import { resolveCachePath } from './location';
-import { migrate } from './migrations';
-import { integer, prepareStatements, type Statements, text } from './statements';
+} from '../store/changeDetection';
+import { type DriverChoice, type DriverName, openDriver, type SqlRow, type SqliteDriver } from '../store/sqlite/driver';
+import { CacheError } from '../store/errors';
+import { resolveCachePath } from '../store/sqlite/location';
+import { migrate } from '../store/sqlite/migrations';
+import { integer, prepareStatements, type Statements, text } from '../store/sqlite/statements';
 
 export type RunStatus = 'running' | 'success' | 'partial' | 'error';
 

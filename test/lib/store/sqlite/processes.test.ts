@@ -3,13 +3,15 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 
-import { type DriverName, openConnectorCache } from '../../../lib/cache';
-import { collectClosedHandles, DRIVERS, SOURCE } from './helpers';
+import { openStore } from '../../../../lib/store';
+import type { DriverName } from '../../../../lib/store/sqlite/driver';
+import { SOURCE } from '../helpers';
+import { collectClosedHandles, DRIVERS } from './helpers';
 
 collectClosedHandles();
 jest.setTimeout(60_000);
 
-const repoRoot = resolve(__dirname, '../../..');
+const repoRoot = resolve(__dirname, '../../../..');
 const fixturesDir = relative(repoRoot, join(__dirname, 'fixtures'));
 const ITEMS = 1000;
 
@@ -176,7 +178,7 @@ interface OpenMessage {
 
 const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 
-describe('the cache shared by separate processes', () => {
+describe('the SQLite store shared by separate processes', () => {
 	let workDir = '';
 	const env = process.env;
 
@@ -210,11 +212,11 @@ describe('the cache shared by separate processes', () => {
 			expect(a.emitted?.length).toBeGreaterThan(0);
 			expect(b.emitted?.length).toBeGreaterThan(0);
 
-			const cache = openConnectorCache({ path, driver: firstDriver });
-			const runs = [a.runId, b.runId].map((runId) => cache.getRun(runId ?? 0));
+			const store = await openStore({ path, driver: firstDriver });
+			const runs = await Promise.all([a.runId, b.runId].map(async (runId) => await store.runs.get(runId ?? 0)));
 			expect(runs.reduce((sum, run) => sum + (run?.counts.committed ?? 0), 0)).toBe(ITEMS);
-			expect(cache.status(SOURCE)[0]).toMatchObject({ itemsKnown: ITEMS, itemsInFlight: 0, hasCursor: true });
-			cache.close();
+			expect((await store.status(SOURCE))[0]).toMatchObject({ itemsKnown: ITEMS, itemsInFlight: 0, hasCursor: true });
+			await store.close();
 		},
 	);
 
@@ -236,9 +238,9 @@ describe('the cache shared by separate processes', () => {
 			tooEarly.start();
 			expect((await tooEarly.next('checked')).emitted).toEqual([]);
 			await tooEarly.exited;
-			const between = openConnectorCache({ path, driver });
-			expect(between.getCommittedCursor(SOURCE)).toBeNull();
-			between.close();
+			const between = await openStore({ path, driver });
+			expect(await between.cursors.committed(SOURCE)).toBeNull();
+			await between.close();
 
 			await sleep(Math.max(0, claimedAt + leaseMs + 200 - Date.now()));
 			const retry = startWorker({ name: 'retry', driver, path, leaseMs, chunk: 1000 }, repoRoot, env);
@@ -246,13 +248,13 @@ describe('the cache shared by separate processes', () => {
 			await retry.exited;
 			expect(retried.emitted).toHaveLength(ITEMS);
 
-			const cache = openConnectorCache({ path, driver });
-			const committedBy = (runId: number | undefined) => cache.getRun(runId ?? 0)?.counts.committed;
-			expect(committedBy(doomedChecked.runId)).toBe(0);
-			expect(committedBy(retried.runId)).toBe(ITEMS);
-			expect(cache.getCommittedCursor(SOURCE)).toBe('retry');
-			expect(cache.status(SOURCE)[0]).toMatchObject({ itemsKnown: ITEMS, itemsInFlight: 0 });
-			cache.close();
+			const store = await openStore({ path, driver });
+			const committedBy = async (runId: number | undefined) => (await store.runs.get(runId ?? 0))?.counts.committed;
+			expect(await committedBy(doomedChecked.runId)).toBe(0);
+			expect(await committedBy(retried.runId)).toBe(ITEMS);
+			expect(await store.cursors.committed(SOURCE)).toBe('retry');
+			expect((await store.status(SOURCE))[0]).toMatchObject({ itemsKnown: ITEMS, itemsInFlight: 0 });
+			await store.close();
 		},
 	);
 
