@@ -1,5 +1,5 @@
-import type { ConnectorCache } from '../../lib/cache';
 import type { ConnectorItem } from '../../lib/items';
+import type { ConnectorStore } from '../../lib/store';
 
 export interface FailedItem {
 	item: ConnectorItem;
@@ -13,9 +13,9 @@ export interface FailedItem {
  * holds the run's cursor back so the next run lists it again. Items the cache cannot key (no
  * provider, source or id, e.g. built by hand) are left alone.
  */
-export function settleFailed(cache: ConnectorCache, failed: readonly FailedItem[], executionId?: string): void {
+export async function settleFailed(cache: ConnectorStore, failed: readonly FailedItem[], executionId?: string): Promise<void> {
 	for (const { item, message } of failed) {
 		const keyed = [item.provider, item.source_key, item.external_id].every((value) => typeof value === 'string' && value !== '');
-		if (keyed) cache.release([item], { outcome: 'failed', reason: message, executionId });
+		if (keyed) await cache.items.release([item], { outcome: 'failed', reason: message, executionId });
 	}
 }

@@ -5,10 +5,10 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { ConnectorCache } from '../../lib/cache';
 import { errorMessage } from '../../lib/errors';
 import type { ConnectorItem, Provider } from '../../lib/items';
 import type { ListChangesResult } from '../../lib/providers/types';
+import type { ConnectorStore } from '../../lib/store';
 import { toNodeError } from './nodeErrors';
 import { partitionByPolicy, policyHints, type RunPolicy } from './policy';
 import { ProgressLog } from './progress';
@@ -27,7 +27,7 @@ export interface ListingRun {
 	sourceKey: string;
 	itemIndex: number;
 	run: RunPolicy;
-	cache: ConnectorCache;
+	cache: ConnectorStore;
 	/**
 	 * Lists the source for the run. Listed items are counted on `progress` here when the listing
 	 * does not count them as it goes (`countsListed`).
@@ -44,13 +44,13 @@ export async function listingRun(
 	const label = `${providerName} listChanges`;
 	// Before the run starts: a bad CONNECTORS_PROGRESS_INTERVAL_MS fails here, leaving no run behind.
 	const progress = new ProgressLog(ctx.logger, `${label} ${sourceKey}`);
-	const runId = cache.startRun({ sourceKey, provider, executionId: ctx.getExecutionId(), policy: run.description });
+	const runId = await cache.runs.start({ sourceKey, provider, executionId: ctx.getExecutionId(), policy: run.description });
 	try {
 		const result = await list(runId, progress);
 		const deleted = result.items.filter((item) => item.change === 'deleted').length;
 		if (!countsListed) progress.add('listed', result.items.length - deleted);
 		progress.add('deleted', deleted);
-		const { allowed, skipped } = partitionByPolicy(cache, runId, run.policy, provider, result.items);
+		const { allowed, skipped } = await partitionByPolicy(cache, runId, run.policy, provider, result.items);
 		if (skipped.length > 0) progress.add('skipped', skipped.length);
 		progress.done(
 			`: ${result.items.length} item(s) out${result.fullListing ? ' from a full listing' : ''} ` +
@@ -66,7 +66,7 @@ export async function listingRun(
 			items.map((item) => ({ json: item as unknown as IDataObject, pairedItem: { item: itemIndex } }));
 		return [output(allowed), output(skipped)];
 	} catch (error) {
-		cache.finishRun(runId, { status: 'error', errors: [errorMessage(error)] });
+		await cache.runs.finish(runId, { status: 'error', errors: [errorMessage(error)] });
 		throw toNodeError(ctx.getNode(), error, itemIndex);
 	}
 }

@@ -4,7 +4,6 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { RUN_SLOT_TTL_MS, type ConnectorCache } from '../../lib/cache';
 import type { ConnectorItem, Provider } from '../../lib/items';
 import { NOTION_PAGE_MIME } from '../../lib/providers/notion/objects';
 import {
@@ -21,6 +20,7 @@ import {
 	type PolicyDescription,
 	type PolicyNarrowing,
 } from '../../lib/policy';
+import { RUN_SLOT_TTL_MS, type ConnectorStore } from '../../lib/store';
 
 import { commaList, positiveNumber } from './parameters';
 
@@ -160,15 +160,15 @@ function settleable(item: ConnectorItem): boolean {
  * into the run record and the run's cursor no longer waits for them. Items without a `run_id` of
  * their own count towards `runId`, else towards the execution's run of their source.
  */
-export function settleSkipped(
-	cache: ConnectorCache,
+export async function settleSkipped(
+	cache: ConnectorStore,
 	runId: number | undefined,
 	skipped: readonly SkippedItem[],
 	executionId?: string,
-): void {
+): Promise<void> {
 	const byReason = new Map<string, SkippedItem[]>();
 	for (const item of skipped.filter(settleable)) byReason.set(item.skip_reason, [...(byReason.get(item.skip_reason) ?? []), item]);
-	for (const [reason, items] of byReason) cache.release(items, { runId, executionId, outcome: 'skipped', reason });
+	for (const [reason, items] of byReason) await cache.items.release(items, { runId, executionId, outcome: 'skipped', reason });
 }
 
 /**
@@ -176,13 +176,13 @@ export function settleSkipped(
  * their counts per reason go into the run record, and they are settled so the run's cursor still
  * advances. Deletions always pass.
  */
-export function partitionByPolicy(
-	cache: ConnectorCache,
+export async function partitionByPolicy(
+	cache: ConnectorStore,
 	runId: number,
 	policy: OrgPolicy,
 	provider: Provider,
 	items: ConnectorItem[],
-): { allowed: ConnectorItem[]; skipped: SkippedItem[] } {
+): Promise<{ allowed: ConnectorItem[]; skipped: SkippedItem[] }> {
 	const allowed: ConnectorItem[] = [];
 	const skipped: SkippedItem[] = [];
 	for (const item of items) {
@@ -190,7 +190,7 @@ export function partitionByPolicy(
 		if (decision.allowed) allowed.push(item);
 		else skipped.push({ ...item, skip_reason: decision.skipReason, skip_detail: decision.skipDetail });
 	}
-	settleSkipped(cache, runId, skipped);
+	await settleSkipped(cache, runId, skipped);
 	return { allowed, skipped };
 }
 
@@ -199,30 +199,28 @@ export function partitionByPolicy(
  * processes sharing the cache database. Throws a clear error when none is free. Call at the start of
  * a listChanges/export execution and call the returned release() in a finally.
  */
-export function acquireRunSlot(
-	cache: ConnectorCache,
+export async function acquireRunSlot(
+	cache: ConnectorStore,
 	provider: Provider,
 	executionId: string,
 	policy: OrgPolicy,
-): () => void {
+): Promise<() => Promise<void>> {
 	const limit = policy.maxConcurrentRuns;
-	if (limit === null) return () => undefined;
-	const result = cache.acquireRunSlot({ provider, executionId, limit });
+	if (limit === null) return async () => undefined;
+	const result = await cache.slots.acquire({ provider, executionId, limit });
 	if (!result.acquired) throw concurrentRunsError(policy, provider, result.holders);
 	const heartbeat = setInterval(() => {
-		try {
-			cache.renewRunSlot(provider, executionId);
-		} catch {
+		cache.slots.renew(provider, executionId).catch(() => {
 			// A busy cache skips one renewal; the next one (well within the slot's lifetime) catches up.
-		}
+		});
 	}, RUN_SLOT_TTL_MS / 4);
 	heartbeat.unref();
 	let released = false;
-	return () => {
+	return async () => {
 		if (released) return;
 		released = true;
 		clearInterval(heartbeat);
-		cache.releaseRunSlot(provider, executionId);
+		await cache.slots.release(provider, executionId);
 	};
 }
 

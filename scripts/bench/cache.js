@@ -1,6 +1,6 @@
 'use strict';
 /**
- * Benchmark of the external_items cache (lib/cache) on the built package (`npm run build` first):
+ * Benchmark of the external_items cache (lib/store, SQLite) on the built package (`npm run build` first):
  * per driver, seed 1,000,000 committed items, then check 100,000 listed items (90% unchanged,
  * 5% changed, 5% new) and commit what check emitted; the same workload against an empty cache
  * shows that memory does not grow with the cache's size.
@@ -14,7 +14,7 @@ const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 
-const DIST_CACHE = join(__dirname, '..', '..', 'dist', 'lib', 'cache');
+const DIST_STORE = join(__dirname, '..', '..', 'dist', 'lib', 'store');
 const SOURCE = 'google_drive:bench@example.com:root';
 const CHUNK = 10_000;
 
@@ -57,9 +57,9 @@ function listedChunk(start, seeded, count, runId) {
 	return items;
 }
 
-function seed(cacheLib, path, driver, count) {
-	const db = cacheLib.openDriver(path, { driver });
-	cacheLib.migrate(db);
+function seed(sqlite, path, driver, count) {
+	const db = sqlite.openDriver(path, { driver });
+	sqlite.migrate(db);
 	const now = new Date().toISOString();
 	db.transaction(() => {
 		db.prepare('INSERT INTO sync_state (source_key, provider, created_at) VALUES (?, ?, ?)').run(SOURCE, 'google_drive', now);
@@ -81,46 +81,47 @@ function seed(cacheLib, path, driver, count) {
 const rssMb = () => process.memoryUsage().rss / 1024 / 1024;
 
 /** Runs one driver × scenario in this process and returns its phases. */
-function runWorker({ driver, seedItems, checkItems, pageCacheMb }) {
-	const cacheLib = require(DIST_CACHE);
+async function runWorker({ driver, seedItems, checkItems, pageCacheMb }) {
+	const { openStore } = require(DIST_STORE);
+	const sqlite = { ...require(join(DIST_STORE, 'sqlite', 'driver')), ...require(join(DIST_STORE, 'sqlite', 'migrations')) };
 	const directory = mkdtempSync(join(tmpdir(), 'connectors-bench-'));
 	const path = join(directory, 'cache.sqlite');
 	const phases = [];
 	const opened = [];
 	try {
 		const seedStarted = process.hrtime.bigint();
-		opened.push(seed(cacheLib, path, driver, seedItems));
+		opened.push(seed(sqlite, path, driver, seedItems));
 		const seedSeconds = Number(process.hrtime.bigint() - seedStarted) / 1e9;
 		if (seedItems > 0) phases.push({ phase: 'seed', items: seedItems, seconds: seedSeconds, peakRssMb: rssMb() });
 
-		const cache = cacheLib.openConnectorCache({ path, driver, pageCacheMb });
-		opened.push(cache);
+		const store = await openStore({ path, driver, pageCacheMb });
+		opened.push(store);
 		global.gc?.();
 		const baseline = rssMb();
 		let peak = baseline;
 		const sample = () => {
 			peak = Math.max(peak, rssMb());
 		};
-		const timed = (fn) => {
+		const timed = async (fn) => {
 			const from = process.hrtime.bigint();
-			const result = fn();
+			const result = await fn();
 			return [result, Number(process.hrtime.bigint() - from) / 1e9];
 		};
 
 		// A pipeline in chunks: check what was listed, ingest (not timed), commit what check emitted.
-		const runId = cache.startRun({ sourceKey: SOURCE, provider: 'google_drive', executionId: 'bench' });
-		cache.proposeCursor(runId, SOURCE, '"bench-cursor"', { listedItems: checkItems });
+		const runId = await store.runs.start({ sourceKey: SOURCE, provider: 'google_drive', executionId: 'bench' });
+		await store.cursors.propose(runId, SOURCE, '"bench-cursor"', { listedItems: checkItems });
 		const counts = { new: 0, changed: 0, unchanged: 0, deleted: 0 };
 		let checkSeconds = 0;
 		let commitSeconds = 0;
 		let committed = 0;
 		for (let start = 0; start < checkItems; start += CHUNK) {
 			const chunk = listedChunk(start, seedItems, checkItems, runId);
-			const [checked, checkTime] = timed(() => cache.check(chunk));
+			const [checked, checkTime] = await timed(() => store.items.check(chunk));
 			checkSeconds += checkTime;
 			for (const result of checked) counts[result.change]++;
 			const emitted = checked.filter((result) => result.change !== 'unchanged').map((result) => result.item);
-			const [, commitTime] = timed(() => cache.commit(emitted));
+			const [, commitTime] = await timed(() => store.items.commit(emitted));
 			commitSeconds += commitTime;
 			committed += emitted.length;
 			sample();
@@ -133,22 +134,22 @@ function runWorker({ driver, seedItems, checkItems, pageCacheMb }) {
 			seconds: checkSeconds + commitSeconds,
 			peakRssMb: peak,
 			rssGrowthMb: peak - baseline,
-			cursorCommitted: cache.getCommittedCursor(SOURCE) !== null,
+			cursorCommitted: (await store.cursors.committed(SOURCE)) !== null,
 		});
 
 		let commitAllSeconds = 0;
 		for (let start = 0; start < checkItems; start += CHUNK) {
 			const chunk = listedChunk(start, seedItems, checkItems, runId);
-			commitAllSeconds += timed(() => cache.commit(chunk))[1];
+			commitAllSeconds += (await timed(() => store.items.commit(chunk)))[1];
 			sample();
 		}
 		phases.push({ phase: 'commit all (worst case)', items: checkItems, seconds: commitAllSeconds, peakRssMb: peak, rssGrowthMb: peak - baseline });
 		// What the engine keeps: V8 grows its heap for the garbage of 100,000 items, but retains none of it.
 		global.gc?.();
 		for (const phase of phases) phase.heapAfterGcMb = process.memoryUsage().heapUsed / 1024 / 1024;
-		return { driver: cache.driverName, seedItems, phases };
+		return { driver: store.driver, seedItems, phases };
 	} finally {
-		for (const handle of opened) handle.close();
+		for (const handle of opened) await handle.close();
 		rmSync(directory, { recursive: true, force: true });
 	}
 }
@@ -185,7 +186,7 @@ function formatTable(rows) {
 
 /**
  * Runs the cache benchmark per driver and returns one row per driver × scenario × phase;
- * `scripts/bench.js` calls this. Requires the build (`dist/lib/cache`).
+ * `scripts/bench.js` calls this. Requires the build (`dist/lib/store`).
  */
 function benchCache(options = {}) {
 	const drivers = options.drivers ?? ['better-sqlite3', 'node:sqlite'];
@@ -212,10 +213,10 @@ function benchCache(options = {}) {
 
 module.exports = { benchCache, formatTable };
 
-function main() {
+async function main() {
 	const workerArgument = process.argv.find((argument) => argument.startsWith('--worker='));
 	if (workerArgument) {
-		const result = runWorker(JSON.parse(workerArgument.slice('--worker='.length)));
+		const result = await runWorker(JSON.parse(workerArgument.slice('--worker='.length)));
 		// better-sqlite3 12 on Node >= 24.19 aborts when a handle is finalised outside JavaScript, as at
 		// exit (nodejs/node#65446): collect the closed handles from here first.
 		global.gc();
@@ -232,4 +233,9 @@ function main() {
 	process.stdout.write(`${table}\n`);
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+	main().catch((error) => {
+		process.stderr.write(`${error.stack ?? error}\n`);
+		process.exit(1);
+	});
+}

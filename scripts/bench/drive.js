@@ -22,7 +22,7 @@ const ENTRIES = [
 	'lib/providers/googleDrive/listing/index.ts',
 	'lib/providers/googleDrive/export/index.ts',
 	'lib/providers/googleDrive/client.ts',
-	'lib/cache/index.ts',
+	'lib/store/index.ts',
 	'lib/http/index.ts',
 ];
 const ACCOUNT = 'bench@example.com';
@@ -35,7 +35,7 @@ function loadLib(target) {
 		listing: from('lib/providers/googleDrive/listing/index.js'),
 		exporting: from('lib/providers/googleDrive/export/index.js'),
 		client: from('lib/providers/googleDrive/client.js'),
-		cache: from('lib/cache/index.js'),
+		store: from('lib/store/index.js'),
 		http: from('lib/http/index.js'),
 	};
 }
@@ -55,7 +55,7 @@ async function setUp(lib, latencyMs) {
 	const signedFetch = lib.http.resilientFetch(bearerFetch(access_token), { isRetryable: lib.http.googleRetryable });
 	const drive = lib.client.createDriveClient({ fetch: signedFetch, apiUrl: google.origin });
 	const dir = mkdtempSync(join(tmpdir(), 'bench-drive-cache-'));
-	const cache = lib.cache.openConnectorCache({ path: join(dir, 'cache.sqlite') });
+	const cache = await lib.store.openStore({ path: join(dir, 'cache.sqlite') });
 	return {
 		google,
 		drive,
@@ -64,7 +64,7 @@ async function setUp(lib, latencyMs) {
 		latencyMs,
 		async close() {
 			const errors = google.internalErrors;
-			cache.close();
+			await cache.close();
 			rmSync(dir, { recursive: true, force: true });
 			await google.close();
 			if (errors.length > 0) throw new Error(`fake Drive internal errors: ${JSON.stringify(errors.slice(0, 3))}`);
@@ -75,14 +75,14 @@ async function setUp(lib, latencyMs) {
 /** One listing run of `source`, timed, with the Drive requests it made; commits what check emits. */
 async function listRun(lib, env, source) {
 	const sourceKey = lib.listing.sourceKeyFor(ACCOUNT, source);
-	const runId = env.cache.startRun({ sourceKey, provider: 'google_drive' });
+	const runId = await env.cache.runs.start({ sourceKey, provider: 'google_drive' });
 	env.google.resetRequestLog();
 	const started = performance.now();
 	const result = await lib.listing.listDriveChanges({ drive: env.drive, cache: env.cache, source, runId, accountEmail: ACCOUNT });
 	const listMs = performance.now() - started;
 	const listRequests = env.google.driveRequests().length;
 	if (result.hasMore) throw new Error('listing hit maxItems unexpectedly');
-	return { result, listMs, listRequests, commit: () => env.cache.commit(env.cache.check(result.items).map((checked) => checked.item)) };
+	return { result, listMs, listRequests, commit: async () => await env.cache.items.commit((await env.cache.items.check(result.items)).map((checked) => checked.item)) };
 }
 
 function seedSmall(google, files) {
@@ -125,7 +125,7 @@ async function firstRunWithExports(lib, latencyMs, files, concurrency) {
 			),
 		);
 		const wallMs = performance.now() - started;
-		commit();
+		await commit();
 		return { items: result.items.length, exported, bytes, wallMs, listMs, listRequests, requests: env.google.driveRequests().length };
 	} finally {
 		await env.close();
@@ -148,9 +148,9 @@ async function unchangedSource(lib, latencyMs, folderCount, perFolder) {
 		const source = { kind: 'folder', folderId: root.id, recursive: true };
 		env.google.setLatency(latencyMs);
 		const first = await listRun(lib, env, source);
-		first.commit();
+		await first.commit();
 		const second = await listRun(lib, env, source);
-		second.commit();
+		await second.commit();
 		return {
 			seedMs,
 			first: { items: first.result.items.length, ms: first.listMs, requests: first.listRequests },

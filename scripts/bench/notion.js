@@ -18,7 +18,7 @@ const { join } = require('node:path');
 
 const { numberArg, transpileTree } = require('./support');
 
-const ENTRIES = ['test/fakes/notionApi.ts', 'test/fakes/notionBlocks.ts', 'lib/providers/notion/index.ts', 'lib/cache/index.ts'];
+const ENTRIES = ['test/fakes/notionApi.ts', 'test/fakes/notionBlocks.ts', 'lib/providers/notion/index.ts', 'lib/store/index.ts'];
 const RATE = 3;
 
 function loadLib(target) {
@@ -27,7 +27,7 @@ function loadLib(target) {
 		fakes: from('test/fakes/notionApi.js'),
 		blocks: from('test/fakes/notionBlocks.js'),
 		notion: from('lib/providers/notion/index.js'),
-		cache: from('lib/cache/index.js'),
+		store: from('lib/store/index.js'),
 	};
 }
 
@@ -109,15 +109,15 @@ async function benchNotion(options = {}) {
 		const floorMs = (requests / RATE) * 1000;
 
 		fake.resetRequestLog();
-		const cache = lib.cache.openConnectorCache({ path: join(cacheDir, 'cache.sqlite') });
+		const cache = await lib.store.openStore({ path: join(cacheDir, 'cache.sqlite') });
 		const source = { kind: 'pageTree', pageId: root.id };
 		const sourceKey = lib.notion.notionSourceKeyFor('bench', source);
-		const runId = cache.startRun({ sourceKey, provider: 'notion' });
+		const runId = await cache.runs.start({ sourceKey, provider: 'notion' });
 		const listStarted = performance.now();
 		const listed = await lib.notion.listNotionChanges({ client, cache, source, runId, accountId: 'bench' });
 		const listMs = performance.now() - listStarted;
 		const listRequests = fake.apiRequests().length;
-		cache.close();
+		await cache.close();
 		if (fake.internalErrors.length > 0) throw new Error(`fake Notion internal errors: ${JSON.stringify(fake.internalErrors.slice(0, 3))}`);
 
 		const rows = [

@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import type { ConnectorItem } from '../../../lib/items';
-import { connectorCache } from '../../shared/cache';
+import { connectorStore } from '../../shared/store';
 import { pairedItemsFrom } from '../../shared/lineage';
 
 const NODE_TYPE_SUFFIX = '.connectorDedup';
@@ -61,7 +61,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				'Keep the connection from the Check step to this one intact (steps in between must keep item lineage), or pass the checked fields through.',
 		});
 	}
-	connectorCache().commit(checked as unknown as ConnectorItem[], { executionId: this.getExecutionId() });
+	await (await connectorStore()).items.commit(checked as unknown as ConnectorItem[], { executionId: this.getExecutionId() });
 	const committedAt = new Date().toISOString();
 	return [
 		checked.map((json, index) => ({

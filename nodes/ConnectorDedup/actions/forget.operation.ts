@@ -5,7 +5,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { connectorCache } from '../../shared/cache';
+import { connectorStore } from '../../shared/store';
 import { sourceKeyParameter } from './status.operation';
 
 export const description: INodeProperties[] = [sourceKeyParameter(['forget'], true)];
@@ -17,7 +17,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			description: 'Name the source to forget; Status lists the source keys the cache knows.',
 		});
 	}
-	const forgotten = connectorCache().forget(sourceKey);
+	const forgotten = await (await connectorStore()).forget(sourceKey);
 	return [
 		[
 			{

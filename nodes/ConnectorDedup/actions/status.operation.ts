@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { errorMessage } from '../../../lib/errors';
 import { describePolicy, loadPolicy, type PolicyDescription } from '../../../lib/policy';
-import { connectorCache } from '../../shared/cache';
+import { connectorStore } from '../../shared/store';
 
 export const sourceKeyParameter = (operations: string[], required: boolean): INodeProperties => ({
 	displayName: 'Source Key',
@@ -30,8 +30,8 @@ function currentOrgPolicy(): PolicyDescription | { error: string } {
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const sourceKey = (this.getNodeParameter('sourceKey', 0, '') as string).trim();
-	const cache = connectorCache();
-	const sources = cache.status(sourceKey || undefined);
+	const cache = await connectorStore();
+	const sources = await cache.status(sourceKey || undefined);
 	const orgPolicy = currentOrgPolicy() as unknown as IDataObject;
 	return [
 		sources.map((source) => ({
@@ -50,7 +50,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				items_known: source.itemsKnown,
 				items_deleted: source.itemsDeleted,
 				items_in_flight: source.itemsInFlight,
-				cache_driver: cache.driverName,
+				cache_driver: cache.driver,
 			},
 			pairedItem: { item: 0 },
 		})),

@@ -5,7 +5,7 @@ import type { ConnectorItem } from '../../../lib/items';
 import { PolicySkipError, checkFile, resolveExportFormat, type OrgPolicy } from '../../../lib/policy';
 import { DEFAULT_EXPORT_FORMATS, exportDriveItem, type ExportFormatOverrides } from '../../../lib/providers/googleDrive/export';
 import { googleNativeKindOf, isGoogleNative } from '../../../lib/providers/googleDrive/export/formats';
-import { connectorCache } from '../../shared/cache';
+import { connectorStore } from '../../shared/store';
 import { exportFailure, routeExportResults } from '../../shared/exportOutputs';
 import { settleFailed } from '../../shared/failures';
 import { toNodeError } from '../../shared/nodeErrors';
@@ -149,17 +149,17 @@ async function exportOne(
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const { policy, warnings } = runPolicy(this, 0, 'google_drive');
 	warnings.push(...ignoredFormatOverrides(policy, this.getNodeParameter('exportFormats', 0, {}) as ExportFormatOverrides));
-	const cache = connectorCache();
-	const releaseSlot = acquireRunSlot(cache, 'google_drive', this.getExecutionId(), policy);
+	const cache = await connectorStore();
+	const releaseSlot = await acquireRunSlot(cache, 'google_drive', this.getExecutionId(), policy);
 	try {
 		const outputs = await exportAll.call(this, policy);
 		// Refused items are settled for good: counted per reason in their run, which no longer waits for them.
 		const skipped = outputs[1].map((entry) => entry.json as unknown as SkippedItem);
-		settleSkipped(cache, undefined, skipped, this.getExecutionId());
+		await settleSkipped(cache, undefined, skipped, this.getExecutionId());
 		policyHints(this, warnings, skipped);
 		return outputs;
 	} finally {
-		releaseSlot();
+		await releaseSlot();
 	}
 }
 
@@ -189,8 +189,8 @@ async function exportAll(this: IExecuteFunctions, policy: OrgPolicy): Promise<IN
 	);
 	const failures = settled.flatMap((result) => ('error' in result ? [result] : []));
 	// Not committed, and the run's cursor held back: the next run lists these files again.
-	settleFailed(
-		connectorCache(),
+	await settleFailed(
+		await connectorStore(),
 		failures.map(({ itemIndex, error }) => ({ item: items[itemIndex].json as unknown as ConnectorItem, message: error.message })),
 		this.getExecutionId(),
 	);

@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { ConnectorCache } from '../../../lib/cache';
 import type { OrgPolicy } from '../../../lib/policy';
 import type { DriveClient } from '../../../lib/providers/googleDrive/client';
 import { parseDriveId } from '../../../lib/providers/googleDrive/ids';
 import { listDriveChanges, sourceKeyFor, type DriveSource } from '../../../lib/providers/googleDrive/listing';
-import { connectorCache } from '../../shared/cache';
+import type { ConnectorStore } from '../../../lib/store';
+import { connectorStore } from '../../shared/store';
 import { listingRun } from '../../shared/listingRun';
 import { toNodeError } from '../../shared/nodeErrors';
 import { commaList } from '../../shared/parameters';
@@ -99,12 +99,12 @@ function sourceOf(ctx: IExecuteFunctions, itemIndex: number): DriveSource {
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<[INodeExecutionData[], INodeExecutionData[]]> {
 	const run = runPolicy(this, itemIndex, 'google_drive');
-	const cache = connectorCache();
-	const releaseSlot = acquireRunSlot(cache, 'google_drive', this.getExecutionId(), run.policy);
+	const cache = await connectorStore();
+	const releaseSlot = await acquireRunSlot(cache, 'google_drive', this.getExecutionId(), run.policy);
 	try {
 		return await listSource.call(this, itemIndex, run, cache);
 	} finally {
-		releaseSlot();
+		await releaseSlot();
 	}
 }
 
@@ -124,7 +124,7 @@ async function listSource(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	run: RunPolicy,
-	cache: ConnectorCache,
+	cache: ConnectorStore,
 ): Promise<[INodeExecutionData[], INodeExecutionData[]]> {
 	const { policy } = run;
 	const source = sourceOf(this, itemIndex);

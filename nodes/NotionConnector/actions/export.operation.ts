@@ -14,7 +14,7 @@ import type { ConnectorItem } from '../../../lib/items';
 import { maxFileSizeBytes, resolveExportFormat, type OrgPolicy } from '../../../lib/policy';
 import { formatBytes } from '../../../lib/policy/policy';
 import { downloadNotionFile, exportNotionPage } from '../../../lib/providers/notion';
-import { connectorCache } from '../../shared/cache';
+import { connectorStore } from '../../shared/store';
 import { exportFailure, routeExportResults, type Routed } from '../../shared/exportOutputs';
 import { settleFailed } from '../../shared/failures';
 import { toNodeError } from '../../shared/nodeErrors';
@@ -143,14 +143,14 @@ async function exportOne(ctx: IExecuteFunctions, itemIndex: number, { policy, cl
  * output with a reason. One failing page does not stop the others.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const cache = connectorCache();
+	const cache = await connectorStore();
 	let policy: OrgPolicy;
 	let warnings: string[];
-	let release: () => void;
+	let release: () => Promise<void>;
 	try {
 		// Before any Notion request: a disabled provider or a bad policy value fails here.
 		({ policy, warnings } = runPolicy(this, 0, 'notion'));
-		release = acquireRunSlot(cache, 'notion', this.getExecutionId(), policy);
+		release = await acquireRunSlot(cache, 'notion', this.getExecutionId(), policy);
 	} catch (error) {
 		throw toNodeError(this.getNode(), error, 0);
 	}
@@ -183,7 +183,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			),
 		);
 		// Not committed, and the run's cursor held back: the next run lists these pages again.
-		settleFailed(
+		await settleFailed(
 			cache,
 			settled.flatMap((result) =>
 				'error' in result ? [{ item: items[result.itemIndex].json as unknown as ConnectorItem, message: result.error.message }] : [],
@@ -197,10 +197,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		});
 		// Refused pages are settled for good: counted per reason in their run, which no longer waits for them.
 		const skippedItems = outputs[1].map((entry) => entry.json as unknown as SkippedItem);
-		settleSkipped(cache, undefined, skippedItems);
+		await settleSkipped(cache, undefined, skippedItems);
 		policyHints(this, warnings, skippedItems);
 		return outputs;
 	} finally {
-		release();
+		await release();
 	}
 }

@@ -1,7 +1,6 @@
 import type { Client } from '@notionhq/client';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { ConnectorCache } from '../../../lib/cache';
 import type { AccountFacts, OrgPolicy } from '../../../lib/policy';
 import {
 	DEFAULT_MAX_DEPTH,
@@ -14,7 +13,8 @@ import {
 	type NotionSource,
 } from '../../../lib/providers/notion';
 import type { ListChangesOptions } from '../../../lib/providers/types';
-import { connectorCache } from '../../shared/cache';
+import type { ConnectorStore } from '../../../lib/store';
+import { connectorStore } from '../../shared/store';
 import { listingRun } from '../../shared/listingRun';
 import { toNodeError } from '../../shared/nodeErrors';
 import { commaList, positiveNumber } from '../../shared/parameters';
@@ -156,7 +156,7 @@ async function listSource(
 	itemIndex: number,
 	run: RunPolicy,
 	client: Client,
-	cache: ConnectorCache,
+	cache: ConnectorStore,
 ): Promise<[INodeExecutionData[], INodeExecutionData[]]> {
 	const { source, options, notion } = listParametersOf(ctx, itemIndex, run.policy.maxFilesPerRun);
 	const { accountId } = await checkNotionAccount(ctx, run.policy, client);
@@ -179,13 +179,13 @@ async function listSource(
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const outputs: INodeExecutionData[][] = [[], []];
-	const cache = connectorCache();
+	const cache = await connectorStore();
 	let first: RunPolicy;
-	let release: () => void;
+	let release: () => Promise<void>;
 	try {
 		// Before any Notion request: a disabled provider or a bad policy value fails here.
 		first = runPolicy(this, 0, 'notion');
-		release = acquireRunSlot(cache, 'notion', this.getExecutionId(), first.policy);
+		release = await acquireRunSlot(cache, 'notion', this.getExecutionId(), first.policy);
 	} catch (error) {
 		throw toNodeError(this.getNode(), error, 0);
 	}
@@ -204,7 +204,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			}
 		}
 	} finally {
-		release();
+		await release();
 	}
 	return outputs;
 }
