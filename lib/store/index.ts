@@ -1,6 +1,6 @@
 /** The connectors' state behind ConnectorStore: for now one SQLite file (CONNECTORS_CACHE_PATH). */
-import { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite/store';
 import { resolveCachePath } from './sqlite/location';
+import { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite/store';
 import type { ConnectorStore } from './types';
 
 export type { ChangeReason, DedupChange } from './changeDetection';
