@@ -14,8 +14,7 @@ interface ProviderStateDocument<State> {
 /** Proposed snapshots kept beside the committed one, newest first, for runs still settling. */
 const KEPT_PROPOSALS = 8;
 
-function readDocument<State>(cache: SyncStateStore, sourceKey: string): ProviderStateDocument<State> {
-	const raw = cache.getProviderState(sourceKey);
+function parseDocument<State>(raw: string | null): ProviderStateDocument<State> {
 	if (raw !== null) {
 		try {
 			const parsed = JSON.parse(raw) as unknown;
@@ -32,29 +31,31 @@ function readDocument<State>(cache: SyncStateStore, sourceKey: string): Provider
 	return { v: 1, snapshots: {} };
 }
 
-export function readSnapshot<State>(cache: SyncStateStore, sourceKey: string, snapshot: string): State | null {
-	return readDocument<State>(cache, sourceKey).snapshots[snapshot] ?? null;
+export async function readSnapshot<State>(cache: SyncStateStore, sourceKey: string, snapshot: string): Promise<State | null> {
+	return parseDocument<State>(await cache.cursors.providerState(sourceKey)).snapshots[snapshot] ?? null;
 }
 
 /** Stores a proposed snapshot; drops those older than the committed one, which can never commit now. */
-export function writeSnapshot<State>(
+export async function writeSnapshot<State>(
 	cache: SyncStateStore,
 	provider: Provider,
 	sourceKey: string,
 	snapshot: string,
 	state: State,
 	committed: string | null,
-): void {
-	// Read and write with no await between them: one process never interleaves two runs here.
-	const document = readDocument<State>(cache, sourceKey);
-	const committedOrder = committed === null ? -Infinity : Number(committed);
-	const proposals = Object.keys(document.snapshots)
-		.filter((id) => id !== committed && id !== snapshot && Number(id) > committedOrder)
-		.sort((left, right) => Number(right) - Number(left))
-		.slice(0, KEPT_PROPOSALS - 1);
-	const snapshots: Record<string, State> = {};
-	if (committed !== null && document.snapshots[committed] !== undefined) snapshots[committed] = document.snapshots[committed];
-	for (const id of proposals) snapshots[id] = document.snapshots[id];
-	snapshots[snapshot] = state;
-	cache.setProviderState(sourceKey, provider, JSON.stringify({ v: 1, snapshots } satisfies ProviderStateDocument<State>));
+): Promise<void> {
+	// Read and written in one transaction: two runs of the source never interleave here.
+	await cache.cursors.updateProviderState(sourceKey, provider, (raw) => {
+		const document = parseDocument<State>(raw);
+		const committedOrder = committed === null ? -Infinity : Number(committed);
+		const proposals = Object.keys(document.snapshots)
+			.filter((id) => id !== committed && id !== snapshot && Number(id) > committedOrder)
+			.sort((left, right) => Number(right) - Number(left))
+			.slice(0, KEPT_PROPOSALS - 1);
+		const snapshots: Record<string, State> = {};
+		if (committed !== null && document.snapshots[committed] !== undefined) snapshots[committed] = document.snapshots[committed];
+		for (const id of proposals) snapshots[id] = document.snapshots[id];
+		snapshots[snapshot] = state;
+		return JSON.stringify({ v: 1, snapshots } satisfies ProviderStateDocument<State>);
+	});
 }

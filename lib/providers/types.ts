@@ -6,8 +6,8 @@
  */
 import type { Readable } from 'node:stream';
 
-import type { ConnectorCache } from '../cache/connectorCache';
 import type { ConnectorItem } from '../items';
+import type { ConnectorStore } from '../store/types';
 
 /** The `provider` field of items: `google_drive`, `notion`, … (the registry lists them). */
 export type ProviderId = string;
@@ -170,7 +170,7 @@ export interface ConnectorProvider<
 
 // --- The listing shape the providers had before the engine; goes once both implement ConnectorProvider.
 
-export type SyncStateStore = Pick<ConnectorCache, 'getCommittedCursor' | 'proposeCursor' | 'getProviderState' | 'setProviderState'>;
+export type SyncStateStore = Pick<ConnectorStore, 'cursors'>;
 
 export interface ListChangesOptions {
 	includeMimeTypes?: readonly string[];

@@ -6,42 +6,160 @@
  * A run's proposed cursor becomes the committed cursor only once its work is settled: every item it
  * listed has been checked, every version it claimed (or found claimed by another run) has been
  * committed or released as skipped, and none of its items failed. Check, commit and release settle
- * runs as they go; `proposeCursor` settles a run that listed nothing.
+ * runs as they go; `cursors.propose` settles a run that listed nothing.
  */
 import type { ConnectorItem, Provider } from '../items';
-import type {
-	AcquireRunSlotInput,
-	CheckedItem,
-	CheckOptions,
-	CommitSummary,
-	FinishRunInput,
-	ForgetSummary,
-	ReleaseOptions,
-	ReleaseSummary,
-	RunScope,
-	RunSlotHolder,
-	RunSlotResult,
-	RunSummary,
-	SourceStatus,
-	StartRunInput,
-} from '../cache/connectorCache';
+import type { ChangeReason, DedupChange } from './changeDetection';
 
-export type {
-	AcquireRunSlotInput,
-	CheckedItem,
-	CheckOptions,
-	CommitSummary,
-	FinishRunInput,
-	ForgetSummary,
-	ReleaseOptions,
-	ReleaseSummary,
-	RunScope,
-	RunSlotHolder,
-	RunSlotResult,
-	RunSummary,
-	SourceStatus,
-	StartRunInput,
-};
+export type RunStatus = 'running' | 'success' | 'partial' | 'error';
+
+export interface RunCounts {
+	processed: number;
+	new: number;
+	changed: number;
+	unchanged: number;
+	deleted: number;
+	skipped: number;
+	failed: number;
+	committed: number;
+}
+
+/** How a store behaves, whatever holds its state. */
+export interface StoreSettings {
+	/** How long a run's claim on an item version stops other runs emitting it (default DEFAULT_LEASE_MS). */
+	leaseMs?: number;
+	/** Items per transaction in check, commit and release. */
+	batchSize?: number;
+	/** Older run records of a source are pruned when a new run starts. */
+	keptRunsPerSource?: number;
+	/** Milliseconds since the epoch; injectable so lease expiry can be tested. */
+	now?: () => number;
+}
+
+export interface StartRunInput {
+	sourceKey: string;
+	provider: Provider;
+	/** The n8n execution id, so items that lost their run id can find the run again. */
+	executionId?: string | null;
+	/** The effective (org ∩ workflow) policy, recorded for the run's audit trail. */
+	policy?: unknown;
+}
+
+export interface FinishRunInput {
+	status: Exclude<RunStatus, 'running'>;
+	/** Added to the counts check, commit and release already keep (pass what they cannot see). */
+	counts?: Partial<RunCounts>;
+	/** Messages only; the newest MAX_ERROR_SAMPLES are kept. */
+	errors?: readonly unknown[];
+	skippedByReason?: Record<string, number>;
+}
+
+/** Who the items belong to when they carry no `run_id`; an item's own `run_id` always wins. */
+export interface RunScope {
+	runId?: number;
+	/** Items without a run get one implicit run per (executionId, source_key). */
+	executionId?: string | null;
+}
+
+export interface CheckOptions extends RunScope {
+	leaseMs?: number;
+}
+
+export interface CheckedItem<T extends ConnectorItem = ConnectorItem> {
+	item: T;
+	change: DedupChange;
+	reason: ChangeReason;
+	/** Stamp it on the outgoing item as `run_id`, so commit finds the claim again. */
+	runId: number;
+	/** Set with `claimed_by_other_run`: the run already emitting this version. */
+	claimedByRunId?: number;
+}
+
+export interface CommitSummary {
+	committed: number;
+	/** Items not written because a newer run had already committed another version of them. */
+	superseded: number;
+	/** Sources whose proposed cursor became the committed cursor in this call. */
+	promotedSources: string[];
+}
+
+export interface ReleaseOptions extends RunScope {
+	/**
+	 * `skipped`: refused for good (e.g. by policy) — settles the item so the cursor can move on.
+	 * `failed`: to be retried — the run's cursor is held back so the next run lists it again.
+	 */
+	outcome: 'skipped' | 'failed';
+	/** A stable skip reason code, or the failure's message. */
+	reason: string;
+}
+
+export interface ReleaseSummary {
+	released: number;
+	promotedSources: string[];
+}
+
+export interface RunSummary {
+	runId: number;
+	sourceKey: string;
+	provider: string;
+	executionId: string | null;
+	implicit: boolean;
+	status: RunStatus;
+	startedAt: string;
+	finishedAt: string | null;
+	counts: RunCounts;
+	skippedByReason: Record<string, number>;
+	errors: string[];
+	policy: unknown;
+	cursorProposed: boolean;
+	cursorCommittedAt: string | null;
+}
+
+export interface SourceStatus {
+	sourceKey: string;
+	provider: string;
+	lastRun: RunSummary | null;
+	lastError: { runId: number; at: string; message: string } | null;
+	lastSuccessAt: string | null;
+	hasCursor: boolean;
+	cursorCommittedAt: string | null;
+	itemsKnown: number;
+	itemsDeleted: number;
+	/** Item versions some running run has emitted and not yet committed. */
+	itemsInFlight: number;
+}
+
+export interface AcquireRunSlotInput {
+	provider: Provider;
+	/** The n8n execution taking part in a run; its nodes share one slot. */
+	executionId: string;
+	/** At most this many executions of the provider hold a slot at once. */
+	limit: number;
+	/** Defaults to this host and process; a slot whose process is gone from this host is free. */
+	host?: string;
+	pid?: number;
+	isProcessAlive?: (pid: number) => boolean;
+}
+
+export interface RunSlotHolder {
+	executionId: string;
+	host: string;
+	pid: number;
+	acquiredAt: string;
+	/** A node of the execution is running now (else the execution's run is open, waiting for commit). */
+	active: boolean;
+	expiresAt: string;
+}
+
+export type RunSlotResult = { acquired: true } | { acquired: false; holders: RunSlotHolder[] };
+
+export interface ForgetSummary {
+	sourceKey: string;
+	items: number;
+	runs: number;
+	claims: number;
+	hadCursor: boolean;
+}
 
 /** Run records: one per listing run (and one implicit run per execution and source for items without one). */
 export interface RunLedger {
@@ -92,7 +210,7 @@ export interface RunSlotStore {
 export interface ConnectorStore {
 	/** Where the state lives, for messages (a file path or a database without its password). */
 	readonly location: string;
-	/** The database client serving it, e.g. `better-sqlite3` or `node:sqlite` (shown by Dedup Status). */
+	/** What holds the state, for status (`better-sqlite3`, `node:sqlite`). */
 	readonly driver: string;
 	readonly runs: RunLedger;
 	readonly cursors: CursorStore;

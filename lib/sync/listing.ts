@@ -9,7 +9,7 @@ import { InvalidInputError } from '../errors';
 import { byPath, type ConnectorItem } from '../items';
 import { itemFilterFor, type ItemFilterOptions } from '../files/itemFilter';
 import type { ConnectorProvider } from '../providers/types';
-import { RUN_ID_FIELD } from '../cache/connectorCache';
+import { RUN_ID_FIELD } from '../store/constants';
 import type { ConnectorStore } from '../store/types';
 import { readSnapshot, writeSnapshot } from './snapshots';
 

@@ -1,4 +1,4 @@
-import { RUN_SLOT_TTL_MS } from '../cache/connectorCache';
+import { RUN_SLOT_TTL_MS } from '../store/constants';
 import { concurrentRunsError, type OrgPolicy } from '../policy';
 import type { ProviderId } from '../providers/types';
 import type { ConnectorStore } from '../store/types';

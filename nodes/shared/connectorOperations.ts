@@ -82,7 +82,7 @@ export async function listChangesOperation<Connection, Source>(
 	node: ListChangesNode<Connection, Source>,
 ): Promise<INodeExecutionData[][]> {
 	const { provider } = node;
-	const store = connectorStore();
+	const store = await connectorStore();
 	const first = runPolicy(ctx, 0, provider.id);
 	const release = await acquireRunSlot(store, provider.id, ctx.getExecutionId(), first.policy);
 	const outputs: INodeExecutionData[][] = [[], []];
@@ -127,7 +127,7 @@ export async function listChangesOperation<Connection, Source>(
  */
 export async function exportOperation<Connection>(ctx: IExecuteFunctions, node: ExportNode<Connection>): Promise<INodeExecutionData[][]> {
 	const { provider } = node;
-	const store = connectorStore();
+	const store = await connectorStore();
 	const run = runPolicy(ctx, 0, provider.id);
 	const release = await acquireRunSlot(store, provider.id, ctx.getExecutionId(), run.policy);
 	try {

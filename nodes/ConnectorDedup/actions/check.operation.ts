@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { RUN_ID_FIELD, type DedupChange } from '../../../lib/cache';
+import { RUN_ID_FIELD, type DedupChange } from '../../../lib/store';
 import type { ConnectorItem } from '../../../lib/items';
 import { connectorStore } from '../../shared/store';
 
@@ -39,7 +39,7 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const { leaseMinutes } = this.getNodeParameter('checkOptions', 0, {}) as { leaseMinutes?: number };
-	const checked = await connectorStore().items.check(
+	const checked = await (await connectorStore()).items.check(
 		items.map((item) => item.json as unknown as ConnectorItem),
 		{ executionId: this.getExecutionId(), leaseMs: leaseMinutes ? leaseMinutes * 60_000 : undefined },
 	);

@@ -63,7 +63,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	}
 	// Where runs complete: committing settles each item's run, and a run whose every listed item is
 	// settled commits its proposed cursor, so the next listChanges starts after it (lib/store).
-	await connectorStore().items.commit(checked as unknown as ConnectorItem[], { executionId: this.getExecutionId() });
+	await (await connectorStore()).items.commit(checked as unknown as ConnectorItem[], { executionId: this.getExecutionId() });
 	const committedAt = new Date().toISOString();
 	return [
 		checked.map((json, index) => ({

@@ -17,7 +17,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			description: 'Name the source to forget; Status lists the source keys the cache knows.',
 		});
 	}
-	const forgotten = await connectorStore().forget(sourceKey);
+	const forgotten = await (await connectorStore()).forget(sourceKey);
 	return [
 		[
 			{

@@ -30,7 +30,7 @@ function currentOrgPolicy(): PolicyDescription | { error: string } {
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const sourceKey = (this.getNodeParameter('sourceKey', 0, '') as string).trim();
-	const store = connectorStore();
+	const store = await connectorStore();
 	const sources = await store.status(sourceKey || undefined);
 	const orgPolicy = currentOrgPolicy() as unknown as IDataObject;
 	return [

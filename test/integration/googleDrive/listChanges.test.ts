@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { openConnectorCache, type ConnectorCache } from '../../../lib/cache';
 import type { ConnectorItem } from '../../../lib/items';
 import { createDriveClient, type DriveClient } from '../../../lib/providers/googleDrive/client';
 import { listDriveChanges, sourceKeyFor, type DriveSource } from '../../../lib/providers/googleDrive/listing';
 import type { ListChangesOptions, ListChangesResult } from '../../../lib/providers/types';
+import { openStore, type ConnectorStore } from '../../../lib/store';
 import { startFakeGoogle, type FakeGoogle } from '../../fakes/googleApi';
 
 const ACCOUNT = 'alice@example.com';
@@ -22,7 +22,7 @@ function bearerFetch(token: string): typeof fetch {
 describe('Drive listChanges against the strict fake Drive', () => {
 	let google: FakeGoogle;
 	let drive: DriveClient;
-	let cache: ConnectorCache;
+	let cache: ConnectorStore;
 	let dir: string;
 
 	beforeEach(async () => {
@@ -30,12 +30,12 @@ describe('Drive listChanges against the strict fake Drive', () => {
 		const { access_token } = google.issueTokens();
 		drive = createDriveClient({ fetch: bearerFetch(access_token), apiUrl: google.origin });
 		dir = mkdtempSync(join(tmpdir(), 'drive-list-changes-'));
-		cache = openConnectorCache({ path: join(dir, 'cache.sqlite') });
+		cache = await openStore({ path: join(dir, 'cache.sqlite') });
 	});
 
 	afterEach(async () => {
 		expect(google.internalErrors).toEqual([]);
-		cache.close();
+		await cache.close();
 		rmSync(dir, { recursive: true, force: true });
 		await google.close();
 	});
@@ -46,10 +46,10 @@ describe('Drive listChanges against the strict fake Drive', () => {
 		{ commit = true, options }: { commit?: boolean; options?: ListChangesOptions } = {},
 	): Promise<ListChangesResult> {
 		const sourceKey = sourceKeyFor(ACCOUNT, source);
-		const runId = cache.startRun({ sourceKey, provider: 'google_drive' });
+		const runId = await cache.runs.start({ sourceKey, provider: 'google_drive' });
 		google.resetRequestLog();
 		const result = await listDriveChanges({ drive, cache, source, runId, accountEmail: ACCOUNT, options });
-		if (commit) cache.commit(cache.check(result.items).map((checked) => checked.item));
+		if (commit) await cache.items.commit((await cache.items.check(result.items)).map((checked) => checked.item));
 		return result;
 	}
 
@@ -503,14 +503,14 @@ describe('Drive listChanges against the strict fake Drive', () => {
 			['upsert', '/new.txt'],
 		]);
 		expect(relisted).toMatchObject({ fullListing: true, warnings: [expect.stringMatching(/no longer accepts the stored change token.*listed in full again/)] });
-		const checked = cache.check(relisted.items);
+		const checked = await cache.items.check(relisted.items);
 		expect(checked.map((entry) => [entry.item.path, entry.change])).toEqual([
 			['/Sub/edited.txt', 'changed'],
 			['/Sub/gone.txt', 'deleted'],
 			['/kept.txt', 'unchanged'],
 			['/new.txt', 'new'],
 		]);
-		cache.commit(checked.map((entry) => entry.item));
+		await cache.items.commit(checked.map((entry) => entry.item));
 		expect(kept.id).toBeTruthy();
 
 		const after = await run(source);
@@ -526,7 +526,7 @@ describe('Drive listChanges against the strict fake Drive', () => {
 		const source = folderSource(root.id);
 		const reports: number[] = [];
 		const sourceKey = sourceKeyFor(ACCOUNT, source);
-		const runId = cache.startRun({ sourceKey, provider: 'google_drive' });
+		const runId = await cache.runs.start({ sourceKey, provider: 'google_drive' });
 
 		await listDriveChanges({ drive, cache, source, runId, accountEmail: ACCOUNT, onListed: (files) => reports.push(files) });
 

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 
 import type { Client } from '@notionhq/client';
 
-import { openConnectorCache, type ConnectorCache } from '../../../lib/cache';
 import { InvalidInputError, NotFoundError } from '../../../lib/errors';
 import type { ConnectorItem } from '../../../lib/items';
 import { listNotionChanges, notionSourceKeyFor, type NotionListOptions, type NotionSource } from '../../../lib/providers/notion';
 import type { ListChangesOptions, ListChangesResult } from '../../../lib/providers/types';
+import { openStore, type ConnectorStore } from '../../../lib/store';
 import { startFakeNotion, type FakeNotion } from '../../fakes/notionApi';
 import { b } from '../../fakes/notionBlocks';
 import { testClient } from './helpers';
@@ -18,19 +18,19 @@ const ACCOUNT = 'workspace-1';
 describe('Notion listChanges against the strict fake Notion', () => {
 	let notion: FakeNotion;
 	let client: Client;
-	let cache: ConnectorCache;
+	let cache: ConnectorStore;
 	let dir: string;
 
 	beforeEach(async () => {
 		notion = await startFakeNotion({ requestsPerSecond: Infinity });
 		client = testClient(notion);
 		dir = mkdtempSync(join(tmpdir(), 'notion-list-changes-'));
-		cache = openConnectorCache({ path: join(dir, 'cache.sqlite') });
+		cache = await openStore({ path: join(dir, 'cache.sqlite') });
 	});
 
 	afterEach(async () => {
 		expect(notion.internalErrors).toEqual([]);
-		cache.close();
+		await cache.close();
 		rmSync(dir, { recursive: true, force: true });
 		await notion.close();
 	});
@@ -42,10 +42,10 @@ describe('Notion listChanges against the strict fake Notion', () => {
 	): Promise<ListChangesResult> {
 		if (at !== undefined) notion.setNow(at);
 		const sourceKey = notionSourceKeyFor(ACCOUNT, source);
-		const runId = cache.startRun({ sourceKey, provider: 'notion' });
+		const runId = await cache.runs.start({ sourceKey, provider: 'notion' });
 		notion.resetRequestLog();
 		const result = await listNotionChanges({ client, cache, source, runId, accountId: ACCOUNT, options, notion: listOptions });
-		if (commit) cache.commit(cache.check(result.items).map((checked) => checked.item));
+		if (commit) await cache.items.commit((await cache.items.check(result.items)).map((checked) => checked.item));
 		return result;
 	}
 

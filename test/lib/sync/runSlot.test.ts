@@ -1,4 +1,4 @@
-import { RUN_SLOT_TTL_MS } from '../../../lib/cache/connectorCache';
+import { RUN_SLOT_TTL_MS } from '../../../lib/store/constants';
 import { PolicyViolationError } from '../../../lib/policy';
 import type { ConnectorStore } from '../../../lib/store';
 import { acquireRunSlot } from '../../../lib/sync';

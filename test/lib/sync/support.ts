@@ -7,15 +7,15 @@ import type { ConnectorItem } from '../../../lib/items';
 import { defaultPolicy, describePolicy, type OrgPolicy } from '../../../lib/policy';
 import { openStore, type ConnectorStore } from '../../../lib/store';
 import type { RunHost, RunPolicy, StoreBinary } from '../../../lib/sync';
-import { collectClosedHandles } from '../cache/helpers';
+import { collectClosedHandles } from '../store/sqlite/helpers';
 
 /** A fresh SQLite store in its own directory for every test, closed afterwards. */
 export function useStore(): () => ConnectorStore {
 	let directory = '';
 	let store: ConnectorStore | undefined;
-	beforeEach(() => {
+	beforeEach(async () => {
 		directory = mkdtempSync(join(tmpdir(), 'connectors-sync-'));
-		store = openStore({ path: join(directory, 'store.sqlite') });
+		store = await openStore({ path: join(directory, 'store.sqlite') });
 	});
 	afterEach(async () => {
 		await store?.close();

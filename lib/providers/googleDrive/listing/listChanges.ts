@@ -1,6 +1,6 @@
-import { RUN_ID_FIELD } from '../../../cache/connectorCache';
 import { InvalidInputError } from '../../../errors';
 import type { ConnectorItem } from '../../../items';
+import { RUN_ID_FIELD } from '../../../store/constants';
 import type { ListChangesInput, ListChangesResult } from '../../types';
 import type { DriveClient } from '../client';
 import { MY_DRIVE_ROOT } from '../ids';
@@ -56,8 +56,8 @@ export async function listDriveChanges(input: ListDriveChangesInput): Promise<Li
 	const api = new DriveListingApi(drive, input.onListed);
 	const warnings: string[] = [];
 
-	const committed = parseCursor(cache.getCommittedCursor(sourceKey));
-	const committedState = committed === null ? null : readSnapshot(cache, sourceKey, committed.snapshot);
+	const committed = parseCursor(await cache.cursors.committed(sourceKey));
+	const committedState = committed === null ? null : await readSnapshot(cache, sourceKey, committed.snapshot);
 
 	let state: DriveListingState;
 	let pageToken: string;
@@ -96,8 +96,8 @@ export async function listDriveChanges(input: ListDriveChangesInput): Promise<Li
 
 	const unchanged = previous !== null && JSON.stringify(state) === JSON.stringify(previous);
 	const cursor: DriveCursor = { pageToken, snapshot: unchanged && committed !== null ? committed.snapshot : String(runId) };
-	if (!unchanged) writeSnapshot(cache, sourceKey, cursor.snapshot, state, committed?.snapshot ?? null);
-	cache.proposeCursor(runId, sourceKey, JSON.stringify(cursor), { listedItems: emitted.length });
+	if (!unchanged) await writeSnapshot(cache, sourceKey, cursor.snapshot, state, committed?.snapshot ?? null);
+	await cache.cursors.propose(runId, sourceKey, JSON.stringify(cursor), { listedItems: emitted.length });
 
 	return {
 		items: emitted.map((item) => ({ ...item, [RUN_ID_FIELD]: runId })),

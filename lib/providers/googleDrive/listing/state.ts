@@ -108,17 +108,17 @@ export function parseCursor(value: string | null): DriveCursor | null {
 	}
 }
 
-export function readSnapshot(cache: SyncStateStore, sourceKey: string, snapshot: string): DriveListingState | null {
-	return readSnapshotOf<DriveListingState>(cache, sourceKey, snapshot);
+export async function readSnapshot(cache: SyncStateStore, sourceKey: string, snapshot: string): Promise<DriveListingState | null> {
+	return await readSnapshotOf<DriveListingState>(cache, sourceKey, snapshot);
 }
 
 /** Stores a proposed snapshot; drops those older than the committed one, which can never commit now. */
-export function writeSnapshot(
+export async function writeSnapshot(
 	cache: SyncStateStore,
 	sourceKey: string,
 	snapshot: string,
 	state: DriveListingState,
 	committed: string | null,
-): void {
-	writeSnapshotOf(cache, 'google_drive', sourceKey, snapshot, state, committed);
+): Promise<void> {
+	await writeSnapshotOf(cache, 'google_drive', sourceKey, snapshot, state, committed);
 }

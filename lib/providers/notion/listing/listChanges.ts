@@ -1,9 +1,9 @@
 import type { Client } from '@notionhq/client';
 
-import { RUN_ID_FIELD } from '../../../cache/connectorCache';
 import { InvalidInputError } from '../../../errors';
 import type { ConnectorItem } from '../../../items';
-import { itemFilterFor, type ItemFilter } from '../../../files/itemFilter';
+import { RUN_ID_FIELD } from '../../../store/constants';
+import { itemFilterFor, type ItemFilter } from '../../googleDrive/listing/filters';
 import type { ListChangesInput, ListChangesResult } from '../../types';
 import { NotionApi } from '../api';
 import { notionErrorOf, notSharedError, serverTimeOf } from '../client';
@@ -68,8 +68,8 @@ export async function listNotionChanges(input: ListNotionChangesInput): Promise<
 	const filter = itemFilterFor(options);
 	const api = new NotionApi(client);
 
-	const committed = parseCursor(cache.getCommittedCursor(sourceKey));
-	const previous = committed === null ? null : readSnapshot(cache, sourceKey, committed.snapshot);
+	const committed = parseCursor(await cache.cursors.committed(sourceKey));
+	const previous = committed === null ? null : await readSnapshot(cache, sourceKey, committed.snapshot);
 
 	const root = await readRoot(api, kind, rootId);
 	const readAtMs = serverTimeOf(client);
@@ -131,8 +131,8 @@ export async function listNotionChanges(input: ListNotionChangesInput): Promise<
 		walkedAt: fullWalk ? readAt : (committed as NotionCursor).walkedAt,
 		snapshot: unchanged && committed !== null ? committed.snapshot : String(runId),
 	};
-	if (!unchanged) writeSnapshot(cache, sourceKey, cursor.snapshot, state, committed?.snapshot ?? null);
-	cache.proposeCursor(runId, sourceKey, JSON.stringify(cursor), { listedItems: emitted.length });
+	if (!unchanged) await writeSnapshot(cache, sourceKey, cursor.snapshot, state, committed?.snapshot ?? null);
+	await cache.cursors.propose(runId, sourceKey, JSON.stringify(cursor), { listedItems: emitted.length });
 
 	return {
 		items: emitted.map((item) => ({ ...item, [RUN_ID_FIELD]: runId })),

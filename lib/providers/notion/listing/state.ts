@@ -173,17 +173,17 @@ export function parseCursor(value: string | null): NotionCursor | null {
 	}
 }
 
-export function readSnapshot(cache: SyncStateStore, sourceKey: string, snapshot: string): NotionListingState | null {
-	return readSnapshotOf<NotionListingState>(cache, sourceKey, snapshot);
+export async function readSnapshot(cache: SyncStateStore, sourceKey: string, snapshot: string): Promise<NotionListingState | null> {
+	return await readSnapshotOf<NotionListingState>(cache, sourceKey, snapshot);
 }
 
 /** Stores a proposed snapshot; drops those older than the committed one, which can never commit now. */
-export function writeSnapshot(
+export async function writeSnapshot(
 	cache: SyncStateStore,
 	sourceKey: string,
 	snapshot: string,
 	state: NotionListingState,
 	committed: string | null,
-): void {
-	writeSnapshotOf(cache, 'notion', sourceKey, snapshot, state, committed);
+): Promise<void> {
+	await writeSnapshotOf(cache, 'notion', sourceKey, snapshot, state, committed);
 }

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 
-import { resolveCachePath } from '../../../lib/cache';
+import { resolveCachePath } from '../../../../lib/store/sqlite/location';
 
 describe('resolveCachePath', () => {
 	const home = '/home/alice';

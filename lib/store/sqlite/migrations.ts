@@ -1,5 +1,5 @@
+import { CacheError } from '../errors';
 import type { SqliteDriver } from './driver';
-import { CacheError } from './errors';
 
 /** One step of the schema; `version` is what `PRAGMA user_version` reads after it ran. */
 export interface Migration {

@@ -4,7 +4,7 @@ import {
 	detectChange,
 	fingerprint,
 	type IncomingFingerprint,
-} from '../../../lib/cache';
+} from '../../../lib/store/changeDetection';
 
 const cached = (overrides: Partial<CachedFingerprint> = {}): CachedFingerprint => ({
 	version: '7',

@@ -1,24 +1,25 @@
-import { type ConnectorCache } from '../../../lib/cache';
-import { defaultPolicy, type OrgPolicy, PolicyViolationError } from '../../../lib/policy';
+import { DEFAULT_POLICY, type OrgPolicy, PolicyViolationError } from '../../../lib/policy';
+import type { ConnectorStore } from '../../../lib/store';
 import { acquireRunSlot, checkListedItem, partitionByPolicy, settleSkipped, type SkippedItem } from '../../../nodes/shared/policy';
-import { collectClosedHandles, DRIVERS, item, openTestCache, SOURCE, useTempDir } from '../../lib/cache/helpers';
+import { item, SOURCE } from '../../lib/store/helpers';
+import { collectClosedHandles, DRIVERS, openTestStore, useTempDir } from '../../lib/store/sqlite/helpers';
 
 collectClosedHandles();
 
-const policy = (overrides: Partial<OrgPolicy> = {}): OrgPolicy => ({ ...defaultPolicy(), ...overrides });
+const policy = (overrides: Partial<OrgPolicy> = {}): OrgPolicy => ({ ...DEFAULT_POLICY, ...overrides });
 
 describe.each(DRIVERS)('node policy helpers with %s', (driverName) => {
 	const tempDir = useTempDir();
-	let cache: ConnectorCache;
+	let cache: ConnectorStore;
 	beforeEach(() => {
-		cache = openTestCache(tempDir(), driverName);
+		cache = openTestStore(tempDir(), driverName);
 	});
-	afterEach(() => cache.close());
+	afterEach(async () => await cache.close());
 
 	/** A listChanges run that emitted these items, as listDriveChanges leaves it. */
-	const listed = (items: ReturnType<typeof item>[]) => {
-		const runId = cache.startRun({ sourceKey: SOURCE, provider: 'google_drive', executionId: 'exec-1' });
-		cache.proposeCursor(runId, SOURCE, 'cursor-1', { listedItems: items.length });
+	const listed = async (items: ReturnType<typeof item>[]) => {
+		const runId = await cache.runs.start({ sourceKey: SOURCE, provider: 'google_drive', executionId: 'exec-1' });
+		await cache.cursors.propose(runId, SOURCE, 'cursor-1', { listedItems: items.length });
 		return { runId, items: items.map((entry) => ({ ...entry, run_id: runId })) };
 	};
 
@@ -36,9 +37,9 @@ describe.each(DRIVERS)('node policy helpers with %s', (driverName) => {
 			item('gone', { name: 'old.exe', path: '/HR/old.exe', mime: 'application/octet-stream', change: 'deleted' }),
 		];
 
-		it('passes allowed items and deletions, and skips the rest with a stable reason and a readable detail', () => {
-			const run = listed(files());
-			const { allowed, skipped } = partitionByPolicy(cache, run.runId, restrictive, 'google_drive', run.items);
+		it('passes allowed items and deletions, and skips the rest with a stable reason and a readable detail', async () => {
+			const run = await listed(files());
+			const { allowed, skipped } = await partitionByPolicy(cache, run.runId, restrictive, 'google_drive', run.items);
 			expect(allowed.map((entry) => entry.external_id)).toEqual(['ok', 'gone']);
 			expect(skipped.map((entry) => [entry.external_id, entry.skip_reason])).toEqual([
 				['hr', 'policy_path'],
@@ -49,48 +50,48 @@ describe.each(DRIVERS)('node policy helpers with %s', (driverName) => {
 			expect(skipped[2].skip_detail).toMatch(/^big\.txt is 2,097,152 bytes, over the org limit of 1 MB/);
 		});
 
-		it('counts skips per reason in the run record and lets the cursor advance once the allowed items are committed', () => {
-			const run = listed(files());
-			const { allowed } = partitionByPolicy(cache, run.runId, restrictive, 'google_drive', run.items);
-			expect(cache.getRun(run.runId)).toMatchObject({
+		it('counts skips per reason in the run record and lets the cursor advance once the allowed items are committed', async () => {
+			const run = await listed(files());
+			const { allowed } = await partitionByPolicy(cache, run.runId, restrictive, 'google_drive', run.items);
+			expect(await cache.runs.get(run.runId)).toMatchObject({
 				skippedByReason: { policy_path: 1, policy_file_type: 1, policy_size: 1 },
 				counts: expect.objectContaining({ skipped: 3 }),
 			});
-			expect(cache.getCommittedCursor(SOURCE)).toBeNull();
-			const checked = cache.check(allowed);
-			expect(cache.getCommittedCursor(SOURCE)).toBeNull();
-			cache.commit(checked.filter((result) => result.change !== 'unchanged').map((result) => result.item));
-			expect(cache.getCommittedCursor(SOURCE)).toBe('cursor-1');
-			expect(cache.getRun(run.runId)?.status).toBe('success');
+			expect(await cache.cursors.committed(SOURCE)).toBeNull();
+			const checked = await cache.items.check(allowed);
+			expect(await cache.cursors.committed(SOURCE)).toBeNull();
+			await cache.items.commit(checked.filter((result) => result.change !== 'unchanged').map((result) => result.item));
+			expect(await cache.cursors.committed(SOURCE)).toBe('cursor-1');
+			expect((await cache.runs.get(run.runId))?.status).toBe('success');
 		});
 
-		it('settles a run whose every item was refused at once', () => {
-			const run = listed(files().slice(1, 4));
-			const { allowed } = partitionByPolicy(cache, run.runId, restrictive, 'google_drive', run.items);
+		it('settles a run whose every item was refused at once', async () => {
+			const run = await listed(files().slice(1, 4));
+			const { allowed } = await partitionByPolicy(cache, run.runId, restrictive, 'google_drive', run.items);
 			expect(allowed).toEqual([]);
-			expect(cache.getCommittedCursor(SOURCE)).toBe('cursor-1');
+			expect(await cache.cursors.committed(SOURCE)).toBe('cursor-1');
 		});
 
-		it('without restrictions skips nothing and touches no run counts', () => {
-			const run = listed(files());
-			expect(partitionByPolicy(cache, run.runId, policy(), 'google_drive', run.items).skipped).toEqual([]);
-			expect(cache.getRun(run.runId)?.counts.processed).toBe(0);
+		it('without restrictions skips nothing and touches no run counts', async () => {
+			const run = await listed(files());
+			expect((await partitionByPolicy(cache, run.runId, policy(), 'google_drive', run.items)).skipped).toEqual([]);
+			expect((await cache.runs.get(run.runId))?.counts.processed).toBe(0);
 		});
 	});
 
 	describe('acquireRunSlot', () => {
-		it('takes no slot when the policy sets no limit', () => {
-			const release = acquireRunSlot(cache, 'google_drive', 'exec-1', policy());
-			expect(cache.runSlots('google_drive')).toEqual([]);
-			release();
+		it('takes no slot when the policy sets no limit', async () => {
+			const release = await acquireRunSlot(cache, 'google_drive', 'exec-1', policy());
+			expect(await cache.slots.holders('google_drive')).toEqual([]);
+			await release();
 		});
 
-		it('fails a run over the limit with a message naming the running execution and the setting', () => {
+		it('fails a run over the limit with a message naming the running execution and the setting', async () => {
 			const limited = policy({ maxConcurrentRuns: 1 });
-			const release = acquireRunSlot(cache, 'google_drive', 'exec-1', limited);
+			const release = await acquireRunSlot(cache, 'google_drive', 'exec-1', limited);
 			let failure: unknown;
 			try {
-				acquireRunSlot(cache, 'google_drive', 'exec-2', limited);
+				await acquireRunSlot(cache, 'google_drive', 'exec-2', limited);
 			} catch (error) {
 				failure = error;
 			}
@@ -99,11 +100,11 @@ describe.each(DRIVERS)('node policy helpers with %s', (driverName) => {
 			expect((failure as Error).message).toMatch(
 				/^The Google Drive connector already has 1 run\(s\) in progress \(execution exec-1 since .+\) and the org policy allows at most 1 at a time — .*raise ORG_CONNECTORS_MAX_CONCURRENT_RUNS\.$/,
 			);
-			release();
-			release();
-			const next = acquireRunSlot(cache, 'google_drive', 'exec-2', limited);
-			expect(cache.runSlots('google_drive').map((slot) => slot.executionId)).toEqual(['exec-2']);
-			next();
+			await release();
+			await release();
+			const next = await acquireRunSlot(cache, 'google_drive', 'exec-2', limited);
+			expect((await cache.slots.holders('google_drive')).map((slot) => slot.executionId)).toEqual(['exec-2']);
+			await next();
 		});
 	});
 });
@@ -140,32 +141,32 @@ describe('checkListedItem', () => {
 
 describe.each(DRIVERS)('settleSkipped with %s', (driverName) => {
 	const tempDir = useTempDir();
-	let cache: ConnectorCache;
+	let cache: ConnectorStore;
 	beforeEach(() => {
-		cache = openTestCache(tempDir(), driverName);
+		cache = openTestStore(tempDir(), driverName);
 	});
-	afterEach(() => cache.close());
+	afterEach(async () => await cache.close());
 
 	const refused = (externalId: string, reason: string, extra: Record<string, unknown> = {}) =>
 		({ ...item(externalId), skip_reason: reason, skip_detail: `${externalId} refused`, ...extra }) as SkippedItem;
 
-	it('settles checked items in their own run, counting each reason, so the cursor moves once the rest is committed', () => {
-		const runId = cache.startRun({ sourceKey: SOURCE, provider: 'google_drive', executionId: 'exec-1' });
-		cache.proposeCursor(runId, SOURCE, 'cursor-1', { listedItems: 3 });
-		const checked = cache.check(['a', 'b', 'c'].map((id) => ({ ...item(id), run_id: runId })));
-		settleSkipped(cache, undefined, [
+	it('settles checked items in their own run, counting each reason, so the cursor moves once the rest is committed', async () => {
+		const runId = await cache.runs.start({ sourceKey: SOURCE, provider: 'google_drive', executionId: 'exec-1' });
+		await cache.cursors.propose(runId, SOURCE, 'cursor-1', { listedItems: 3 });
+		const checked = await cache.items.check(['a', 'b', 'c'].map((id) => ({ ...item(id), run_id: runId })));
+		await settleSkipped(cache, undefined, [
 			refused('a', 'policy_size', { run_id: runId }),
 			refused('b', 'export_size_limit', { run_id: runId }),
 		]);
-		expect(cache.getRun(runId)?.skippedByReason).toEqual({ policy_size: 1, export_size_limit: 1 });
-		expect(cache.getCommittedCursor(SOURCE)).toBeNull();
-		cache.commit([checked[2].item]);
-		expect(cache.getCommittedCursor(SOURCE)).toBe('cursor-1');
+		expect((await cache.runs.get(runId))?.skippedByReason).toEqual({ policy_size: 1, export_size_limit: 1 });
+		expect(await cache.cursors.committed(SOURCE)).toBeNull();
+		await cache.items.commit([checked[2].item]);
+		expect(await cache.cursors.committed(SOURCE)).toBe('cursor-1');
 	});
 
-	it("counts items without a run in the execution's run of their source, and leaves items it cannot key alone", () => {
-		settleSkipped(cache, undefined, [refused('a', 'policy_file_type'), refused('b', 'policy_file_type', { source_key: '' })], 'exec-9');
-		const [status] = cache.status(SOURCE);
+	it("counts items without a run in the execution's run of their source, and leaves items it cannot key alone", async () => {
+		await settleSkipped(cache, undefined, [refused('a', 'policy_file_type'), refused('b', 'policy_file_type', { source_key: '' })], 'exec-9');
+		const [status] = await cache.status(SOURCE);
 		expect(status.lastRun).toMatchObject({ executionId: 'exec-9', skippedByReason: { policy_file_type: 1 } });
 	});
 });

@@ -1,16 +1,9 @@
 import { join } from 'node:path';
 
-import {
-	CacheError,
-	LATEST_SCHEMA_VERSION,
-	MIGRATIONS,
-	type Migration,
-	migrate,
-	openConnectorCache,
-	openDriver,
-	schemaVersion,
-	type SqliteDriver,
-} from '../../../lib/cache';
+import { CacheError } from '../../../../lib/store';
+import { openDriver, type SqliteDriver } from '../../../../lib/store/sqlite/driver';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration, migrate, schemaVersion } from '../../../../lib/store/sqlite/migrations';
+import { openSqliteStore } from '../../../../lib/store/sqlite/store';
 import { collectClosedHandles, DRIVERS, useTempDir } from './helpers';
 
 collectClosedHandles();
@@ -88,7 +81,7 @@ describe.each(DRIVERS)('migrations with %s', (driverName) => {
 		expect(tableNames(target)).not.toContain('half_done');
 	});
 
-	it('refuses a file from a newer version of the package, naming the path and what to do', () => {
+	it('refuses a file from a newer version of the package, naming the path and what to do', async () => {
 		const path = join(tempDir(), 'cache.sqlite');
 		const target = open();
 		target.exec(`PRAGMA user_version = ${LATEST_SCHEMA_VERSION + 3}`);
@@ -96,7 +89,7 @@ describe.each(DRIVERS)('migrations with %s', (driverName) => {
 		db = undefined;
 		let caught: unknown;
 		try {
-			openConnectorCache({ path, driver: driverName }).close();
+			await openSqliteStore({ path, driver: driverName }).close();
 		} catch (error) {
 			caught = error;
 		}

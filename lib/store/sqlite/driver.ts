@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type * as NodeSqlite from 'node:sqlite';
 
-import { CacheError, corruptCacheError, translateSqliteError, unwritableCacheError } from './errors';
+import { CacheError } from '../errors';
+import { corruptCacheError, translateSqliteError, unwritableCacheError } from './errors';
 import { CACHE_FILE_NAME } from './location';
 
 export type DriverName = 'better-sqlite3' | 'node:sqlite';

@@ -1,7 +1,9 @@
 import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { CacheError, openConnectorCache, openDriver, type SqliteDriver } from '../../../lib/cache';
+import { CacheError } from '../../../../lib/store';
+import { openDriver, type SqliteDriver } from '../../../../lib/store/sqlite/driver';
+import { openSqliteStore } from '../../../../lib/store/sqlite/store';
 import { collectClosedHandles, DRIVERS, useTempDir } from './helpers';
 
 collectClosedHandles();
@@ -116,7 +118,7 @@ describe.each(DRIVERS)('openDriver with %s', (driverName) => {
 		const damaged = Buffer.alloc(8192, 0x41);
 		Buffer.from('SQLite format 3\u0000', 'latin1').copy(damaged);
 		writeFileSync(path, damaged);
-		expectCacheError(() => openConnectorCache({ path, driver: driverName }).close(), 'cache_corrupt', path, 'move it away');
+		expectCacheError(() => openSqliteStore({ path, driver: driverName }).close(), 'cache_corrupt', path, 'move it away');
 	});
 
 	it('names the path and says what to do when the directory cannot be created', () => {

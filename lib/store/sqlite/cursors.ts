@@ -1,0 +1,57 @@
+/** Where each source's next listing starts (`sync_state`, and each run's proposal in `runs`), and its provider state. */
+import type { Provider } from '../../items';
+import { CacheError } from '../errors';
+import type { CursorStore } from '../types';
+import { registerSource, type SqliteContext } from './context';
+import { requireRun } from './runs';
+import { settleRuns } from './settlement';
+import { text } from './statements';
+
+export class SqliteCursorStore implements CursorStore {
+	constructor(private readonly context: SqliteContext) {}
+
+	async committed(sourceKey: string): Promise<string | null> {
+		return text(this.context.statements.selectSource.get(sourceKey), 'committed_cursor');
+	}
+
+	/**
+	 * Proposes where the source's next listing should start once this run's work is settled.
+	 * `listedItems` is how many items the run emitted for check (0 settles at once): the cursor waits
+	 * until that many have been checked, so a workflow that checks in several batches cannot move
+	 * it past items it has not seen yet.
+	 */
+	async propose(runId: number, sourceKey: string, cursor: string, options: { listedItems: number }): Promise<void> {
+		const { db, statements, path } = this.context;
+		db.transaction(() => {
+			const run = requireRun(this.context, runId);
+			if (text(run, 'source_key') !== sourceKey) {
+				throw new CacheError(
+					'unknown_run',
+					`Run ${runId} belongs to source ${String(text(run, 'source_key'))}, not ${sourceKey} — propose the ` +
+						'cursor with the run started for that source.',
+					{ path },
+				);
+			}
+			statements.proposeCursor.run(cursor, this.context.nowIso(), Math.max(0, Math.trunc(options.listedItems)), runId);
+			settleRuns(this.context, [runId], new Set());
+		});
+	}
+
+	async providerState(sourceKey: string): Promise<string | null> {
+		return text(this.context.statements.selectSource.get(sourceKey), 'provider_state');
+	}
+
+	/** Room for what a provider keeps per source beside its cursor (e.g. its listing snapshots), read and written in one transaction. */
+	async updateProviderState(
+		sourceKey: string,
+		provider: Provider,
+		update: (current: string | null) => string | null,
+	): Promise<void> {
+		const { db, statements } = this.context;
+		db.transaction(() => {
+			const sourceId = registerSource(this.context, sourceKey, provider);
+			const current = text(statements.selectSourceById.get(sourceId), 'provider_state');
+			statements.setProviderState.run(update(current), sourceId);
+		});
+	}
+}
