@@ -3,8 +3,7 @@ import type { BlockObjectResponse, Client, DataSourceObjectResponse, PageObjectR
 import { InvalidInputError } from '../../errors';
 import { NotionApi } from './api';
 import { notSharedError } from './client';
-import { normalizedId } from './ids';
-import { notionUrl } from './markdown/fileUrls';
+import { normalizedId, notionUrl } from './ids';
 import {
 	isTrashed,
 	parentLink,

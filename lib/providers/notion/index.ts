@@ -12,7 +12,7 @@ export { notionAccount, type NotionAccount } from './account';
 export { browseNotion, type NotionBrowseEntry, type NotionBrowseQuery } from './browse';
 export { notionClient, serverTimeOf, type NotionClientOptions } from './client';
 export { downloadNotionFile, exportNotionPage, type NotionExportResult } from './export';
-export { parseNotionId } from './ids';
+export { COMPACT_ID_PATTERN, DASHED_ID_PATTERN, notionUrl, parseNotionId } from './ids';
 export {
 	DEFAULT_MAX_DEPTH,
 	DEFAULT_OVERLAP_MINUTES,

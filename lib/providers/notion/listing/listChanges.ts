@@ -7,8 +7,7 @@ import { itemFilterFor, type ItemFilter } from '../../../files/itemFilter';
 import type { ListChangesInput, ListChangesResult } from '../../types';
 import { NotionApi } from '../api';
 import { notionErrorOf, notSharedError, serverTimeOf } from '../client';
-import { parseNotionId } from '../ids';
-import { notionUrl } from '../markdown/fileUrls';
+import { notionUrl, parseNotionId } from '../ids';
 import { isTrashed, NOTION_PAGE_MIME, titleOfDatabase } from '../objects';
 import {
 	DEFAULT_MAX_DEPTH,
