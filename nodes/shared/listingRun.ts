@@ -8,12 +8,16 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import type { ConnectorCache } from '../../lib/cache';
 import { errorMessage } from '../../lib/errors';
 import type { ConnectorItem, Provider } from '../../lib/items';
-import type { ListChangesResult } from '../../lib/providers/types';
 import { toNodeError } from './nodeErrors';
 import { partitionByPolicy, policyHints, type RunPolicy } from './policy';
 import { ProgressLog } from './progress';
 
-export interface ListingResult extends ListChangesResult {
+/** What a listing hands the run: a provider's own listing, or the engine's (lib/sync/listing). */
+export interface ListingResult {
+	items: ConnectorItem[];
+	/** More items are waiting for the next run (a `maxItems` cap). */
+	hasMore: boolean;
+	requests: number;
 	/** The source was listed in full (a first run, or a change token the provider refused). */
 	fullListing?: boolean;
 	/** Shown in n8n's log and as execution hints. */

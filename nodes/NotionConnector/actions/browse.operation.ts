@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { assertProviderEnabled, loadPolicy } from '../../../lib/policy';
-import { browseNotion, parseNotionId, type NotionBrowseQuery } from '../../../lib/providers/notion';
+import { notionProvider, parseNotionId, type NotionBrowseQuery } from '../../../lib/providers/notion';
 import { notionConnectorClient } from '../transport';
 import { pageLocator } from './common.descriptions';
 
@@ -82,7 +82,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const query = browseQueryOf(this, itemIndex);
 	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
 	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex) as number);
-	const entries = await browseNotion(notionConnectorClient(this), query, { limit });
+	const entries = await notionProvider.browse(notionConnectorClient(this), { ...query, limit });
 	return entries.map((entry) => ({
 		json: { provider: 'notion', ...entry } as IDataObject,
 		pairedItem: { item: itemIndex },

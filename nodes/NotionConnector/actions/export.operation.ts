@@ -1,6 +1,3 @@
-import type { Client } from '@notionhq/client';
-import type { Readable } from 'node:stream';
-
 import type {
 	IBinaryData,
 	IDataObject,
@@ -11,9 +8,10 @@ import type {
 import pLimit from 'p-limit';
 
 import type { ConnectorItem } from '../../../lib/items';
-import { maxFileSizeBytes, resolveExportFormat, type OrgPolicy } from '../../../lib/policy';
-import { formatBytes } from '../../../lib/policy/policy';
-import { downloadNotionFile, exportNotionPage } from '../../../lib/providers/notion';
+import { PolicySkipError, resolveExportFormat, type OrgPolicy } from '../../../lib/policy';
+import { NOTION_PAGE_EXPORT, notionProvider, type NotionConnection, type NotionExportOptions } from '../../../lib/providers/notion';
+import type { ExportAttachment } from '../../../lib/providers/types';
+import { meteredBody } from '../../../lib/sync/content';
 import { connectorCache } from '../../shared/cache';
 import { exportFailure, routeExportResults, type Routed } from '../../shared/exportOutputs';
 import { settleFailed } from '../../shared/failures';
@@ -34,7 +32,6 @@ import { checkNotionAccount } from './listChanges.operation';
 export const BINARY_PROPERTY = 'data';
 export const ATTACHMENT_PREFIX = 'file_';
 export const DEFAULT_CONCURRENCY = 3;
-const NOTION_FORMAT = 'md';
 
 export const description: INodeProperties[] = [
 	{
@@ -66,14 +63,13 @@ export const description: INodeProperties[] = [
 	policyNarrowingProperty(['export']),
 ];
 
-interface ExportOptions {
-	attachFiles?: boolean;
+interface ExportOptions extends NotionExportOptions {
 	concurrency?: number;
 }
 
 interface ExportContext {
 	policy: OrgPolicy;
-	client: Client;
+	client: NotionConnection;
 	attachFiles: boolean;
 }
 
@@ -81,19 +77,12 @@ function skipped(json: IDataObject, itemIndex: number, skipReason: string, skipD
 	return { output: 1, item: { json: { ...json, skip_reason: skipReason, skip_detail: skipDetail }, pairedItem: { item: itemIndex } } };
 }
 
-async function attachments(
-	ctx: IExecuteFunctions,
-	files: Array<{ name: string; url: string; mime: string | null }>,
-): Promise<Record<string, IBinaryData>> {
+async function attachmentBinaries(ctx: IExecuteFunctions, attachments: readonly ExportAttachment[]): Promise<Record<string, IBinaryData>> {
 	const binary: Record<string, IBinaryData> = {};
 	// One at a time: pages are already fetched in parallel, and files can be large.
-	for (const [index, file] of files.entries()) {
-		const { stream, mime } = await downloadNotionFile(file.url);
-		binary[`${ATTACHMENT_PREFIX}${index}`] = await ctx.helpers.prepareBinaryData(
-			stream as Readable,
-			file.name,
-			mime ?? file.mime ?? undefined,
-		);
+	for (const [index, attachment] of attachments.entries()) {
+		const { stream, mime } = await attachment.open();
+		binary[`${ATTACHMENT_PREFIX}${index}`] = await ctx.helpers.prepareBinaryData(stream, attachment.name, mime ?? attachment.mime ?? undefined);
 	}
 	return binary;
 }
@@ -105,31 +94,36 @@ async function exportOne(ctx: IExecuteFunctions, itemIndex: number, { policy, cl
 	if (item.change === 'deleted') return { output: 0, item: { json, pairedItem: { item: itemIndex } } };
 	const allowed = checkListedItem(policy, 'notion', item);
 	if (!allowed.allowed) return skipped(json, itemIndex, allowed.skipReason, allowed.skipDetail);
-	const format = resolveExportFormat(policy, undefined, NOTION_FORMAT);
+	const choices = notionProvider.exportChoices(item) ?? NOTION_PAGE_EXPORT;
+	const format = resolveExportFormat(policy, undefined, choices.default);
 	if (!format.allowed) return skipped(json, itemIndex, format.skipReason, format.skipDetail);
 
 	// A cancelled execution stops fetching the page's blocks.
-	const result = await exportNotionPage(client, item, { signal: ctx.getExecutionCancelSignal() });
-	const limit = maxFileSizeBytes(policy);
-	if (result.bytes > limit) {
-		return skipped(
-			json,
-			itemIndex,
-			'policy_size',
-			`${item.name} exports to ${formatBytes(result.bytes)} of Markdown, over the org limit of ${policy.maxFileSizeMb} MB`,
-		);
+	const exported = await notionProvider.exportItem(client, {
+		item,
+		format: format.format,
+		signal: ctx.getExecutionCancelSignal(),
+		options: { attachFiles } satisfies NotionExportOptions,
+	});
+	if (exported.kind === 'skipped') return skipped(json, itemIndex, exported.skipReason, exported.skipDetail);
+	let body: ReturnType<typeof meteredBody>;
+	try {
+		body = meteredBody(exported.body, policy, item.name);
+	} catch (error) {
+		if (error instanceof PolicySkipError) return skipped(json, itemIndex, error.skipReason, error.skipDetail);
+		throw toNodeError(ctx.getNode(), error, itemIndex);
 	}
-	const data = await ctx.helpers.prepareBinaryData(Buffer.from(result.markdown, 'utf8'), result.fileName, result.exportMime);
-	const files = attachFiles && result.files.length > 0 ? await attachments(ctx, result.files) : {};
+	const data = await ctx.helpers.prepareBinaryData(body.data, exported.fileName, exported.mimeType);
+	const files = exported.attachments && exported.attachments.length > 0 ? await attachmentBinaries(ctx, exported.attachments) : {};
 	return {
 		output: 0,
 		item: {
 			json: {
 				...json,
-				export_format: result.exportFormat,
-				export_mime: result.exportMime,
-				content_hash: result.contentHash,
-				export_size: result.bytes,
+				export_format: exported.exportFormat,
+				export_mime: exported.exportMime,
+				content_hash: exported.contentHash ?? body.contentHash(),
+				export_size: body.bytes(),
 			},
 			binary: { [BINARY_PROPERTY]: data, ...files },
 			pairedItem: { item: itemIndex },

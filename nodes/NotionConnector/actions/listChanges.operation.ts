@@ -1,19 +1,18 @@
-import type { Client } from '@notionhq/client';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { ConnectorCache } from '../../../lib/cache';
-import type { AccountFacts, OrgPolicy } from '../../../lib/policy';
+import type { OrgPolicy } from '../../../lib/policy';
 import {
 	DEFAULT_MAX_DEPTH,
 	DEFAULT_OVERLAP_MINUTES,
-	listNotionChanges,
-	notionAccount,
-	notionSourceKeyFor,
+	notionProvider,
 	parseNotionId,
-	type NotionListOptions,
+	type NotionConnection,
 	type NotionSource,
 } from '../../../lib/providers/notion';
-import type { ListChangesOptions } from '../../../lib/providers/types';
+import type { ProviderAccount } from '../../../lib/providers/types';
+import { storeOver } from '../../../lib/store';
+import { listSource, type ListingOptions } from '../../../lib/sync/listing';
 import { connectorCache } from '../../shared/cache';
 import { listingRun } from '../../shared/listingRun';
 import { toNodeError } from '../../shared/nodeErrors';
@@ -92,9 +91,9 @@ export const description: INodeProperties[] = [
 ];
 
 interface ListParameters {
+	/** With the overlap the node asks for: how later runs read the source is part of it. */
 	source: NotionSource;
-	options: ListChangesOptions;
-	notion: NotionListOptions;
+	options: ListingOptions;
 }
 
 const positiveInteger = (value: unknown) => {
@@ -105,10 +104,12 @@ const positiveInteger = (value: unknown) => {
 /** The source and listing options the parameters describe, capped by the policy's files per run. */
 export function listParametersOf(ctx: IExecuteFunctions, itemIndex: number, maxFilesPerRun: number | null): ListParameters {
 	const raw = ctx.getNodeParameter('listOptions', itemIndex, {}) as IDataObject;
+	const overlap = Number(raw.overlapMinutes ?? DEFAULT_OVERLAP_MINUTES);
+	const overlapMinutes = Number.isFinite(overlap) && overlap >= 0 ? overlap : DEFAULT_OVERLAP_MINUTES;
 	let source: NotionSource;
 	if (ctx.getNodeParameter('source', itemIndex) === 'database') {
 		const value = ctx.getNodeParameter('sourceDatabaseId', itemIndex, '', { extractValue: true }) as string;
-		source = { kind: 'database', databaseId: parseNotionId(value, 'database') };
+		source = { kind: 'database', databaseId: parseNotionId(value, 'database'), overlapMinutes };
 	} else {
 		const value = ctx.getNodeParameter('sourcePageId', itemIndex, '', { extractValue: true }) as string;
 		const depth = Number(raw.maxDepth ?? DEFAULT_MAX_DEPTH);
@@ -116,58 +117,46 @@ export function listParametersOf(ctx: IExecuteFunctions, itemIndex: number, maxF
 			kind: 'pageTree',
 			pageId: parseNotionId(value, 'page'),
 			maxDepth: Number.isFinite(depth) && depth >= 0 ? Math.trunc(depth) : DEFAULT_MAX_DEPTH,
+			overlapMinutes,
 		};
 	}
 	const caps = [positiveInteger(raw.maxItems), maxFilesPerRun ?? undefined].filter((cap): cap is number => cap !== undefined);
-	const overlap = Number(raw.overlapMinutes ?? DEFAULT_OVERLAP_MINUTES);
 	return {
 		source,
 		options: {
 			excludeGlobs: commaList(raw.excludeGlobs),
 			...(caps.length > 0 ? { maxItems: Math.min(...caps) } : {}),
 		},
-		notion: { overlapMinutes: Number.isFinite(overlap) && overlap >= 0 ? overlap : DEFAULT_OVERLAP_MINUTES },
 	};
-}
-
-interface NotionAccountFacts extends AccountFacts {
-	/** What source keys name the account by: the workspace, which outlives a reconnected OAuth2 credential's bot. */
-	accountId: string;
 }
 
 /**
  * The integration's owner and workspace, asked once per credential and execution (one
  * `users/me`) and checked against the policy: a disallowed account fails the node.
  */
-export async function checkNotionAccount(ctx: IExecuteFunctions, policy: OrgPolicy, client: Client): Promise<NotionAccountFacts> {
-	return (await checkAccount(ctx, 'notion', policy, async (): Promise<NotionAccountFacts> => {
-		const account = await notionAccount(client);
-		return {
-			email: account.ownerEmail,
-			workspaceId: account.workspaceId,
-			workspaceName: account.workspaceName,
-			accountId: account.workspaceId ?? account.botId,
-		};
-	})) as NotionAccountFacts;
+export async function checkNotionAccount(ctx: IExecuteFunctions, policy: OrgPolicy, client: NotionConnection): Promise<ProviderAccount> {
+	return (await checkAccount(ctx, 'notion', policy, async () => await notionProvider.account(client))) as ProviderAccount;
 }
 
-async function listSource(
+async function listOneSource(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	run: RunPolicy,
-	client: Client,
+	client: NotionConnection,
 	cache: ConnectorCache,
 ): Promise<[INodeExecutionData[], INodeExecutionData[]]> {
-	const { source, options, notion } = listParametersOf(ctx, itemIndex, run.policy.maxFilesPerRun);
+	const { source, options } = listParametersOf(ctx, itemIndex, run.policy.maxFilesPerRun);
 	const { accountId } = await checkNotionAccount(ctx, run.policy, client);
+	const sourceKey = notionProvider.sourceKey(accountId, source);
 	return await listingRun(ctx, {
-		provider: 'notion',
-		providerName: 'Notion',
-		sourceKey: notionSourceKeyFor(accountId, source),
+		provider: notionProvider.id,
+		providerName: notionProvider.displayName,
+		sourceKey,
 		itemIndex,
 		run,
 		cache,
-		list: async (runId) => await listNotionChanges({ client, cache, source, runId, accountId, options, notion }),
+		list: async (runId) =>
+			await listSource({ store: storeOver(cache), provider: notionProvider, connection: client, source, sourceKey, runId, options }),
 	});
 }
 
@@ -194,7 +183,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			try {
 				const policy = itemIndex === 0 ? first : runPolicy(this, itemIndex, 'notion');
-				const [allowed, skipped] = await listSource(this, itemIndex, policy, client, cache);
+				const [allowed, skipped] = await listOneSource(this, itemIndex, policy, client, cache);
 				outputs[0].push(...allowed);
 				outputs[1].push(...skipped);
 			} catch (error) {

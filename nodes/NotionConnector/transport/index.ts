@@ -1,9 +1,6 @@
-import type { Client } from '@notionhq/client';
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
-import { integrationKey } from '../../../lib/http';
-import { notionClient } from '../../../lib/providers/notion';
-import { notionApiUrl } from '../../../lib/settings';
+import { notionProvider, type NotionConnection } from '../../../lib/providers/notion';
 import { authenticatedFetch } from '../../shared/authenticatedFetch';
 
 /** The credential types, by the `authentication` value that selects them. */
@@ -42,14 +39,10 @@ export function credentialIdentity(ctx: RequestContext, type: string): string {
 }
 
 /**
- * The one place this node talks to Notion: the Notion client, with every request
+ * The one place this node talks to Notion: the provider's connection, with every request
  * signed (and, for OAuth2, refreshed and saved) by n8n for the selected credential.
  */
-export function notionConnectorClient(ctx: RequestContext): Client {
+export function notionConnectorClient(ctx: RequestContext): NotionConnection {
 	const type = credentialType(ctx);
-	return notionClient({
-		fetch: authenticatedFetch(ctx, type),
-		baseUrl: notionApiUrl(),
-		integrationKey: integrationKey('notion', credentialIdentity(ctx, type)),
-	});
+	return notionProvider.connect({ fetch: authenticatedFetch(ctx, type), credentialKey: credentialIdentity(ctx, type) });
 }

@@ -10,9 +10,8 @@ describe('Notion Connector parameters', () => {
 		it('lists a page tree ten levels deep with a two-minute overlap by default', () => {
 			const ctx = parameterContext({ source: 'pageTree', sourcePageId: rl('id', PAGE_ID) });
 			expect(listParametersOf(ctx, 0, null)).toEqual({
-				source: { kind: 'pageTree', pageId: DASHED_PAGE_ID, maxDepth: 10 },
+				source: { kind: 'pageTree', pageId: DASHED_PAGE_ID, maxDepth: 10, overlapMinutes: 2 },
 				options: { excludeGlobs: [] },
-				notion: { overlapMinutes: 2 },
 			});
 		});
 
@@ -23,9 +22,8 @@ describe('Notion Connector parameters', () => {
 				listOptions: { maxDepth: 0, excludeGlobs: ' /Archive/**, ,**/Drafts/** ', overlapMinutes: 5 },
 			});
 			expect(listParametersOf(ctx, 0, null)).toEqual({
-				source: { kind: 'pageTree', pageId: DASHED_PAGE_ID, maxDepth: 0 },
+				source: { kind: 'pageTree', pageId: DASHED_PAGE_ID, maxDepth: 0, overlapMinutes: 5 },
 				options: { excludeGlobs: ['/Archive/**', '**/Drafts/**'] },
-				notion: { overlapMinutes: 5 },
 			});
 		});
 
@@ -35,7 +33,7 @@ describe('Notion Connector parameters', () => {
 				sourceDatabaseId: rl('url', `https://www.notion.so/${PAGE_ID}?v=fedcba9876543210fedcba9876543210`),
 				sourcePageId: rl('id', 'fedcba9876543210fedcba9876543210'),
 			});
-			expect(listParametersOf(ctx, 0, null).source).toEqual({ kind: 'database', databaseId: DASHED_PAGE_ID });
+			expect(listParametersOf(ctx, 0, null).source).toEqual({ kind: 'database', databaseId: DASHED_PAGE_ID, overlapMinutes: 2 });
 		});
 
 		it.each([

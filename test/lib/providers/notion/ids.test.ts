@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../../../../lib/errors';
-import { COMPACT_ID_PATTERN, DASHED_ID_PATTERN, notionSourceKeyFor, notionUrl, parseNotionId } from '../../../../lib/providers/notion';
+import { COMPACT_ID_PATTERN, DASHED_ID_PATTERN, notionUrl, parseNotionId } from '../../../../lib/providers/notion';
 
 const DASHED = '01234567-89ab-cdef-0123-456789abcdef';
 
@@ -34,21 +34,6 @@ describe('parseNotionId', () => {
 	])('rejects %j (%s) naming what was expected', (input) => {
 		expect(() => parseNotionId(input, 'database')).toThrow(InvalidInputError);
 		expect(() => parseNotionId(input, 'database')).toThrow(/Notion database/);
-	});
-});
-
-describe('notionSourceKeyFor', () => {
-	it('keys page trees and databases apart, whatever the id spelling', () => {
-		expect(notionSourceKeyFor('ws', { kind: 'pageTree', pageId: '0123456789ABCDEF0123456789ABCDEF' })).toBe(`notion:ws:page:${DASHED}`);
-		expect(notionSourceKeyFor('ws', { kind: 'pageTree', pageId: 'https://www.notion.so/acme/Plan-0123456789abcdef0123456789abcdef' })).toBe(
-			`notion:ws:page:${DASHED}`,
-		);
-		expect(notionSourceKeyFor('ws', { kind: 'database', databaseId: DASHED })).toBe(`notion:ws:database:${DASHED}`);
-	});
-
-	it('refuses an empty account and a malformed id', () => {
-		expect(() => notionSourceKeyFor(' ', { kind: 'database', databaseId: DASHED })).toThrow(InvalidInputError);
-		expect(() => notionSourceKeyFor('ws', { kind: 'database', databaseId: 'tasks' })).toThrow(InvalidInputError);
 	});
 });
 
