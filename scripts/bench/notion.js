@@ -3,14 +3,16 @@
  * Benchmark of the Notion export against the fake Notion (test/fakes) enforcing Notion's limit of
  * 3 requests per second per integration (burst 6), with a little latency on every request. The
  * TypeScript sources are transpiled on the fly (no `npm run build` needed); the client is the
- * library's own `notionClient` (throttle + resilientFetch), as the node builds it.
+ * library's own `notionClient` (throttle + resilientFetch), as `notionProvider.connect` builds it
+ * for the node, and pages go through the provider's `exportItem`.
  *
  *   node scripts/bench/notion.js [--pages=200] [--latency=20] [--concurrency=3]
  *
  * Exports `pages` realistic pages (headings, nested lists, toggles, tables, code, callouts; every
  * tenth one over 100 top-level blocks) `concurrency` pages at a time, and prints the wall time
  * against the floor the rate limit sets (requests ÷ 3 per second), requests per page and the
- * 429s the fake answered. Then lists the tree of those pages once (a first, full listing).
+ * 429s the fake answered. Then lists the tree of those pages once through the engine's
+ * `listSource` (a first, full listing).
  */
 const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
@@ -18,7 +20,7 @@ const { join } = require('node:path');
 
 const { numberArg, transpileTree } = require('./support');
 
-const ENTRIES = ['test/fakes/notionApi.ts', 'test/fakes/notionBlocks.ts', 'lib/providers/notion/index.ts', 'lib/cache/index.ts'];
+const ENTRIES = ['test/fakes/notionApi.ts', 'test/fakes/notionBlocks.ts', 'lib/providers/notion/index.ts', 'lib/store/index.ts', 'lib/sync/listing.ts'];
 const RATE = 3;
 
 function loadLib(target) {
@@ -27,7 +29,8 @@ function loadLib(target) {
 		fakes: from('test/fakes/notionApi.js'),
 		blocks: from('test/fakes/notionBlocks.js'),
 		notion: from('lib/providers/notion/index.js'),
-		cache: from('lib/cache/index.js'),
+		store: from('lib/store/index.js'),
+		sync: from('lib/sync/listing.js'),
 	};
 }
 
@@ -91,15 +94,14 @@ async function benchNotion(options = {}) {
 		// The fake's bucket starts full; let the library's throttle start from the same idle state.
 		fake.resetRequestLog();
 		const limit = pLimit(concurrency);
-		let libRequests = 0;
+		const { notionProvider } = lib.notion;
 		let bytes = 0;
 		const started = performance.now();
 		await Promise.all(
 			ids.map((id) =>
 				limit(async () => {
-					const result = await lib.notion.exportNotionPage(client, { external_id: id });
-					libRequests += result.requests;
-					bytes += result.bytes;
+					const exported = await notionProvider.exportItem(client, { item: { external_id: id } });
+					bytes += exported.body.length;
 				}),
 			),
 		);
@@ -109,15 +111,15 @@ async function benchNotion(options = {}) {
 		const floorMs = (requests / RATE) * 1000;
 
 		fake.resetRequestLog();
-		const cache = lib.cache.openConnectorCache({ path: join(cacheDir, 'cache.sqlite') });
+		const store = lib.store.openStore({ path: join(cacheDir, 'cache.sqlite') });
 		const source = { kind: 'pageTree', pageId: root.id };
-		const sourceKey = lib.notion.notionSourceKeyFor('bench', source);
-		const runId = cache.startRun({ sourceKey, provider: 'notion' });
+		const sourceKey = notionProvider.sourceKey('bench', source);
+		const runId = await store.runs.start({ sourceKey, provider: notionProvider.id });
 		const listStarted = performance.now();
-		const listed = await lib.notion.listNotionChanges({ client, cache, source, runId, accountId: 'bench' });
+		const listed = await lib.sync.listSource({ store, provider: notionProvider, connection: client, source, sourceKey, runId });
 		const listMs = performance.now() - listStarted;
 		const listRequests = fake.apiRequests().length;
-		cache.close();
+		await store.close();
 		if (fake.internalErrors.length > 0) throw new Error(`fake Notion internal errors: ${JSON.stringify(fake.internalErrors.slice(0, 3))}`);
 
 		const rows = [
@@ -125,7 +127,7 @@ async function benchNotion(options = {}) {
 			['---', '---:'],
 			['pages exported', `${pages} (${pages / 10} over 100 blocks), ${concurrency} at a time, ${(bytes / 1024).toFixed(0)} KiB of Markdown`],
 			['wall time', seconds(wallMs)],
-			['requests (fake log / library count)', `${requests} / ${libRequests}`],
+			['requests', String(requests)],
 			[`floor (requests ÷ ${RATE}/s)`, seconds(floorMs)],
 			['wall / floor', (wallMs / floorMs).toFixed(2)],
 			['requests per page', (requests / pages).toFixed(2)],
