@@ -10,6 +10,5 @@ export {
 	googleErrorReasons,
 	googleRetryable,
 	isTransientNetworkError,
-	notionRetryable,
 } from './retryable';
 export type { RetryableCheck } from './retryable';

@@ -33,11 +33,6 @@ export async function googleRetryable(response: Response): Promise<boolean> {
 	return reasons.some((reason) => GOOGLE_RATE_LIMIT_REASONS.has(reason));
 }
 
-/** Notion's `rate_limited` (429) and its transient server errors. */
-export async function notionRetryable(response: Response): Promise<boolean> {
-	return TRANSIENT_STATUSES.has(response.status);
-}
-
 /** `error.errors[].reason` of a Google error body, read from a clone so the SDK still gets the body. */
 export async function googleErrorReasons(response: Response): Promise<string[]> {
 	let body: unknown;

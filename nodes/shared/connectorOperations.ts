@@ -66,7 +66,7 @@ export async function connectedAccount<Connection>(
 }
 
 /** With the policy's files-per-run cap, the smaller of the node's and the policy's. */
-function capped(options: ListingOptions, policy: OrgPolicy): ListingOptions {
+export function withPolicyCap(options: ListingOptions, policy: Pick<OrgPolicy, 'maxFilesPerRun'>): ListingOptions {
 	const caps = [options.maxItems, policy.maxFilesPerRun ?? undefined].filter((cap): cap is number => cap !== undefined);
 	return caps.length > 0 ? { ...options, maxItems: Math.min(...caps) } : { ...options, maxItems: undefined };
 }
@@ -92,7 +92,7 @@ export async function listChangesOperation<Connection, Source>(
 			try {
 				const run: RunPolicy = itemIndex === 0 ? first : runPolicy(ctx, itemIndex, provider.id);
 				const source = node.sourceOf(ctx, itemIndex);
-				const options = capped(node.listingOptionsOf(ctx, itemIndex), run.policy);
+				const options = withPolicyCap(node.listingOptionsOf(ctx, itemIndex), run.policy);
 				const account = await connectedAccount(ctx, node, run.policy, connected);
 				const result = await runListing({
 					store,

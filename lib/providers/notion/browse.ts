@@ -3,8 +3,7 @@ import type { BlockObjectResponse, Client, DataSourceObjectResponse, PageObjectR
 import { InvalidInputError } from '../../errors';
 import { NotionApi } from './api';
 import { notSharedError } from './client';
-import { normalizedId } from './ids';
-import { notionUrl } from './markdown/fileUrls';
+import { normalizedId, notionUrl } from './ids';
 import {
 	isTrashed,
 	parentLink,
@@ -15,9 +14,11 @@ import {
 	type ParentLink,
 } from './objects';
 
-export type NotionBrowseQuery =
+/** What to browse: a search of everything the integration sees, or one page's children; at most `limit` entries (default 50). */
+export type NotionBrowseQuery = (
 	| { kind: 'search'; query?: string; objectType?: 'page' | 'database' }
-	| { kind: 'children'; pageId: string };
+	| { kind: 'children'; pageId: string }
+) & { limit?: number };
 
 export interface NotionBrowseEntry {
 	id: string;
@@ -41,13 +42,9 @@ const DEFAULT_LIMIT = 50;
  * sources it has), or a page's child pages and databases (its block children, also those inside
  * toggles and columns, paginated). Stops at `limit` (default 50).
  */
-export async function browseNotion(
-	client: Client,
-	query: NotionBrowseQuery,
-	options: { limit?: number } = {},
-): Promise<NotionBrowseEntry[]> {
-	const limit = options.limit ?? DEFAULT_LIMIT;
-	if (!(limit >= 1)) throw new InvalidInputError(`The browse limit must be at least 1 (got ${String(options.limit)})`);
+export async function browseNotion(client: Client, query: NotionBrowseQuery): Promise<NotionBrowseEntry[]> {
+	const limit = query.limit ?? DEFAULT_LIMIT;
+	if (!(limit >= 1)) throw new InvalidInputError(`The browse limit must be at least 1 (got ${String(query.limit)})`);
 	const api = new NotionApi(client);
 	const locator = new Locator(api);
 	return query.kind === 'search' ? await searchEntries(api, locator, query, limit) : await childEntries(api, locator, query.pageId, limit);

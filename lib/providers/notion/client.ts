@@ -1,15 +1,16 @@
 import { APIResponseError, Client, LogLevel } from '@notionhq/client';
 
 import { NotFoundError } from '../../errors';
-import { circuitBreakerFor, notionRetryable, requestThrottleFor, resilientFetch } from '../../http';
+import { circuitBreakerFor, requestThrottleFor, resilientFetch } from '../../http';
 import { NOTION_API_VERSION, notionApiUrl } from '../../settings';
+import { notionResilience } from './resilience';
 
 export interface NotionClientOptions {
 	/** The fetch that signs requests (the node passes one routed through n8n's httpRequestWithAuthentication); default global fetch. */
 	fetch?: typeof fetch;
 	/** Default settings.notionApiUrl(). */
 	baseUrl?: string;
-	/** Throttle/breaker key: one integration = one ~3 req/s budget shared by every execution in the process (lib/http requestThrottleFor / integrationKey). */
+	/** Throttle/breaker key: one integration = one ~3 req/s budget shared by every execution in the process (`notionResilience.breakerKey`). */
 	integrationKey: string;
 	/** Bearer token, only when `fetch` does not sign (lib-level tests, benchmarks). */
 	auth?: string;
@@ -47,7 +48,7 @@ export function notionClient(options: NotionClientOptions): Client {
 	const breaker = circuitBreakerFor(options.integrationKey, { providerName: 'Notion' });
 	const inner = options.fetch ?? fetch;
 	const clock: { lastDateMs?: number } = {};
-	const resilient = resilientFetch(inner, { isRetryable: notionRetryable, throttle, breaker });
+	const resilient = resilientFetch(inner, { isRetryable: notionResilience.isRetryable, throttle, breaker });
 	const timed: typeof fetch = async (input, init) => {
 		const response = await resilient(input, init);
 		const date = Date.parse(response.headers.get('date') ?? '');

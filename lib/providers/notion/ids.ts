@@ -1,9 +1,14 @@
 import { InvalidInputError } from '../../errors';
 
-const COMPACT_ID = /^[0-9a-f]{32}$/i;
-const DASHED_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A Notion id as people copy it, 32 hex digits: as a pattern source, for the editor's validation too. */
+export const COMPACT_ID_PATTERN = '[0-9a-fA-F]{32}';
+/** The same id with Notion's dashes (8-4-4-4-12). */
+export const DASHED_ID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
+const COMPACT_ID = new RegExp(`^${COMPACT_ID_PATTERN}$`);
+const DASHED_ID = new RegExp(`^${DASHED_ID_PATTERN}$`);
 /** The id at the end of a URL path segment: `Title-Slug-<32 hex>` or a bare (dashed) id. */
-const TRAILING_ID = /(?:^|[^0-9a-f])([0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+const TRAILING_ID = new RegExp(`(?:^|[^0-9a-fA-F])(${COMPACT_ID_PATTERN}|${DASHED_ID_PATTERN})$`);
 
 /** `0123…` (32 hex, dashed or not, any case) → `01234567-89ab-cdef-0123-456789abcdef`; undefined otherwise. */
 export function dashedId(value: string): string | undefined {
@@ -52,4 +57,9 @@ export function parseNotionId(value: string, what: 'page' | 'database'): string 
 /** Dashes a Notion id that is already known to be valid, leaving anything else as it is. */
 export function normalizedId(id: string): string {
 	return dashedId(id) ?? id;
+}
+
+/** The canonical web address of a Notion page, database or block id. */
+export function notionUrl(id: string): string {
+	return `https://www.notion.so/${id.replace(/-/g, '')}`;
 }

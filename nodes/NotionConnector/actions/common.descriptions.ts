@@ -1,7 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-const HEX_ID = '[0-9a-fA-F]{32}';
-const DASHED_ID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+import { COMPACT_ID_PATTERN as HEX_ID, DASHED_ID_PATTERN as DASHED_ID } from '../../../lib/providers/notion';
 
 /** A page or database id as Notion shows it: 32 hex digits, with or without dashes. */
 export const NOTION_ID_REGEX = `^(?:${HEX_ID}|${DASHED_ID})$`;

@@ -1,7 +1,7 @@
 import type { Client } from '@notionhq/client';
 
 import { InvalidInputError, NotFoundError } from '../../../lib/errors';
-import { browseNotion, notionAccount, parseNotionId } from '../../../lib/providers/notion';
+import { notionAccount, notionProvider, parseNotionId } from '../../../lib/providers/notion';
 import { startFakeNotion, type FakeNotion } from '../../fakes/notionApi';
 import { b } from '../../fakes/notionBlocks';
 import { testClient } from './helpers';
@@ -27,7 +27,7 @@ describe('Notion browse against the strict fake Notion', () => {
 		notion.addDataSource(database.id, { name: 'Bugs', properties: { Title: 'title' } });
 		notion.addPage({ title: 'Hidden', shared: false });
 
-		const entries = await browseNotion(client, { kind: 'search' });
+		const entries = await notionProvider.browse(client, { kind: 'search' });
 
 		expect(entries.map((entry) => `${entry.type} ${entry.path}`).sort()).toEqual([
 			'database /Team/Handbook/Tasks',
@@ -51,10 +51,10 @@ describe('Notion browse against the strict fake Notion', () => {
 		for (let index = 0; index < 130; index++) notion.addPage({ title: `Note ${index}` });
 		notion.addDatabase({ title: 'Notes database' });
 
-		const databases = await browseNotion(client, { kind: 'search', query: 'notes', objectType: 'database' });
+		const databases = await notionProvider.browse(client, { kind: 'search', query: 'notes', objectType: 'database' });
 		expect(databases.map((entry) => entry.name)).toEqual(['Notes database']);
 
-		const all = await browseNotion(client, { kind: 'search', objectType: 'page' }, { limit: 120 });
+		const all = await notionProvider.browse(client, { kind: 'search', objectType: 'page', limit: 120 });
 		expect(all).toHaveLength(120);
 		expect(new Set(all.map((entry) => entry.id)).size).toBe(120);
 		// One search for the databases, two pages of 100 for the 120 pages.
@@ -68,7 +68,7 @@ describe('Notion browse against the strict fake Notion', () => {
 		const nested = notion.addPage({ title: 'Nested', parent: toggle });
 		const { database } = notion.addDatabase({ title: 'Inline DB', parent: parent.id });
 
-		const entries = await browseNotion(client, { kind: 'children', pageId: parent.id });
+		const entries = await notionProvider.browse(client, { kind: 'children', pageId: parent.id });
 
 		expect(entries.map((entry) => [entry.type, entry.name, entry.path, entry.parent_id])).toEqual([
 			['page', 'Nested', '/Parent/Nested', parent.id],
@@ -80,18 +80,24 @@ describe('Notion browse against the strict fake Notion', () => {
 
 	it('says to share a page Notion does not show the integration', async () => {
 		const hidden = notion.addPage({ title: 'Hidden', shared: false });
-		const error = await browseNotion(client, { kind: 'children', pageId: hidden.id }).catch((caught: unknown) => caught);
+		const error = await notionProvider.browse(client, { kind: 'children', pageId: hidden.id }).catch((caught: unknown) => caught);
 		expect(error).toBeInstanceOf(NotFoundError);
 		expect((error as NotFoundError).message).toContain('not shared with this integration');
 	});
 
-	it('describes the connected account from the bot user', async () => {
+	it('describes the connected account from the bot user, and names it by its workspace', async () => {
 		expect(await notionAccount(client)).toEqual({
 			botId: notion.bot.id,
 			workspaceId: notion.workspace.id,
 			workspaceName: 'Acme Docs',
 			ownerEmail: 'alice@example.com',
 			ownerType: 'user',
+		});
+		expect(await notionProvider.account(client)).toEqual({
+			accountId: notion.workspace.id,
+			email: 'alice@example.com',
+			workspaceId: notion.workspace.id,
+			workspaceName: 'Acme Docs',
 		});
 		const workspaceOwned = await startFakeNotion({ requestsPerSecond: Infinity, owner: 'workspace' });
 		try {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { notionClient, serverTimeOf } from '../../../lib/providers/notion';
+import { notionClient, notionProvider, serverTimeOf } from '../../../lib/providers/notion';
 import { startFakeNotion, type FakeNotion } from '../../fakes/notionApi';
 
 describe('notionClient against the strict fake Notion', () => {
@@ -32,5 +32,29 @@ describe('notionClient against the strict fake Notion', () => {
 		expect((await client.users.me({})).id).toBe(notion.bot.id);
 		expect(notion.apiRequests().filter((request) => request.status === 503)).toHaveLength(2);
 		expect(serverTimeOf(client)).toBe(Date.parse('2025-05-06T07:08:09Z'));
+	});
+
+	it('connects the provider through the fetch the node signs with, on the configured API URL, retrying Notion’s transient errors', async () => {
+		notion = await startFakeNotion({ requestsPerSecond: Infinity, now: '2025-05-06T07:08:09Z' });
+		const previousUrl = process.env.CONNECTORS_NOTION_API_URL;
+		process.env.CONNECTORS_NOTION_API_URL = notion.url;
+		const sent: string[] = [];
+		const signing: typeof fetch = async (input, init) => {
+			const request = new Request(input, init);
+			sent.push(`${request.method} ${request.url}`);
+			request.headers.set('authorization', `Bearer ${notion.token}`);
+			return await fetch(request);
+		};
+		try {
+			const connection = notionProvider.connect({ fetch: signing, credentialKey: `notionConnectorApi:${randomUUID()}` });
+			notion.failNext(1, { status: 503 });
+
+			expect((await notionProvider.account(connection)).accountId).toBe(notion.workspace.id);
+			expect(sent).toEqual([`GET ${notion.url}/v1/users/me`, `GET ${notion.url}/v1/users/me`]);
+			expect(serverTimeOf(connection)).toBe(Date.parse('2025-05-06T07:08:09Z'));
+		} finally {
+			if (previousUrl === undefined) delete process.env.CONNECTORS_NOTION_API_URL;
+			else process.env.CONNECTORS_NOTION_API_URL = previousUrl;
+		}
 	});
 });

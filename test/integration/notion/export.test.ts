@@ -4,10 +4,32 @@ import { text } from 'node:stream/consumers';
 import type { Client } from '@notionhq/client';
 
 import { ConnectorError, InvalidInputError, NotFoundError } from '../../../lib/errors';
-import { downloadNotionFile, exportNotionPage } from '../../../lib/providers/notion';
+import type { ConnectorItem } from '../../../lib/items';
+import { NOTION_PAGE_MIME, notionProvider } from '../../../lib/providers/notion';
+import { downloadNotionFile, exportNotionPage } from '../../../lib/providers/notion/export';
 import { startFakeNotion, type FakeNotion } from '../../fakes/notionApi';
 import { b, rt, type BlockInput } from '../../fakes/notionBlocks';
 import { testClient } from './helpers';
+
+/** A page as listChanges emits it; export reads only its id and name. */
+function listedItem(pageId: string): ConnectorItem {
+	return {
+		provider: 'notion',
+		external_id: pageId,
+		source_key: 'notion:workspace-1:page:root',
+		name: 'Page',
+		path: '/Page',
+		parents: [],
+		mime: NOTION_PAGE_MIME,
+		size: null,
+		modified_at: null,
+		created_at: null,
+		version: null,
+		hash: null,
+		url: null,
+		change: 'upsert',
+	};
+}
 
 describe('Notion export against the strict fake Notion', () => {
 	let notion: FakeNotion;
@@ -168,6 +190,49 @@ describe('Notion export against the strict fake Notion', () => {
 		await expect(exportNotionPage(client, { external_id: trashed.id })).rejects.toThrow(/is in the trash/);
 
 		await expect(exportNotionPage(client, { external_id: 'nope' })).rejects.toBeInstanceOf(InvalidInputError);
+	});
+
+	it('exports through the provider as a Markdown buffer with the stable hash, attaching the hosted files when asked', async () => {
+		const page = notion.addPage({ title: 'Photos', children: [b.paragraph('Intro'), b.image({ content: 'PNGDATA', name: 'chart.png' }, 'Chart')] });
+		const item = { ...listedItem(page.id), name: 'Photos' };
+		const rendered = await exportNotionPage(client, item);
+
+		const plain = await notionProvider.exportItem(client, { item });
+		expect(plain).toEqual({
+			kind: 'content',
+			body: expect.any(Buffer),
+			fileName: 'Photos.md',
+			mimeType: 'text/markdown',
+			exportFormat: 'md',
+			exportMime: 'text/markdown',
+			contentHash: rendered.contentHash,
+		});
+		expect(plain.kind === 'content' && plain.body.toString()).toContain('Intro');
+
+		const attached = await notionProvider.exportItem(client, { item, format: 'md', options: { attachFiles: true } });
+		const attachments = attached.kind === 'content' ? (attached.attachments ?? []) : [];
+		expect(attachments.map(({ name, mime }) => ({ name, mime }))).toEqual([{ name: 'chart.png', mime: 'image/png' }]);
+		const opened = await attachments[0].open();
+		expect(await text(opened.stream)).toBe('PNGDATA');
+		expect(opened.mime).toBe('image/png');
+	});
+
+	it('offers Markdown as the one export format of a page, and refuses another', async () => {
+		const page = notion.addPage({ title: 'Plain' });
+		expect(notionProvider.exportChoices(listedItem(page.id))).toEqual({ kind: 'page', label: 'Notion pages', default: 'md', formats: ['md'] });
+		await expect(notionProvider.exportItem(client, { item: listedItem(page.id), format: 'pdf' })).rejects.toBeInstanceOf(InvalidInputError);
+		expect(notion.apiRequests()).toEqual([]);
+	});
+
+	it('stops exporting once the execution is cancelled', async () => {
+		const page = notion.addPage({ title: 'Long', children: Array.from({ length: 5 }, (_, index) => b.toggle(`t${index}`, [b.paragraph('x')])) });
+		const cancelled = new AbortController();
+		notion.setLatency(50);
+		const exporting = notionProvider.exportItem(client, { item: listedItem(page.id), signal: cancelled.signal });
+		setTimeout(() => cancelled.abort(), 20);
+
+		await expect(exporting).rejects.toMatchObject({ name: 'AbortError' });
+		expect(notion.apiRequests().length).toBeLessThan(7);
 	});
 
 	it('stays within the integration budget and honours Retry-After when Notion still answers 429', async () => {

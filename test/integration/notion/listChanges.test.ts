@@ -1,52 +1,42 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import type { Client } from '@notionhq/client';
 
 import { InvalidInputError, NotFoundError } from '../../../lib/errors';
 import type { ConnectorItem } from '../../../lib/items';
-import { listNotionChanges, notionSourceKeyFor, type NotionListOptions, type NotionSource } from '../../../lib/providers/notion';
-import type { ListChangesOptions, ListChangesResult } from '../../../lib/providers/types';
-import { openStore, type ConnectorStore } from '../../../lib/store';
+import { notionProvider, type NotionSource } from '../../../lib/providers/notion';
+import type { ConnectorStore } from '../../../lib/store';
+import type { ListingOptions, ListSourceResult } from '../../../lib/sync/listing';
 import { startFakeNotion, type FakeNotion } from '../../fakes/notionApi';
 import { b } from '../../fakes/notionBlocks';
-import { testClient } from './helpers';
+import { listRun, temporaryStore, testClient } from './helpers';
 
 const ACCOUNT = 'workspace-1';
 
 describe('Notion listChanges against the strict fake Notion', () => {
 	let notion: FakeNotion;
 	let client: Client;
-	let cache: ConnectorStore;
-	let dir: string;
+	let store: ConnectorStore;
+	let removeStore: () => Promise<void>;
 
 	beforeEach(async () => {
 		notion = await startFakeNotion({ requestsPerSecond: Infinity });
 		client = testClient(notion);
-		dir = mkdtempSync(join(tmpdir(), 'notion-list-changes-'));
-		cache = await openStore({ path: join(dir, 'cache.sqlite') });
+		({ store, remove: removeStore } = await temporaryStore());
 	});
 
 	afterEach(async () => {
 		expect(notion.internalErrors).toEqual([]);
-		await cache.close();
-		rmSync(dir, { recursive: true, force: true });
+		await removeStore();
 		await notion.close();
 	});
 
 	/** One listChanges run; with `commit`, the pipeline checks and commits what it listed. */
 	async function run(
 		source: NotionSource,
-		{ commit = true, options, at, listOptions }: { commit?: boolean; options?: ListChangesOptions; at?: string; listOptions?: NotionListOptions } = {},
-	): Promise<ListChangesResult> {
+		{ commit = true, options, at }: { commit?: boolean; options?: ListingOptions; at?: string } = {},
+	): Promise<ListSourceResult> {
 		if (at !== undefined) notion.setNow(at);
-		const sourceKey = notionSourceKeyFor(ACCOUNT, source);
-		const runId = await cache.runs.start({ sourceKey, provider: 'notion' });
 		notion.resetRequestLog();
-		const result = await listNotionChanges({ client, cache, source, runId, accountId: ACCOUNT, options, notion: listOptions });
-		if (commit) await cache.items.commit((await cache.items.check(result.items)).map((checked) => checked.item));
-		return result;
+		return await listRun(store, client, source, { account: ACCOUNT, commit, options });
 	}
 
 	const summary = (items: ConnectorItem[]): string[] => items.map((item) => `${item.change} ${item.path}`);
@@ -101,7 +91,8 @@ describe('Notion listChanges against the strict fake Notion', () => {
 			change: 'upsert',
 			run_id: expect.any(Number),
 		});
-		expect(result).toMatchObject({ cursorProposed: true, hasMore: false });
+		expect(result).toMatchObject({ hasMore: false, fullListing: true, warnings: [] });
+		expect(await store.cursors.committed(notionProvider.sourceKey(ACCOUNT, tree(root.id)))).not.toBeNull();
 		expect(result.requests).toBe(notion.apiRequests().length);
 		// From search, not a walk of every block: the root, one search, the toggle holding Setup, the Tasks database.
 		expect(notion.apiRequests().map((request) => `${request.method} ${request.path.replace(/[0-9a-f-]{36}/g, ':id')}`).sort()).toEqual([
@@ -116,7 +107,7 @@ describe('Notion listChanges against the strict fake Notion', () => {
 		const { root } = handbook();
 		await run(tree(root.id), { at: '2025-01-01T10:00:30Z' });
 
-		const walked = await run(tree(root.id), { at: '2025-01-01T10:30:00Z', listOptions: { reconcileMinutes: 0 } });
+		const walked = await run({ ...tree(root.id), reconcileMinutes: 0 }, { at: '2025-01-01T10:30:00Z' });
 
 		expect(walked.items).toEqual([]);
 		expect(notion.apiRequests().some((request) => request.path.endsWith('/children'))).toBe(true);
@@ -258,8 +249,8 @@ describe('Notion listChanges against the strict fake Notion', () => {
 
 		notion.setNow('2025-01-01T10:10:00Z');
 		notion.movePage(deep.id, outside.id, { touch: false });
-		expect((await run(tree(root.id), { at: '2025-01-01T10:11:00Z', listOptions: { reconcileMinutes: 60 } })).items).toEqual([]);
-		const result = await run(tree(root.id), { at: '2025-01-01T11:01:00Z', listOptions: { reconcileMinutes: 60 } });
+		expect((await run({ ...tree(root.id), reconcileMinutes: 60 }, { at: '2025-01-01T10:11:00Z' })).items).toEqual([]);
+		const result = await run({ ...tree(root.id), reconcileMinutes: 60 }, { at: '2025-01-01T11:01:00Z' });
 
 		expect(summary(result.items)).toEqual(['deleted /Handbook/Guides/Deep', 'deleted /Handbook/Guides/Deep/Deeper']);
 	});
@@ -313,6 +304,34 @@ describe('Notion listChanges against the strict fake Notion', () => {
 
 		expect(result.items).toHaveLength(7);
 		expect(result.items.every((item) => item.change === 'deleted')).toBe(true);
+	});
+
+	it('stores its cursor and snapshot as earlier versions did, so caches written by them keep working', async () => {
+		const { root } = handbook();
+		await run(tree(root.id), { at: '2025-01-01T10:00:30Z', options: { maxItems: 3 } });
+
+		const sourceKey = notionProvider.sourceKey(ACCOUNT, tree(root.id));
+		const cursor = JSON.parse((await store.cursors.committed(sourceKey)) as string) as Record<string, unknown>;
+		expect(Object.keys(cursor)).toEqual(['readAt', 'walkedAt', 'snapshot']);
+		expect(cursor).toMatchObject({ readAt: '2025-01-01T10:00:30.000Z', walkedAt: '2025-01-01T10:00:30.000Z' });
+		const state = JSON.parse((await store.cursors.providerState(sourceKey)) as string) as { snapshots: Record<string, Record<string, unknown>> };
+		const snapshot = state.snapshots[cursor.snapshot as string];
+		expect(Object.keys(snapshot)).toEqual(['kind', 'rootId', 'maxDepth', 'nodes', 'pending']);
+		expect(snapshot).toMatchObject({ kind: 'pageTree', rootId: root.id, maxDepth: 10 });
+		expect(snapshot.pending).toHaveLength(4);
+	});
+
+	it('lists the source in full again when the snapshot its cursor names is gone', async () => {
+		const { root } = handbook();
+		await run(tree(root.id), { at: '2025-01-01T10:00:30Z' });
+		const sourceKey = notionProvider.sourceKey(ACCOUNT, tree(root.id));
+		await store.cursors.updateProviderState(sourceKey, 'notion', () => JSON.stringify({ v: 1, snapshots: {} }));
+
+		const again = await run(tree(root.id), { at: '2025-01-01T10:30:00Z' });
+
+		expect(again.fullListing).toBe(true);
+		expect(again.items).toHaveLength(7);
+		expect(again.items.every((item) => item.change === 'upsert')).toBe(true);
 	});
 
 	describe('database sources', () => {

@@ -1,5 +1,5 @@
 import { resilientFetch } from '../../../lib/http/resilientFetch';
-import { googleRetryable, isTransientNetworkError, notionRetryable } from '../../../lib/http/retryable';
+import { googleRetryable, isTransientNetworkError } from '../../../lib/http/retryable';
 import { connectionReset, googleError, recordingSleep, scriptedFetch, status } from './fakeFetch';
 
 describe('googleRetryable', () => {
@@ -46,16 +46,6 @@ describe('googleRetryable', () => {
 		expect(response.status).toBe(403);
 		expect(refused.sent).toHaveLength(1);
 		expect(await response.json()).toMatchObject({ error: { errors: [{ reason: 'cannotDownloadAbusiveFile' }] } });
-	});
-});
-
-describe('notionRetryable', () => {
-	it.each([429, 500, 502, 503, 504])('retries a %i', async (code) => {
-		expect(await notionRetryable(status(code))).toBe(true);
-	});
-
-	it.each([400, 401, 403, 404, 409])('does not retry a %i', async (code) => {
-		expect(await notionRetryable(status(code))).toBe(false);
 	});
 });
 

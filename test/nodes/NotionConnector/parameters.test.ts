@@ -1,5 +1,6 @@
 import { browseQueryOf } from '../../../nodes/NotionConnector/actions/browse.operation';
-import { listParametersOf } from '../../../nodes/NotionConnector/actions/listChanges.operation';
+import { listingOptionsOf, sourceOf } from '../../../nodes/NotionConnector/actions/listChanges.operation';
+import { withPolicyCap } from '../../../nodes/shared/connectorOperations';
 import { credentialTypeFor } from '../../../nodes/NotionConnector/transport';
 import { DASHED_PAGE_ID, PAGE_ID, parameterContext } from './context';
 
@@ -9,11 +10,8 @@ describe('Notion Connector parameters', () => {
 	describe('listChanges source and options', () => {
 		it('lists a page tree ten levels deep with a two-minute overlap by default', () => {
 			const ctx = parameterContext({ source: 'pageTree', sourcePageId: rl('id', PAGE_ID) });
-			expect(listParametersOf(ctx, 0, null)).toEqual({
-				source: { kind: 'pageTree', pageId: DASHED_PAGE_ID, maxDepth: 10 },
-				options: { excludeGlobs: [] },
-				notion: { overlapMinutes: 2 },
-			});
+			expect(sourceOf(ctx, 0)).toEqual({ kind: 'pageTree', pageId: DASHED_PAGE_ID, maxDepth: 10, overlapMinutes: 2 });
+			expect(listingOptionsOf(ctx, 0)).toEqual({ excludeGlobs: [] });
 		});
 
 		it('reads a page tree from its URL, with the depth, globs and overlap asked for', () => {
@@ -22,11 +20,8 @@ describe('Notion Connector parameters', () => {
 				sourcePageId: rl('url', `https://www.notion.so/acme/Handbook-${PAGE_ID}?pvs=4`),
 				listOptions: { maxDepth: 0, excludeGlobs: ' /Archive/**, ,**/Drafts/** ', overlapMinutes: 5 },
 			});
-			expect(listParametersOf(ctx, 0, null)).toEqual({
-				source: { kind: 'pageTree', pageId: DASHED_PAGE_ID, maxDepth: 0 },
-				options: { excludeGlobs: ['/Archive/**', '**/Drafts/**'] },
-				notion: { overlapMinutes: 5 },
-			});
+			expect(sourceOf(ctx, 0)).toEqual({ kind: 'pageTree', pageId: DASHED_PAGE_ID, maxDepth: 0, overlapMinutes: 5 });
+			expect(listingOptionsOf(ctx, 0)).toEqual({ excludeGlobs: ['/Archive/**', '**/Drafts/**'] });
 		});
 
 		it('lists a database from its view URL, without a depth', () => {
@@ -35,7 +30,7 @@ describe('Notion Connector parameters', () => {
 				sourceDatabaseId: rl('url', `https://www.notion.so/${PAGE_ID}?v=fedcba9876543210fedcba9876543210`),
 				sourcePageId: rl('id', 'fedcba9876543210fedcba9876543210'),
 			});
-			expect(listParametersOf(ctx, 0, null).source).toEqual({ kind: 'database', databaseId: DASHED_PAGE_ID });
+			expect(sourceOf(ctx, 0)).toEqual({ kind: 'database', databaseId: DASHED_PAGE_ID, overlapMinutes: 2 });
 		});
 
 		it.each([
@@ -46,12 +41,12 @@ describe('Notion Connector parameters', () => {
 			[10, 20, 10],
 		])('caps items per run at the smaller of the node (%s, 0 = none) and the policy (%s)', (maxItems, policyMax, expected) => {
 			const ctx = parameterContext({ source: 'pageTree', sourcePageId: rl('id', PAGE_ID), listOptions: { maxItems } });
-			expect(listParametersOf(ctx, 0, policyMax).options.maxItems).toBe(expected);
+			expect(withPolicyCap(listingOptionsOf(ctx, 0), { maxFilesPerRun: policyMax }).maxItems).toBe(expected);
 		});
 
 		it('refuses a page id that is not one, naming what was expected', () => {
 			const ctx = parameterContext({ source: 'pageTree', sourcePageId: rl('id', 'not-an-id') });
-			expect(() => listParametersOf(ctx, 0, null)).toThrow(/not a valid Notion page id/);
+			expect(() => sourceOf(ctx, 0)).toThrow(/not a valid Notion page id/);
 		});
 	});
 

@@ -109,12 +109,15 @@ async function linkedItems(api: NotionApi, fetcher: BlockTreeFetcher): Promise<M
 	return known;
 }
 
-/** Downloads one Notion-hosted file (a signed URL from an export) as a stream. */
+/**
+ * Downloads one Notion-hosted file (a signed URL from an export) as a stream. The URL carries its
+ * own signature, so it is fetched as it is, without the integration's credential.
+ */
 export async function downloadNotionFile(
 	url: string,
-	options: { fetch?: typeof fetch } = {},
-): Promise<{ stream: NodeJS.ReadableStream; mime: string | null }> {
-	const response = await (options.fetch ?? fetch)(url);
+	options: { fetch?: typeof fetch; signal?: AbortSignal } = {},
+): Promise<{ stream: Readable; mime: string | null }> {
+	const response = await (options.fetch ?? fetch)(url, options.signal ? { signal: options.signal } : undefined);
 	if (!response.ok || response.body === null) {
 		await response.body?.cancel();
 		if (response.status === 403) {

@@ -1,4 +1,4 @@
-export { listNotionChanges } from './listChanges';
+export { listNotionChanges, type NotionListChangesRequest, type NotionListChangesResponse } from './listChanges';
 export {
 	DEFAULT_MAX_DEPTH,
 	DEFAULT_OVERLAP_MINUTES,
@@ -7,3 +7,4 @@ export {
 	type NotionListOptions,
 	type NotionSource,
 } from './source';
+export { parseCursor, type NotionCursor, type NotionListingState } from './state';

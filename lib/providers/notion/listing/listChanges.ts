@@ -2,74 +2,41 @@ import type { Client } from '@notionhq/client';
 
 import { InvalidInputError } from '../../../errors';
 import type { ConnectorItem } from '../../../items';
-import { RUN_ID_FIELD } from '../../../store/constants';
-import { itemFilterFor, type ItemFilter } from '../../googleDrive/listing/filters';
-import type { ListChangesInput, ListChangesResult } from '../../types';
+import type { ItemFilter, ListChangesRequest, ListChangesResponse } from '../../types';
 import { NotionApi } from '../api';
 import { notionErrorOf, notSharedError, serverTimeOf } from '../client';
-import { parseNotionId } from '../ids';
-import { notionUrl } from '../markdown/fileUrls';
+import { notionUrl, parseNotionId } from '../ids';
 import { isTrashed, NOTION_PAGE_MIME, titleOfDatabase } from '../objects';
-import {
-	DEFAULT_MAX_DEPTH,
-	DEFAULT_OVERLAP_MINUTES,
-	DEFAULT_RECONCILE_MINUTES,
-	notionSourceKeyFor,
-	type NotionListOptions,
-	type NotionSource,
-} from './source';
-import {
-	emptyState,
-	parseCursor,
-	pathOf,
-	prune,
-	readSnapshot,
-	writeSnapshot,
-	type KnownNode,
-	type NotionCursor,
-	type NotionListingState,
-} from './state';
+import { DEFAULT_MAX_DEPTH, DEFAULT_OVERLAP_MINUTES, DEFAULT_RECONCILE_MINUTES, type NotionSource } from './source';
+import { emptyState, pathOf, prune, type KnownNode, type NotionCursor, type NotionListingState } from './state';
 import { pageNode, walkBelow } from './tree';
 import { applyDatabaseWindow } from './database';
 import { applyPageTreeWindow, listPageTreeBySearch } from './pageTree';
 import { isInWindow, windowStart } from './window';
 
-export type ListNotionChangesInput = ListChangesInput<NotionSource> & {
-	client: Client;
-	/** The connected workspace or integration: part of the source key. */
-	accountId: string;
-	notion?: NotionListOptions;
-};
+export type NotionListChangesRequest = ListChangesRequest<NotionSource, NotionCursor, NotionListingState>;
+export type NotionListChangesResponse = ListChangesResponse<NotionCursor, NotionListingState>;
 
 const MINUTE_MS = 60_000;
 
 /**
- * Pages new or changed in a Notion source since its committed cursor, and deletions
- * (PRODUCT.md §3 listChanges). The first run lists the source in full (a page tree from search,
- * placed by parent chains; a database by querying its data sources); later runs read what
+ * Pages new or changed in a Notion source since the committed cursor, and deletions
+ * (docs/architecture.md, "Providers"). The first run lists the source in full (a page tree from
+ * search, placed by parent chains; a database by querying its data sources); later runs read what
  * Notion's search (page trees) or data source queries (databases) show edited since the cursor
  * minus the overlap window, and what went to the trash since then, placing each page in the tree
- * the state keeps. A full walk every `reconcileMinutes` catches what those reads cannot see
- * (a move Notion did not stamp, sharing withdrawn). The new cursor is proposed for the run and
- * commits once the run's items are settled; `maxItems` leaves the rest for the next run.
+ * the snapshot keeps. A full walk every `reconcileMinutes` catches what those reads cannot see
+ * (a move Notion did not stamp, sharing withdrawn). The engine keeps the snapshot, owes what a
+ * `maxItems` cap holds back and proposes the cursor.
  */
-export async function listNotionChanges(input: ListNotionChangesInput): Promise<ListChangesResult> {
-	const { client, cache, source, runId, options = {}, notion = {} } = input;
-	const maxItems = options.maxItems ?? Infinity;
-	if (!(maxItems >= 1)) {
-		throw new InvalidInputError(`Max items per run must be at least 1 (got ${String(options.maxItems)})`, 'Leave it empty for no limit.');
-	}
-	const overlapMinutes = nonNegative(notion.overlapMinutes ?? DEFAULT_OVERLAP_MINUTES, 'The overlap window (minutes)');
-	const reconcileMinutes = nonNegative(notion.reconcileMinutes ?? DEFAULT_RECONCILE_MINUTES, 'The full re-walk interval (minutes)');
+export async function listNotionChanges(client: Client, request: NotionListChangesRequest): Promise<NotionListChangesResponse> {
+	const { source, sourceKey, cursor: committed, snapshot: previous, filter } = request;
+	const overlapMinutes = nonNegative(source.overlapMinutes ?? DEFAULT_OVERLAP_MINUTES, 'The overlap window (minutes)');
+	const reconcileMinutes = nonNegative(source.reconcileMinutes ?? DEFAULT_RECONCILE_MINUTES, 'The full re-walk interval (minutes)');
 	const kind = source.kind;
 	const rootId = kind === 'pageTree' ? parseNotionId(source.pageId, 'page') : parseNotionId(source.databaseId, 'database');
 	const maxDepth = kind === 'pageTree' ? nonNegative(source.maxDepth ?? DEFAULT_MAX_DEPTH, 'The maximum depth', true) : 0;
-	const sourceKey = notionSourceKeyFor(input.accountId, source);
-	const filter = itemFilterFor(options);
-	const api = new NotionApi(client);
-
-	const committed = parseCursor(await cache.cursors.committed(sourceKey));
-	const previous = committed === null ? null : await readSnapshot(cache, sourceKey, committed.snapshot);
+	const api = new NotionApi(client, undefined, request.signal);
 
 	const root = await readRoot(api, kind, rootId);
 	const readAtMs = serverTimeOf(client);
@@ -104,7 +71,6 @@ export async function listNotionChanges(input: ListNotionChangesInput): Promise<
 		}
 	} else {
 		state = structuredClone(previous as NotionListingState);
-		state.pending = [];
 		// The window read compares the database's data sources with the ones the state knows.
 		state.nodes[rootId] = { ...root.node, dataSources: state.nodes[rootId].dataSources };
 		touched =
@@ -115,29 +81,18 @@ export async function listNotionChanges(input: ListNotionChangesInput): Promise<
 		prune(state);
 	}
 
-	const owed = new Map<string, ConnectorItem>();
-	for (const item of previous?.pending ?? []) owed.set(item.external_id, item);
-	for (const item of outgoing(previous, state, touched, filter, sourceKey)) owed.set(item.external_id, item);
-	const ordered = [...owed.values()].sort(byPath);
-	const emitted = ordered.slice(0, maxItems);
-	state.pending = ordered.slice(emitted.length);
+	const { items, deletions } = outgoing(previous, state, touched, filter, sourceKey);
 
 	// Notion's clock when the run began reading; without a Date header, the newest edit seen (never later than that).
 	const observed = Object.values(state.nodes).map((node) => node.edited);
 	const readAt = readAtMs !== undefined ? new Date(readAtMs).toISOString() : newest([...observed, committed?.readAt]);
-	const unchanged = previous !== null && JSON.stringify(state) === JSON.stringify(previous);
-	const cursor: NotionCursor = {
-		readAt,
-		walkedAt: fullWalk ? readAt : (committed as NotionCursor).walkedAt,
-		snapshot: unchanged && committed !== null ? committed.snapshot : String(runId),
-	};
-	if (!unchanged) await writeSnapshot(cache, sourceKey, cursor.snapshot, state, committed?.snapshot ?? null);
-	await cache.cursors.propose(runId, sourceKey, JSON.stringify(cursor), { listedItems: emitted.length });
-
 	return {
-		items: emitted.map((item) => ({ ...item, [RUN_ID_FIELD]: runId })),
-		cursorProposed: true,
-		hasMore: state.pending.length > 0,
+		items,
+		deletions,
+		nextCursor: { readAt, walkedAt: fullWalk ? readAt : (committed as NotionCursor).walkedAt },
+		nextSnapshot: state,
+		fullListing: relist && !root.trashed,
+		warnings: [],
 		requests: api.requests,
 	};
 }
@@ -180,9 +135,9 @@ async function orWrongKind<T>(request: Promise<T>, expected: 'page' | 'database'
 }
 
 /**
- * The items the run owes: pages read in the window or whose path is new or changed, which pass
- * the filters; and a deletion for every page the committed state held (and the filters let
- * through) that has left the source or the filters.
+ * What the run owes: pages read in the window or whose path is new or changed, which pass the
+ * filters; and a deletion for every page the committed state held (and the filters let through)
+ * that has left the source or the filters.
  */
 function outgoing(
 	previous: NotionListingState | null,
@@ -190,8 +145,9 @@ function outgoing(
 	touched: ReadonlySet<string>,
 	filter: ItemFilter,
 	sourceKey: string,
-): ConnectorItem[] {
+): { items: ConnectorItem[]; deletions: ConnectorItem[] } {
 	const items: ConnectorItem[] = [];
+	const deletions: ConnectorItem[] = [];
 	const memo = new Map<string, string | null>();
 	const previousMemo = new Map<string, string | null>();
 	const previousPath = (id: string): string | null =>
@@ -207,15 +163,15 @@ function outgoing(
 		if (filter(path, NOTION_PAGE_MIME)) {
 			items.push(pageItem(id, node, path, sourceKey, 'upsert'));
 		} else if (before !== null && filter(before, NOTION_PAGE_MIME)) {
-			items.push(pageItem(id, (previous as NotionListingState).nodes[id], before, sourceKey, 'deleted'));
+			deletions.push(pageItem(id, (previous as NotionListingState).nodes[id], before, sourceKey, 'deleted'));
 		}
 	}
 	for (const id of Object.keys(previous?.nodes ?? {})) {
 		if (state.nodes[id]?.kind === 'page') continue;
 		const before = previousPath(id);
-		if (before !== null && filter(before, NOTION_PAGE_MIME)) items.push(pageItem(id, (previous as NotionListingState).nodes[id], before, sourceKey, 'deleted'));
+		if (before !== null && filter(before, NOTION_PAGE_MIME)) deletions.push(pageItem(id, (previous as NotionListingState).nodes[id], before, sourceKey, 'deleted'));
 	}
-	return items;
+	return { items, deletions };
 }
 
 /** A page as an item; a deletion carries what the state knew of it, without times or link. */
@@ -251,12 +207,3 @@ function newest(times: ReadonlyArray<string | undefined>): string {
 	for (const time of times) if (time !== undefined && Date.parse(time) > best) best = Date.parse(time);
 	return new Date(best).toISOString();
 }
-
-function compareText(left: string, right: string): number {
-	return left < right ? -1 : left > right ? 1 : 0;
-}
-
-function byPath(left: ConnectorItem, right: ConnectorItem): number {
-	return compareText(left.path, right.path) || compareText(left.change, right.change) || compareText(left.external_id, right.external_id);
-}
-

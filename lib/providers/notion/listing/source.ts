@@ -1,18 +1,25 @@
 import { InvalidInputError } from '../../../errors';
 import { parseNotionId } from '../ids';
 
-/** What a Notion listing covers: a page and everything under it, or the rows of a database. */
-export type NotionSource =
+/**
+ * What a Notion listing covers — a page and everything under it (down to `maxDepth`), or the rows
+ * of a database — and how it is read again on later runs. Only the kind and the root name the
+ * source (`notionSourceKeyFor`); the reading options may change between runs.
+ */
+export type NotionSource = (
 	| { kind: 'pageTree'; pageId: string; maxDepth?: number }
-	| { kind: 'database'; databaseId: string };
+	| { kind: 'database'; databaseId: string }
+) &
+	NotionListOptions;
 
+/** How a source's later runs read it; both apply to page trees and databases. */
 export interface NotionListOptions {
 	/** Minutes re-read before the committed cursor (default 2): Notion stamps edits to the minute. */
 	overlapMinutes?: number;
 	/**
 	 * Minutes (on Notion's clock) between full re-walks of the source, which catch what the
 	 * incremental reads cannot see: pages moved out without an edit, sharing withdrawn, missed
-	 * search indexing. Default 1440 (daily); 0 walks in full on every run. Extension of the contract.
+	 * search indexing. Default 1440 (daily); 0 walks in full on every run.
 	 */
 	reconcileMinutes?: number;
 }

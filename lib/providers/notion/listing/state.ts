@@ -1,6 +1,3 @@
-import type { ConnectorItem } from '../../../items';
-import { readSnapshot as readSnapshotOf, writeSnapshot as writeSnapshotOf } from '../../snapshots';
-import type { SyncStateStore } from '../../types';
 import { pathSegment } from '../objects';
 
 /** A page or database known to be in the source: enough to place it, path it and report it. */
@@ -18,9 +15,9 @@ export interface KnownNode {
 }
 
 /**
- * What a run knows about its source after listing: the tree of pages and databases (so a page
- * found by search is placed by its parent chain without walking anything) and the items still
- * owed because a run hit `maxItems`.
+ * What a run knows about its source after listing: the tree of pages and databases, so a page
+ * found by search is placed by its parent chain without walking anything. The engine keeps it as
+ * the listing's snapshot, with the items still owed (`pending`) after these keys.
  */
 export interface NotionListingState {
 	kind: 'pageTree' | 'database';
@@ -28,11 +25,10 @@ export interface NotionListingState {
 	/** Page trees: the depth limit the tree was walked with (a different one means a full walk). */
 	maxDepth: number;
 	nodes: Record<string, KnownNode>;
-	pending: ConnectorItem[];
 }
 
 export function emptyState(kind: NotionListingState['kind'], rootId: string, maxDepth: number): NotionListingState {
-	return { kind, rootId, maxDepth, nodes: {}, pending: [] };
+	return { kind, rootId, maxDepth, nodes: {} };
 }
 
 /** The source's nodes by parent, each list in insertion order. */
@@ -143,47 +139,24 @@ export function descendantsOf(state: NotionListingState, id: string, index = chi
 	return found;
 }
 
-// --- cursor and snapshots -------------------------------------------------------------------
+// --- cursor ---------------------------------------------------------------------------------
 
 /**
- * The committed cursor: up to when (on Notion's clock) the source has been read, when it was
- * last walked in full, and the snapshot of the listing state that goes with it. Snapshots live
- * in provider state keyed by the run that proposed them, so a run that never commits leaves the
- * committed snapshot untouched (as lib/providers/googleDrive/listing does).
+ * Up to when (on Notion's clock) the source has been read, and when it was last walked in full.
+ * The engine stores it with the id of the snapshot that goes with it (`{readAt, walkedAt, snapshot}`).
  */
 export interface NotionCursor {
 	/** ISO time the run started reading, on Notion's clock. */
 	readAt: string;
 	/** ISO time of the last full walk, on Notion's clock. */
 	walkedAt: string;
-	snapshot: string;
 }
 
-export function parseCursor(value: string | null): NotionCursor | null {
-	if (value === null) return null;
-	try {
-		const parsed = JSON.parse(value) as unknown;
-		if (typeof parsed !== 'object' || parsed === null) return null;
-		const { readAt, walkedAt, snapshot } = parsed as Record<string, unknown>;
-		if (typeof readAt !== 'string' || typeof walkedAt !== 'string' || typeof snapshot !== 'string') return null;
-		if (!Number.isFinite(Date.parse(readAt)) || !Number.isFinite(Date.parse(walkedAt))) return null;
-		return { readAt, walkedAt, snapshot };
-	} catch {
-		return null;
-	}
-}
-
-export async function readSnapshot(cache: SyncStateStore, sourceKey: string, snapshot: string): Promise<NotionListingState | null> {
-	return await readSnapshotOf<NotionListingState>(cache, sourceKey, snapshot);
-}
-
-/** Stores a proposed snapshot; drops those older than the committed one, which can never commit now. */
-export async function writeSnapshot(
-	cache: SyncStateStore,
-	sourceKey: string,
-	snapshot: string,
-	state: NotionListingState,
-	committed: string | null,
-): Promise<void> {
-	await writeSnapshotOf(cache, 'notion', sourceKey, snapshot, state, committed);
+/** The stored cursor when both times are there and readable; null otherwise (the source is listed in full). */
+export function parseCursor(value: unknown): NotionCursor | null {
+	if (typeof value !== 'object' || value === null) return null;
+	const { readAt, walkedAt } = value as Record<string, unknown>;
+	if (typeof readAt !== 'string' || typeof walkedAt !== 'string') return null;
+	if (!Number.isFinite(Date.parse(readAt)) || !Number.isFinite(Date.parse(walkedAt))) return null;
+	return { readAt, walkedAt };
 }

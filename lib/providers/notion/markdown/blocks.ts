@@ -1,7 +1,8 @@
 import type { BlockObjectResponse, RichTextItemResponse } from '@notionhq/client';
+import { notionUrl } from '../ids';
 import { codeFenceLanguage } from './codeLanguages';
 import { escapeHeadingEnd, escapeLineStart, escapeText, longestRun, markdownLink, singleLine } from './escape';
-import { fileNameFromUrl, notionUrl, stableFileUrl } from './fileUrls';
+import { fileNameFromUrl, stableFileUrl } from './fileUrls';
 import { knownTitle, knownUrl, plainText, renderRichText, renderRichTextLines } from './richText';
 import type { BlockNode, ChildItemRef, RenderContext, RenderedBlocks, RenderedFile, RenderedFileKind } from './types';
 

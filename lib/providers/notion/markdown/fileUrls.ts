@@ -25,8 +25,3 @@ export function fileNameFromUrl(url: string): string | undefined {
 		return segment;
 	}
 }
-
-/** The canonical web address of a Notion page, database or block id. */
-export function notionUrl(id: string): string {
-	return `https://www.notion.so/${id.replace(/-/g, '')}`;
-}

@@ -1,6 +1,6 @@
 import type { MentionRichTextItemResponse, RichTextItemResponse } from '@notionhq/client';
+import { notionUrl } from '../ids';
 import { codeSpan, escapeLineStart, escapeText, escapeUrl, markdownLink, singleLine, type TextEscapeOptions } from './escape';
-import { notionUrl } from './fileUrls';
 import type { RenderContext } from './types';
 
 /**

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../../../../lib/errors';
-import { notionSourceKeyFor, parseNotionId } from '../../../../lib/providers/notion';
+import { COMPACT_ID_PATTERN, DASHED_ID_PATTERN, notionUrl, parseNotionId } from '../../../../lib/providers/notion';
 
 const DASHED = '01234567-89ab-cdef-0123-456789abcdef';
 
@@ -37,17 +37,23 @@ describe('parseNotionId', () => {
 	});
 });
 
-describe('notionSourceKeyFor', () => {
-	it('keys page trees and databases apart, whatever the id spelling', () => {
-		expect(notionSourceKeyFor('ws', { kind: 'pageTree', pageId: '0123456789ABCDEF0123456789ABCDEF' })).toBe(`notion:ws:page:${DASHED}`);
-		expect(notionSourceKeyFor('ws', { kind: 'pageTree', pageId: 'https://www.notion.so/acme/Plan-0123456789abcdef0123456789abcdef' })).toBe(
-			`notion:ws:page:${DASHED}`,
-		);
-		expect(notionSourceKeyFor('ws', { kind: 'database', databaseId: DASHED })).toBe(`notion:ws:database:${DASHED}`);
+describe('notionUrl', () => {
+	it('gives the canonical web address of an id, without its dashes', () => {
+		expect(notionUrl(DASHED)).toBe('https://www.notion.so/0123456789abcdef0123456789abcdef');
 	});
+});
 
-	it('refuses an empty account and a malformed id', () => {
-		expect(() => notionSourceKeyFor(' ', { kind: 'database', databaseId: DASHED })).toThrow(InvalidInputError);
-		expect(() => notionSourceKeyFor('ws', { kind: 'database', databaseId: 'tasks' })).toThrow(InvalidInputError);
+describe('the id patterns the editor validates with', () => {
+	it.each([
+		['0123456789abcdef0123456789abcdef', true],
+		['0123456789ABCDEF0123456789ABCDEF', true],
+		[DASHED, true],
+		['0123456789abcdef0123456789abcde', false],
+		['012345-6789abcdef0123456789abcdef', false],
+	])('take %s as an id: %s, as parseNotionId does', (input, accepted) => {
+		const matches = new RegExp(`^(?:${COMPACT_ID_PATTERN}|${DASHED_ID_PATTERN})$`).test(input);
+		expect(matches).toBe(accepted);
+		if (accepted) expect(parseNotionId(input, 'page')).toBe(DASHED);
+		else expect(() => parseNotionId(input, 'page')).toThrow(InvalidInputError);
 	});
 });

@@ -1,0 +1,43 @@
+import type { Client } from '@notionhq/client';
+
+import { InvalidInputError } from '../../../errors';
+import type { ExportChoices, ExportedContent, ExportRequest } from '../../types';
+import { downloadNotionFile, exportNotionPage } from './exportPage';
+
+/** Every Notion item is a page, and a page has one rendering: Markdown. */
+export const NOTION_PAGE_EXPORT: ExportChoices = { kind: 'page', label: 'Notion pages', default: 'md', formats: ['md'] };
+
+/** Provider-specific options of a Notion export, as the node passes them. */
+export interface NotionExportOptions {
+	/** Adds the Notion-hosted files the page shows as attachments. */
+	attachFiles?: boolean;
+}
+
+/**
+ * A listed page as Markdown (`exportNotionPage`), with the hash of its stable form so that a page
+ * whose only change is a re-signed file link stays unchanged. With `attachFiles`, the files Notion
+ * hosts for it: each is downloaded when the engine stores it, while its signed link is fresh.
+ */
+export async function exportNotionItem(client: Client, request: ExportRequest): Promise<ExportedContent> {
+	if (request.format !== undefined && !NOTION_PAGE_EXPORT.formats.includes(request.format)) {
+		throw new InvalidInputError(
+			`Notion pages export only as Markdown (md), not ${request.format}`,
+			'Notion has no other export format: ask for md, or leave the format out.',
+		);
+	}
+	const { signal } = request;
+	const { attachFiles = false } = (request.options ?? {}) as NotionExportOptions;
+	const page = await exportNotionPage(client, request.item, { signal });
+	return {
+		kind: 'content',
+		body: Buffer.from(page.markdown, 'utf8'),
+		fileName: page.fileName,
+		mimeType: page.exportMime,
+		exportFormat: page.exportFormat,
+		exportMime: page.exportMime,
+		contentHash: page.contentHash,
+		...(attachFiles
+			? { attachments: page.files.map((file) => ({ name: file.name, mime: file.mime, open: () => downloadNotionFile(file.url, { signal }) })) }
+			: {}),
+	};
+}
