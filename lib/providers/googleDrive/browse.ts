@@ -1,14 +1,8 @@
 import type { drive_v3 } from '@googleapis/drive';
 
 import { NotFoundError } from '../../errors';
-import {
-	FILE_FIELDS,
-	FOLDER_MIME,
-	SHARED_DRIVE_FIELDS,
-	SHORTCUT_MIME,
-	googleErrorOf,
-	type DriveClient,
-} from './client';
+import { FILE_FIELDS, FOLDER_MIME, SHARED_DRIVE_FIELDS, SHORTCUT_MIME, type DriveClient } from './client';
+import { googleErrorOf } from './errors';
 import { MY_DRIVE_ROOT } from './ids';
 
 export type DriveEntryType = 'folder' | 'file' | 'shortcut' | 'shared_drive';

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
-import { circuitBreakerFor, googleRetryable, resilientFetch } from '../../../lib/http';
+import { circuitBreakerFor, resilientFetch } from '../../../lib/http';
 import { createDriveClient, type DriveClient } from '../../../lib/providers/googleDrive/client';
+import { isGoogleRetryable } from '../../../lib/providers/googleDrive/errors';
 import { googleApiUrl } from '../../../lib/settings';
 import { authenticatedFetch } from '../../shared/authenticatedFetch';
 
@@ -22,7 +23,7 @@ export function driveClient(
 /** The signed, retrying fetch itself, e.g. for a file's export links. */
 export function signedDriveFetch(ctx: IExecuteFunctions | ILoadOptionsFunctions): typeof fetch {
 	return resilientFetch(authenticatedFetch(ctx, CREDENTIAL_TYPE), {
-		isRetryable: googleRetryable,
+		isRetryable: isGoogleRetryable,
 		breaker: circuitBreakerFor('google_drive', { providerName: 'Google Drive' }),
 	});
 }

@@ -4,7 +4,8 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { ConnectorError } from '../../../errors';
 import type { ConnectorItem } from '../../../items';
 import { policyByteCap, resolveExportFormat, type OrgPolicy } from '../../../policy';
-import { googleErrorOf, type DriveClient } from '../client';
+import type { DriveClient } from '../client';
+import { googleErrorOf } from '../errors';
 import { HashingStream } from '../../../files/hashingStream';
 import { extensionOf, safeFileName } from '../../../files/fileName';
 import {
@@ -127,7 +128,7 @@ async function exportGoogleNative(
 		);
 		return { source: response.data as unknown as Readable, target };
 	} catch (error) {
-		if (reasonOf(error) !== 'exportSizeLimitExceeded') throw skipFor(error, item);
+		if (googleErrorOf(error).reason !== 'exportSizeLimitExceeded') throw skipFor(error, item);
 		return { source: await exportThroughLink(drive, item, target, options.signedFetch), target };
 	}
 }
@@ -199,20 +200,6 @@ function contentOf(source: Readable, item: ConnectorItem, target: ExportTarget, 
 	};
 }
 
-/** Google's error reason, also when a streamed response left the error body as unparsed JSON text. */
-function reasonOf(error: unknown): string | undefined {
-	const { reason } = googleErrorOf(error);
-	if (reason !== undefined) return reason;
-	const data = (error as { response?: { data?: unknown } })?.response?.data;
-	if (typeof data !== 'string') return undefined;
-	try {
-		const parsed = JSON.parse(data) as { error?: { errors?: Array<{ reason?: string }> } };
-		return parsed.error?.errors?.[0]?.reason;
-	} catch {
-		return undefined;
-	}
-}
-
 function notFound(item: ConnectorItem): ExportSkip {
 	return new ExportSkip('not_found', `"${item.name}" (${item.external_id}) no longer exists in Google Drive or is no longer shared with this account`);
 }
@@ -226,8 +213,7 @@ function notDownloadable(item: ConnectorItem): ExportSkip {
 
 /** Maps Drive's refusals for one file to a skip; anything else (auth, rate limits, outages) is rethrown. */
 function skipFor(error: unknown, item: ConnectorItem): unknown {
-	const { status } = googleErrorOf(error);
-	const reason = reasonOf(error);
+	const { status, reason } = googleErrorOf(error);
 	if (status === 404 || reason === 'notFound') return notFound(item);
 	if (reason === 'cannotDownloadAbusiveFile') {
 		return new ExportSkip(

@@ -2,7 +2,8 @@ import type { drive_v3 } from '@googleapis/drive';
 
 import { InvalidInputError, NotFoundError } from '../../../errors';
 import type { ConnectorItem } from '../../../items';
-import { FILE_FIELDS, FOLDER_MIME, googleErrorOf, type DriveClient } from '../client';
+import { FILE_FIELDS, FOLDER_MIME, type DriveClient } from '../client';
+import { googleErrorOf } from '../errors';
 
 const PAGE_SIZE = 1000;
 const CHANGE_FIELDS = `nextPageToken,newStartPageToken,changes(changeType,fileId,removed,time,file(${FILE_FIELDS}))`;
@@ -133,10 +134,8 @@ export class DriveListingApi {
 
 /** Drive's answer to a page token it does not know: 400 (or 404) naming the `pageToken` parameter. */
 function isRefusedPageToken(error: unknown): boolean {
-	const { status, message } = googleErrorOf(error);
+	const { status, location, message } = googleErrorOf(error);
 	if (status !== 400 && status !== 404) return false;
-	const details = (error as { response?: { data?: { error?: { errors?: Array<{ location?: string }> } } } })?.response?.data;
-	const location = details?.error?.errors?.[0]?.location;
 	return location === 'pageToken' || /page ?token/i.test(message);
 }
 
