@@ -4,6 +4,7 @@ import { NotFoundError } from '../../errors';
 import { FILE_FIELDS, FOLDER_MIME, SHARED_DRIVE_FIELDS, SHORTCUT_MIME, type DriveClient } from './client';
 import { googleErrorOf } from './errors';
 import { MY_DRIVE_ROOT } from './ids';
+import { childrenOf } from './query';
 
 export type DriveEntryType = 'folder' | 'file' | 'shortcut' | 'shared_drive';
 
@@ -79,7 +80,7 @@ export class DriveBrowser {
 	async listFolder(folderId: string, pageToken?: string, pageSize = 100): Promise<BrowsePage> {
 		const folder = await this.locate(folderId);
 		const { data } = await this.drive.files.list({
-			q: `'${folder.id}' in parents and trashed = false`,
+			q: childrenOf(folder.id),
 			orderBy: 'folder,name',
 			pageSize: Math.min(pageSize, 1000),
 			pageToken,

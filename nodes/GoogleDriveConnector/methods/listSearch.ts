@@ -1,19 +1,16 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { FOLDER_MIME } from '../../../lib/providers/googleDrive/client';
+import { quoted } from '../../../lib/providers/googleDrive/query';
 import { driveClient } from '../transport';
-
-function driveQueryString(value: string): string {
-	return value.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
-}
 
 export async function searchFolders(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const clauses = [`mimeType = '${FOLDER_MIME}'`, 'trashed = false'];
-	if (filter) clauses.push(`name contains '${driveQueryString(filter)}'`);
+	const clauses = [`mimeType = ${quoted(FOLDER_MIME)}`, 'trashed = false'];
+	if (filter) clauses.push(`name contains ${quoted(filter)}`);
 	const { data } = await driveClient(this).files.list({
 		q: clauses.join(' and '),
 		orderBy: 'name',

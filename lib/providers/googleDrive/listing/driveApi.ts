@@ -4,6 +4,7 @@ import { InvalidInputError, NotFoundError } from '../../../errors';
 import type { ConnectorItem } from '../../../items';
 import { FILE_FIELDS, FOLDER_MIME, type DriveClient } from '../client';
 import { googleErrorOf } from '../errors';
+import { childrenOf } from '../query';
 
 const PAGE_SIZE = 1000;
 const CHANGE_FIELDS = `nextPageToken,newStartPageToken,changes(changeType,fileId,removed,time,file(${FILE_FIELDS}))`;
@@ -11,10 +12,6 @@ const CHANGE_FIELDS = `nextPageToken,newStartPageToken,changes(changeType,fileId
 export interface ChangeFeed {
 	changes: drive_v3.Schema$Change[];
 	newStartPageToken: string;
-}
-
-function quoted(id: string): string {
-	return `'${id.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 /** The Drive calls a listing makes, each counted, each asking for explicit fields. */
@@ -84,7 +81,7 @@ export class DriveListingApi {
 		do {
 			this.requests++;
 			const { data }: { data: drive_v3.Schema$FileList } = await this.drive.files.list({
-				q: `${quoted(folderId)} in parents and trashed = false`,
+				q: childrenOf(folderId),
 				fields: `nextPageToken,files(${FILE_FIELDS})`,
 				pageSize: PAGE_SIZE,
 				pageToken,
