@@ -3,7 +3,7 @@ import type { drive_v3 } from '@googleapis/drive';
 import { NotFoundError } from '../../errors';
 import { FILE_FIELDS, FOLDER_MIME, SHARED_DRIVE_FIELDS, SHORTCUT_MIME, type DriveClient } from './client';
 import { googleErrorOf } from './errors';
-import { MY_DRIVE_ROOT } from './ids';
+import { folderUrl, MY_DRIVE_ROOT } from './ids';
 import { childrenOf } from './query';
 
 export type DriveEntryType = 'folder' | 'file' | 'shortcut' | 'shared_drive';
@@ -69,7 +69,7 @@ export class DriveBrowser {
 				size: null,
 				modified_at: null,
 				created_at: d.createdTime ?? null,
-				url: d.id ? `https://drive.google.com/drive/folders/${d.id}` : null,
+				url: d.id ? folderUrl(d.id) : null,
 				drive_id: d.id ?? null,
 			})),
 			nextPageToken: data.nextPageToken ?? undefined,

@@ -1,6 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { FOLDER_MIME } from '../../../lib/providers/googleDrive/client';
+import { folderUrl } from '../../../lib/providers/googleDrive/ids';
 import { quoted } from '../../../lib/providers/googleDrive/query';
 import { driveClient } from '../transport';
 
@@ -44,7 +45,7 @@ export async function searchSharedDrives(
 			.map((d) => ({
 				name: d.name ?? '',
 				value: d.id ?? '',
-				url: d.id ? `https://drive.google.com/drive/folders/${d.id}` : undefined,
+				url: d.id ? folderUrl(d.id) : undefined,
 			})),
 		paginationToken: data.nextPageToken ?? undefined,
 	};

@@ -1,6 +1,6 @@
 import { RUN_ID_FIELD } from '../../../cache/connectorCache';
 import { InvalidInputError } from '../../../errors';
-import type { ConnectorItem } from '../../../items';
+import { byPath, type ConnectorItem } from '../../../items';
 import type { ListChangesInput, ListChangesResult } from '../../types';
 import type { DriveClient } from '../client';
 import { MY_DRIVE_ROOT } from '../ids';
@@ -18,7 +18,7 @@ import {
 	type DriveCursor,
 	type DriveListingState,
 } from './state';
-import { compareText, listSubtree } from './subtree';
+import { listSubtree } from './subtree';
 
 export interface ListDriveChangesInput extends ListChangesInput<DriveSource> {
 	drive: DriveClient;
@@ -185,8 +185,4 @@ function deletionOf(
 		url: null,
 		change: 'deleted',
 	};
-}
-
-function byPath(left: ConnectorItem, right: ConnectorItem): number {
-	return compareText(left.path, right.path) || compareText(left.change, right.change) || compareText(left.external_id, right.external_id);
 }
