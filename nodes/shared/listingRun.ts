@@ -13,7 +13,7 @@ import { toNodeError } from './nodeErrors';
 import { partitionByPolicy, policyHints, type RunPolicy } from './policy';
 import { ProgressLog } from './progress';
 
-export interface ListingResult extends ListChangesResult {
+export interface ListingResult extends Pick<ListChangesResult, 'items' | 'hasMore' | 'requests'> {
 	/** The source was listed in full (a first run, or a change token the provider refused). */
 	fullListing?: boolean;
 	/** Shown in n8n's log and as execution hints. */

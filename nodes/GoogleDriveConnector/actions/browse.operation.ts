@@ -1,9 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { assertProviderEnabled, loadPolicy } from '../../../lib/policy';
-import { DriveBrowser, type BrowsePage } from '../../../lib/providers/googleDrive/browse';
-import { MY_DRIVE_ROOT, parseDriveId } from '../../../lib/providers/googleDrive/ids';
-import { driveClient } from '../transport';
+import { googleDriveProvider, parseDriveId, type DriveBrowseQuery } from '../../../lib/providers/googleDrive';
+import { driveConnection } from '../transport';
 import { folderLocator, sharedDriveLocator } from './common.descriptions';
 import { checkDriveAccount } from './listChanges.operation';
 
@@ -46,36 +45,34 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+function queryOf(ctx: IExecuteFunctions, itemIndex: number): DriveBrowseQuery {
+	const location = ctx.getNodeParameter('location', itemIndex) as string;
+	const locator = (name: string) => ctx.getNodeParameter(name, itemIndex, '', { extractValue: true }) as string;
+	switch (location) {
+		case 'sharedDrives':
+			return { kind: 'sharedDrives' };
+		case 'folder':
+			return { kind: 'folder', folderId: parseDriveId(locator('folderId')) };
+		case 'sharedDrive':
+			return { kind: 'sharedDrive', driveId: parseDriveId(locator('driveId'), 'shared drive') };
+		default:
+			return { kind: 'myDrive' };
+	}
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const location = this.getNodeParameter('location', itemIndex) as string;
 	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
 	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex) as number);
 	const policy = loadPolicy();
 	assertProviderEnabled(policy, 'google_drive');
-	const drive = driveClient(this);
-	if (policy.allowedAccountDomains !== null) await checkDriveAccount(this, policy, drive);
-	const browser = new DriveBrowser(drive);
+	const connection = driveConnection(this);
+	if (policy.allowedAccountDomains !== null) await checkDriveAccount(this, policy, connection);
 
-	let listPage: (pageToken?: string) => Promise<BrowsePage>;
-	if (location === 'sharedDrives') {
-		listPage = async (token) => await browser.listSharedDrives(token);
-	} else {
-		const folderId =
-			location === 'folder'
-				? parseDriveId(this.getNodeParameter('folderId', itemIndex, '', { extractValue: true }) as string)
-				: location === 'sharedDrive'
-					? parseDriveId(
-							this.getNodeParameter('driveId', itemIndex, '', { extractValue: true }) as string,
-							'shared drive',
-						)
-					: MY_DRIVE_ROOT;
-		listPage = async (token) => await browser.listFolder(folderId, token);
-	}
-
+	const query = queryOf(this, itemIndex);
 	const results: INodeExecutionData[] = [];
 	let pageToken: string | undefined;
 	do {
-		const page = await listPage(pageToken);
+		const page = await googleDriveProvider.browse(connection, { ...query, pageToken });
 		for (const entry of page.entries) {
 			if (results.length >= limit) break;
 			results.push({ json: entry as unknown as IDataObject, pairedItem: { item: itemIndex } });

@@ -3,8 +3,16 @@ import pLimit from 'p-limit';
 
 import type { ConnectorItem } from '../../../lib/items';
 import { PolicySkipError, checkFile, resolveExportFormat, type OrgPolicy } from '../../../lib/policy';
-import { DEFAULT_EXPORT_FORMATS, exportDriveItem, type ExportFormatOverrides } from '../../../lib/providers/googleDrive/export';
-import { googleNativeKindOf, isGoogleNative } from '../../../lib/providers/googleDrive/export/formats';
+import {
+	DEFAULT_EXPORT_FORMATS,
+	googleDriveProvider,
+	isGoogleNative,
+	validateOverrides,
+	type DriveConnection,
+	type DriveExportChoices,
+	type ExportFormatOverrides,
+} from '../../../lib/providers/googleDrive';
+import { meteredBody } from '../../../lib/sync/content';
 import { connectorCache } from '../../shared/cache';
 import { exportFailure, routeExportResults } from '../../shared/exportOutputs';
 import { settleFailed } from '../../shared/failures';
@@ -18,8 +26,7 @@ import {
 	settleSkipped,
 	type SkippedItem,
 } from '../../shared/policy';
-import type { DriveClient } from '../../../lib/providers/googleDrive/client';
-import { driveClient, signedDriveFetch } from '../transport';
+import { driveConnection } from '../transport';
 import { checkDriveAccount } from './listChanges.operation';
 
 export const BINARY_PROPERTY = 'data';
@@ -74,8 +81,7 @@ function skipped(item: IDataObject, itemIndex: number, skipReason: string, skipD
 
 interface ExportContext {
 	policy: OrgPolicy;
-	drive: DriveClient;
-	signedFetch: typeof fetch;
+	connection: DriveConnection;
 }
 
 /** Format overrides the org policy does not allow, for the node's warnings (each falls back to its default, or skips). */
@@ -90,37 +96,45 @@ function ignoredFormatOverrides(policy: OrgPolicy, formats: ExportFormatOverride
 }
 
 /** The format a Google-native file will be exported to, for the file-type rule (its MIME names no file type). */
-function plannedExportFormat(policy: OrgPolicy, item: ConnectorItem, formats: ExportFormatOverrides): string | undefined {
-	const kind = googleNativeKindOf(item.mime);
-	if (kind === undefined) return undefined;
-	const decision = resolveExportFormat(policy, formats[kind], DEFAULT_EXPORT_FORMATS[kind]);
+function plannedExportFormat(policy: OrgPolicy, choices: DriveExportChoices | undefined, formats: ExportFormatOverrides): string | undefined {
+	if (choices === undefined) return undefined;
+	const decision = resolveExportFormat(policy, formats[choices.kind], choices.default);
 	return decision.allowed ? decision.format : undefined;
 }
 
 async function exportOne(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	{ policy, drive, signedFetch }: ExportContext,
+	{ policy, connection }: ExportContext,
 	formats: ExportFormatOverrides,
 ): Promise<{ output: 0 | 1; item: INodeExecutionData }> {
 	const json = ctx.getInputData()[itemIndex].json;
 	const item = json as unknown as ConnectorItem;
 	// Deletions pass through, so the next step can remove the document downstream.
 	if (item.change === 'deleted') return { output: 0, item: { json, pairedItem: { item: itemIndex } } };
+	const choices = googleDriveProvider.exportChoices(item);
 	const allowed = checkFile(policy, 'google_drive', {
 		path: item.path,
 		name: item.name,
 		mime: item.mime ?? undefined,
 		// A Google file's listed size is not its export's: the cap applies while streaming instead.
 		size: isGoogleNative(item.mime) ? undefined : (item.size ?? undefined),
-		exportFormat: plannedExportFormat(policy, item, formats),
+		exportFormat: plannedExportFormat(policy, choices, formats),
 	});
 	if (!allowed.allowed) return { output: 1, item: skipped(json, itemIndex, allowed.skipReason, allowed.skipDetail) };
 
-	const result = await exportDriveItem(drive, item, { formats, policy, signedFetch });
+	const overrides = validateOverrides(formats);
+	let format: string | undefined;
+	if (choices !== undefined) {
+		const decision = resolveExportFormat(policy, overrides[choices.kind], choices.default);
+		if (!decision.allowed) return { output: 1, item: skipped(json, itemIndex, decision.skipReason, `"${item.name}": ${decision.skipDetail}`) };
+		format = decision.format;
+	}
+	const result = await googleDriveProvider.exportItem(connection, { item, format });
 	if (result.kind === 'skipped') return { output: 1, item: skipped(json, itemIndex, result.skipReason, result.skipDetail) };
 	try {
-		const binary = await ctx.helpers.prepareBinaryData(result.stream, result.fileName, result.mimeType);
+		const body = meteredBody(result.body, policy, `"${item.name}"`);
+		const binary = await ctx.helpers.prepareBinaryData(body.data, result.fileName, result.mimeType);
 		return {
 			output: 0,
 			item: {
@@ -128,8 +142,8 @@ async function exportOne(
 					...json,
 					export_format: result.exportFormat,
 					export_mime: result.exportMime,
-					content_hash: result.contentHash(),
-					export_size: result.bytes(),
+					content_hash: body.contentHash(),
+					export_size: body.bytes(),
 				},
 				binary: { [BINARY_PROPERTY]: binary },
 				pairedItem: { item: itemIndex },
@@ -164,9 +178,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 }
 
 async function exportAll(this: IExecuteFunctions, policy: OrgPolicy): Promise<INodeExecutionData[][]> {
-	const signedFetch = signedDriveFetch(this);
-	const context: ExportContext = { policy, signedFetch, drive: driveClient(this, signedFetch) };
-	if (policy.allowedAccountDomains !== null) await checkDriveAccount(this, policy, context.drive);
+	const context: ExportContext = { policy, connection: driveConnection(this) };
+	if (policy.allowedAccountDomains !== null) await checkDriveAccount(this, policy, context.connection);
 	const { concurrency = 4 } = this.getNodeParameter('exportOptions', 0, {}) as { concurrency?: number };
 	const limit = pLimit(Math.max(1, concurrency));
 	const items = this.getInputData();

@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import type { ConnectorCache } from '../../../lib/cache';
 import type { OrgPolicy } from '../../../lib/policy';
-import type { DriveClient } from '../../../lib/providers/googleDrive/client';
-import { parseDriveId } from '../../../lib/providers/googleDrive/ids';
-import { listDriveChanges, sourceKeyFor, type DriveSource } from '../../../lib/providers/googleDrive/listing';
+import { googleDriveProvider, parseDriveId, type DriveConnection, type DriveSource } from '../../../lib/providers/googleDrive';
+import { storeOver } from '../../../lib/store';
+import { listSource } from '../../../lib/sync/listing';
 import { connectorCache } from '../../shared/cache';
 import { listingRun } from '../../shared/listingRun';
 import { toNodeError } from '../../shared/nodeErrors';
@@ -16,7 +16,7 @@ import {
 	runPolicy,
 	type RunPolicy,
 } from '../../shared/policy';
-import { driveClient } from '../transport';
+import { driveConnection } from '../transport';
 import { folderLocator, sharedDriveLocator } from './common.descriptions';
 
 const showFor = (extra: IDataObject = {}) => ({ show: { operation: ['listChanges'], ...extra } });
@@ -102,7 +102,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const cache = connectorCache();
 	const releaseSlot = acquireRunSlot(cache, 'google_drive', this.getExecutionId(), run.policy);
 	try {
-		return await listSource.call(this, itemIndex, run, cache);
+		return await listDriveSource.call(this, itemIndex, run, cache);
 	} finally {
 		releaseSlot();
 	}
@@ -112,15 +112,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
  * The connected account's e-mail (Drive `about`, asked once per credential and execution), checked
  * against the allowed domains: a disallowed account fails the node naming it and the domains.
  */
-export async function checkDriveAccount(ctx: IExecuteFunctions, policy: OrgPolicy, drive: DriveClient): Promise<string> {
+export async function checkDriveAccount(ctx: IExecuteFunctions, policy: OrgPolicy, connection: DriveConnection): Promise<string> {
 	const { email } = await checkAccount(ctx, 'google_drive', policy, async () => {
-		const about = await drive.about.get({ fields: 'user(emailAddress)' });
-		return { email: about.data.user?.emailAddress ?? null };
+		const { email } = await googleDriveProvider.account(connection);
+		return { email };
 	});
 	return email ?? '';
 }
 
-async function listSource(
+async function listDriveSource(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	run: RunPolicy,
@@ -129,25 +129,27 @@ async function listSource(
 	const { policy } = run;
 	const source = sourceOf(this, itemIndex);
 	const options = this.getNodeParameter('listOptions', itemIndex, {}) as IDataObject;
-	const drive = driveClient(this);
-	const accountEmail = await checkDriveAccount(this, policy, drive);
+	const connection = driveConnection(this);
+	const accountEmail = await checkDriveAccount(this, policy, connection);
+	const sourceKey = googleDriveProvider.sourceKey(accountEmail, source);
 	const nodeMax = Number(options.maxItems) > 0 ? Number(options.maxItems) : Infinity;
 	const maxItems = Math.min(nodeMax, policy.maxFilesPerRun ?? Infinity);
 	return await listingRun(this, {
-		provider: 'google_drive',
-		providerName: 'Google Drive',
-		sourceKey: sourceKeyFor(accountEmail, source),
+		provider: googleDriveProvider.id,
+		providerName: googleDriveProvider.displayName,
+		sourceKey,
 		itemIndex,
 		run,
 		cache,
 		countsListed: true,
 		list: async (runId, progress) =>
-			await listDriveChanges({
-				drive,
-				cache,
+			await listSource({
+				store: storeOver(cache),
+				provider: googleDriveProvider,
+				connection,
 				source,
+				sourceKey,
 				runId,
-				accountEmail,
 				onListed: (files) => progress.add('listed', files),
 				options: {
 					includeMimeTypes: commaList(options.includeTypes),

@@ -1,29 +1,14 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
-import { circuitBreakerFor, resilientFetch } from '../../../lib/http';
-import { createDriveClient, type DriveClient } from '../../../lib/providers/googleDrive/client';
-import { isGoogleRetryable } from '../../../lib/providers/googleDrive/errors';
-import { googleApiUrl } from '../../../lib/settings';
-import { authenticatedFetch } from '../../shared/authenticatedFetch';
+import { googleDriveProvider, type DriveConnection } from '../../../lib/providers/googleDrive';
+import { authenticatedFetch, credentialKey } from '../../shared/authenticatedFetch';
 
 export const CREDENTIAL_TYPE = 'googleDriveConnectorOAuth2Api';
 
 /**
- * The one place this node talks to Google: the Drive client, signed and
- * refreshed by n8n, retried with backoff on rate limits and server errors, and
- * paused (per process) when Drive keeps failing.
+ * The one place this node talks to Google: the provider's connection over requests signed and
+ * refreshed by n8n for the node's credential.
  */
-export function driveClient(
-	ctx: IExecuteFunctions | ILoadOptionsFunctions,
-	fetch: typeof globalThis.fetch = signedDriveFetch(ctx),
-): DriveClient {
-	return createDriveClient({ fetch, apiUrl: googleApiUrl() });
-}
-
-/** The signed, retrying fetch itself, e.g. for a file's export links. */
-export function signedDriveFetch(ctx: IExecuteFunctions | ILoadOptionsFunctions): typeof fetch {
-	return resilientFetch(authenticatedFetch(ctx, CREDENTIAL_TYPE), {
-		isRetryable: isGoogleRetryable,
-		breaker: circuitBreakerFor('google_drive', { providerName: 'Google Drive' }),
-	});
+export function driveConnection(ctx: IExecuteFunctions | ILoadOptionsFunctions): DriveConnection {
+	return googleDriveProvider.connect({ fetch: authenticatedFetch(ctx, CREDENTIAL_TYPE), credentialKey: credentialKey(ctx, CREDENTIAL_TYPE) });
 }

@@ -15,7 +15,7 @@ describe.each(DRIVERS)('node policy helpers with %s', (driverName) => {
 	});
 	afterEach(() => cache.close());
 
-	/** A listChanges run that emitted these items, as listDriveChanges leaves it. */
+	/** A listChanges run that emitted these items, as the listing leaves it. */
 	const listed = (items: ReturnType<typeof item>[]) => {
 		const runId = cache.startRun({ sourceKey: SOURCE, provider: 'google_drive', executionId: 'exec-1' });
 		cache.proposeCursor(runId, SOURCE, 'cursor-1', { listedItems: items.length });

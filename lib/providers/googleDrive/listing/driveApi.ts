@@ -24,7 +24,13 @@ export class DriveListingApi {
 		private readonly drive: DriveClient,
 		/** Told how many files each folder page brought, so a long listing can show progress. */
 		private readonly onListed: (files: number) => void = () => undefined,
+		private readonly signal?: AbortSignal,
 	) {}
+
+	/** Request options of every call: the caller's abort signal. */
+	private get options(): { signal?: AbortSignal } {
+		return this.signal === undefined ? {} : { signal: this.signal };
+	}
 
 	reportListed(files: number): void {
 		if (files <= 0) return;
@@ -38,7 +44,7 @@ export class DriveListingApi {
 			fields: 'startPageToken',
 			supportsAllDrives: true,
 			...(driveId === null ? {} : { driveId }),
-		});
+		}, this.options);
 		if (!data.startPageToken) throw new Error('Drive returned no start page token');
 		return data.startPageToken;
 	}
@@ -62,7 +68,7 @@ export class DriveListingApi {
 					supportsAllDrives: true,
 					includeItemsFromAllDrives: true,
 					...(driveId === null ? {} : { driveId }),
-				}));
+				}, this.options));
 			} catch (error) {
 				if (token === pageToken && isRefusedPageToken(error)) return null;
 				throw error;
@@ -88,7 +94,7 @@ export class DriveListingApi {
 				supportsAllDrives: true,
 				includeItemsFromAllDrives: true,
 				...(driveId === null ? { corpora: 'user' } : { corpora: 'drive', driveId }),
-			});
+			}, this.options);
 			files.push(...(data.files ?? []));
 			pageToken = data.nextPageToken ?? undefined;
 		} while (pageToken);
@@ -99,7 +105,7 @@ export class DriveListingApi {
 	async file(fileId: string): Promise<drive_v3.Schema$File | null> {
 		this.requests++;
 		try {
-			const { data } = await this.drive.files.get({ fileId, fields: FILE_FIELDS, supportsAllDrives: true });
+			const { data } = await this.drive.files.get({ fileId, fields: FILE_FIELDS, supportsAllDrives: true }, this.options);
 			return data;
 		} catch (error) {
 			if (googleErrorOf(error).status === 404) return null;
@@ -136,7 +142,7 @@ function isRefusedPageToken(error: unknown): boolean {
 	return location === 'pageToken' || /page ?token/i.test(message);
 }
 
-/** The ingestion-ready item (PRODUCT.md §4) for a Drive file at `path` in the source. */
+/** The ingestion-ready item (docs/architecture.md, "Items") for a Drive file at `path` in the source. */
 export function itemOf(file: drive_v3.Schema$File, path: string, sourceKey: string, parent: string): ConnectorItem {
 	return {
 		provider: 'google_drive',
