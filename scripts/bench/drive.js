@@ -2,8 +2,8 @@
 /**
  * Benchmark of the Google Drive listing + export pipeline against the fake Drive (test/fakes) with
  * 50 ms latency on every request. The TypeScript sources are transpiled on the fly to CommonJS in a
- * temp dir (no `npm run build` needed); the lib's fetch is `resilientFetch` (googleRetryable) over a
- * bearer fetch, as the n8n node wires it.
+ * temp dir (no `npm run build` needed); the provider connects over a bearer fetch, with its retries
+ * and circuit breaker, as the n8n node wires it, and lists through the sync engine into a store.
  *
  *   node scripts/bench/drive.js [--latency=50] [--files=500] [--big-folders=100] [--big-per-folder=100]
  *
@@ -17,14 +17,7 @@ const { join } = require('node:path');
 
 const { numberArg, transpileTree } = require('./support');
 
-const ENTRIES = [
-	'test/fakes/googleApi.ts',
-	'lib/providers/googleDrive/listing/index.ts',
-	'lib/providers/googleDrive/export/index.ts',
-	'lib/providers/googleDrive/client.ts',
-	'lib/cache/index.ts',
-	'lib/http/index.ts',
-];
+const ENTRIES = ['test/fakes/googleApi.ts', 'lib/providers/googleDrive/index.ts', 'lib/sync/listing.ts', 'lib/store/index.ts'];
 const ACCOUNT = 'bench@example.com';
 const DOC = 'application/vnd.google-apps.document';
 
@@ -32,11 +25,9 @@ function loadLib(target) {
 	const from = (path) => require(join(target, path));
 	return {
 		fakes: from('test/fakes/googleApi.js'),
-		listing: from('lib/providers/googleDrive/listing/index.js'),
-		exporting: from('lib/providers/googleDrive/export/index.js'),
-		client: from('lib/providers/googleDrive/client.js'),
-		cache: from('lib/cache/index.js'),
-		http: from('lib/http/index.js'),
+		drive: from('lib/providers/googleDrive/index.js'),
+		listing: from('lib/sync/listing.js'),
+		store: from('lib/store/index.js'),
 	};
 }
 
@@ -48,23 +39,22 @@ function bearerFetch(token) {
 	};
 }
 
-/** A fake Drive at `latencyMs`, a cache in a temp dir, and the lib's client over a resilient bearer fetch. */
+/** A fake Drive at `latencyMs`, a store in a temp dir, and the provider's connection over a bearer fetch. */
 async function setUp(lib, latencyMs) {
 	const google = await lib.fakes.startFakeGoogle({ latencyMs: 0 });
 	const { access_token } = google.issueTokens();
-	const signedFetch = lib.http.resilientFetch(bearerFetch(access_token), { isRetryable: lib.http.googleRetryable });
-	const drive = lib.client.createDriveClient({ fetch: signedFetch, apiUrl: google.origin });
+	const credentialKey = `bench:${Date.now()}:${Math.random()}`;
+	const connection = lib.drive.connectDrive({ fetch: bearerFetch(access_token), credentialKey }, google.origin);
 	const dir = mkdtempSync(join(tmpdir(), 'bench-drive-cache-'));
-	const cache = lib.cache.openConnectorCache({ path: join(dir, 'cache.sqlite') });
+	const store = lib.store.openStore({ path: join(dir, 'cache.sqlite') });
 	return {
 		google,
-		drive,
-		cache,
-		signedFetch,
+		connection,
+		store,
 		latencyMs,
 		async close() {
 			const errors = google.internalErrors;
-			cache.close();
+			await store.close();
 			rmSync(dir, { recursive: true, force: true });
 			await google.close();
 			if (errors.length > 0) throw new Error(`fake Drive internal errors: ${JSON.stringify(errors.slice(0, 3))}`);
@@ -74,15 +64,17 @@ async function setUp(lib, latencyMs) {
 
 /** One listing run of `source`, timed, with the Drive requests it made; commits what check emits. */
 async function listRun(lib, env, source) {
-	const sourceKey = lib.listing.sourceKeyFor(ACCOUNT, source);
-	const runId = env.cache.startRun({ sourceKey, provider: 'google_drive' });
+	const provider = lib.drive.googleDriveProvider;
+	const sourceKey = provider.sourceKey(ACCOUNT, source);
+	const runId = await env.store.runs.start({ sourceKey, provider: provider.id });
 	env.google.resetRequestLog();
 	const started = performance.now();
-	const result = await lib.listing.listDriveChanges({ drive: env.drive, cache: env.cache, source, runId, accountEmail: ACCOUNT });
+	const result = await lib.listing.listSource({ store: env.store, provider, connection: env.connection, source, sourceKey, runId });
 	const listMs = performance.now() - started;
 	const listRequests = env.google.driveRequests().length;
 	if (result.hasMore) throw new Error('listing hit maxItems unexpectedly');
-	return { result, listMs, listRequests, commit: () => env.cache.commit(env.cache.check(result.items).map((checked) => checked.item)) };
+	const commit = async () => await env.store.items.commit((await env.store.items.check(result.items)).map((checked) => checked.item));
+	return { result, listMs, listRequests, commit };
 }
 
 function seedSmall(google, files) {
@@ -117,15 +109,15 @@ async function firstRunWithExports(lib, latencyMs, files, concurrency) {
 		await Promise.all(
 			result.items.map((item) =>
 				limit(async () => {
-					const outcome = await lib.exporting.exportDriveItem(env.drive, item, { signedFetch: env.signedFetch });
+					const outcome = await lib.drive.googleDriveProvider.exportItem(env.connection, { item });
 					if (outcome.kind !== 'content') throw new Error(`${item.path} skipped: ${outcome.skipReason}`);
-					bytes += await drain(outcome.stream);
+					bytes += await drain(outcome.body);
 					exported++;
 				}),
 			),
 		);
 		const wallMs = performance.now() - started;
-		commit();
+		await commit();
 		return { items: result.items.length, exported, bytes, wallMs, listMs, listRequests, requests: env.google.driveRequests().length };
 	} finally {
 		await env.close();
@@ -148,9 +140,9 @@ async function unchangedSource(lib, latencyMs, folderCount, perFolder) {
 		const source = { kind: 'folder', folderId: root.id, recursive: true };
 		env.google.setLatency(latencyMs);
 		const first = await listRun(lib, env, source);
-		first.commit();
+		await first.commit();
 		const second = await listRun(lib, env, source);
-		second.commit();
+		await second.commit();
 		return {
 			seedMs,
 			first: { items: first.result.items.length, ms: first.listMs, requests: first.listRequests },
@@ -182,10 +174,10 @@ async function benchDrive(options = {}) {
 			[`(a) first run, list + export, concurrency 1`, c1.items, seconds(c1.wallMs), c1.requests, `listing ${seconds(c1.listMs)} / ${c1.listRequests} req; ${c1.exported} exported, ${c1.bytes} B`],
 			[`(a) ratio c1 / c8`, '', `${(c1.wallMs / c8.wallMs).toFixed(2)}×`, `${(c1.requests / c8.requests).toFixed(2)}×`, ''],
 			[`(b) ${bigFolders * bigPerFolder}-file source, run 1 (list all, commit)`, big.first.items, seconds(big.first.ms), big.first.requests, `seeding the fake took ${seconds(big.seedMs)}`],
-			[`(b) run 2, nothing changed`, big.second.items, seconds(big.second.ms), big.second.requests, `listDriveChanges reports ${big.second.libRequests} request(s); aim ≤ 2`],
+			[`(b) run 2, nothing changed`, big.second.items, seconds(big.second.ms), big.second.requests, `listChanges reports ${big.second.libRequests} request(s); aim ≤ 2`],
 		];
 		return [
-			`Drive listing/export against the fake Drive, ${latencyMs} ms latency per request; fetch = resilientFetch(bearer, googleRetryable)`,
+			`Drive listing/export against the fake Drive, ${latencyMs} ms latency per request; fetch = the provider's connection over a bearer fetch`,
 			'',
 			...rows.map((row) => `| ${row.join(' | ')} |`),
 		].join('\n');
