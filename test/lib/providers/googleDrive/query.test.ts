@@ -1,6 +1,6 @@
 import type { drive_v3 } from '@googleapis/drive';
 
-import { DriveBrowser } from '../../../../lib/providers/googleDrive/browse';
+import { googleDriveProvider, type DriveConnection } from '../../../../lib/providers/googleDrive';
 import { FOLDER_MIME, type DriveClient } from '../../../../lib/providers/googleDrive/client';
 import { childrenOf, quoted } from '../../../../lib/providers/googleDrive/query';
 import { parseDriveQuery, type QueryableFile } from '../../../fakes/driveQuery';
@@ -41,7 +41,7 @@ describe('childrenOf', () => {
 	});
 });
 
-describe('DriveBrowser', () => {
+describe('browse', () => {
 	it("quotes the folder id in the children query, whatever Drive's id holds", async () => {
 		const queries: string[] = [];
 		const folder: drive_v3.Schema$File = { id: "it's", name: 'Odd', mimeType: FOLDER_MIME };
@@ -55,7 +55,7 @@ describe('DriveBrowser', () => {
 			},
 		} as unknown as DriveClient;
 
-		await new DriveBrowser(drive).listFolder('root');
+		await googleDriveProvider.browse({ drive, signedFetch: fetch } satisfies DriveConnection, { kind: 'myDrive' });
 
 		expect(queries).toEqual(["'it\\'s' in parents and trashed = false"]);
 	});
