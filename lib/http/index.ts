@@ -5,10 +5,5 @@ export { RequestThrottle, integrationKey, requestThrottleFor } from './requestTh
 export type { RequestThrottleOptions } from './requestThrottle';
 export { resilientFetch } from './resilientFetch';
 export type { ResilientFetch, ResilientFetchDeps, RetryEvent, RetryPolicy, RetryStats } from './resilientFetch';
-export {
-	defaultRetryable,
-	googleErrorReasons,
-	googleRetryable,
-	isTransientNetworkError,
-} from './retryable';
+export { defaultRetryable, isTransientNetworkError } from './retryable';
 export type { RetryableCheck } from './retryable';

@@ -1,9 +1,6 @@
-/** Which answers and failures are worth another attempt, per provider. */
+/** Which answers and failures are worth another attempt. */
 
 const TRANSIENT_STATUSES = new Set([429, 500, 502, 503, 504]);
-
-/** Drive's 403 reasons that mean "slow down", as opposed to "you may not" (`fileNotDownloadable`, …). */
-const GOOGLE_RATE_LIMIT_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded']);
 
 const TRANSIENT_NETWORK_CODES = new Set([
 	'ECONNRESET',
@@ -23,29 +20,6 @@ export type RetryableCheck = (response: Response) => Promise<boolean>;
 /** 429, 500, 502, 503, 504. */
 export async function defaultRetryable(response: Response): Promise<boolean> {
 	return TRANSIENT_STATUSES.has(response.status);
-}
-
-/** 429, any 5xx, and 403 only when Drive says the reason is a rate limit. */
-export async function googleRetryable(response: Response): Promise<boolean> {
-	if (response.status === 429 || (response.status >= 500 && response.status <= 599)) return true;
-	if (response.status !== 403) return false;
-	const reasons = await googleErrorReasons(response);
-	return reasons.some((reason) => GOOGLE_RATE_LIMIT_REASONS.has(reason));
-}
-
-/** `error.errors[].reason` of a Google error body, read from a clone so the SDK still gets the body. */
-export async function googleErrorReasons(response: Response): Promise<string[]> {
-	let body: unknown;
-	try {
-		body = JSON.parse(await response.clone().text());
-	} catch {
-		return [];
-	}
-	const errors = isRecord(body) && isRecord(body.error) ? body.error.errors : undefined;
-	if (!Array.isArray(errors)) return [];
-	return errors.flatMap((entry: unknown) =>
-		isRecord(entry) && typeof entry.reason === 'string' ? [entry.reason] : [],
-	);
 }
 
 /**

@@ -1,13 +1,13 @@
 /**
  * Every provider the package ships. Adding one is a folder under lib/providers/ implementing
  * ConnectorProvider and one line here; nothing outside a provider's folder and this file names it.
+ * Providers do not import lib/policy (the engine applies the policy), which imports this file.
  */
+import { googleDriveProvider } from './googleDrive';
+import { notionProvider } from './notion';
 import type { ProviderFacts, ProviderId } from './types';
 
-const PROVIDERS: readonly ProviderFacts[] = [
-	{ id: 'google_drive', displayName: 'Google Drive', itemNoun: 'file', workspaceRule: false },
-	{ id: 'notion', displayName: 'Notion', itemNoun: 'page', workspaceRule: true },
-];
+const PROVIDERS: readonly ProviderFacts[] = [googleDriveProvider, notionProvider];
 
 /** The `provider` values of every shipped provider, e.g. for ORG_CONNECTORS_ENABLED_PROVIDERS. */
 export function providerIds(): ProviderId[] {

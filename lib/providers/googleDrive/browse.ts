@@ -1,15 +1,11 @@
 import type { drive_v3 } from '@googleapis/drive';
 
 import { NotFoundError } from '../../errors';
-import {
-	FILE_FIELDS,
-	FOLDER_MIME,
-	SHARED_DRIVE_FIELDS,
-	SHORTCUT_MIME,
-	googleErrorOf,
-	type DriveClient,
-} from './client';
-import { MY_DRIVE_ROOT } from './ids';
+import { FILE_FIELDS, FOLDER_MIME, SHARED_DRIVE_FIELDS, SHORTCUT_MIME, type DriveClient } from './client';
+import type { DriveConnection } from './connection';
+import { googleErrorOf } from './errors';
+import { folderUrl, MY_DRIVE_ROOT } from './ids';
+import { childrenOf, quoted } from './query';
 
 export type DriveEntryType = 'folder' | 'file' | 'shortcut' | 'shared_drive';
 
@@ -20,8 +16,8 @@ export interface DriveEntry {
 	external_id: string;
 	type: DriveEntryType;
 	name: string;
-	/** Location as Drive's UI shows it: `/My Drive/…` or `/Shared drives/<drive>/…`. */
-	path: string;
+	/** Location as Drive's UI shows it: `/My Drive/…` or `/Shared drives/<drive>/…`; null for a search hit, whose place is not looked up. */
+	path: string | null;
 	parents: string[];
 	mime: string | null;
 	size: number | null;
@@ -31,9 +27,56 @@ export interface DriveEntry {
 	drive_id: string | null;
 }
 
-export interface BrowsePage {
+export interface DriveBrowsePage {
 	entries: DriveEntry[];
 	nextPageToken?: string;
+}
+
+interface Paging {
+	/** From the previous page's `nextPageToken`. */
+	pageToken?: string;
+	pageSize?: number;
+}
+
+/** What a person browses or searches for, a page at a time. */
+export type DriveBrowseQuery =
+	| ({ kind: 'myDrive' } & Paging)
+	| ({ kind: 'sharedDrives' } & Paging)
+	| ({ kind: 'sharedDrive'; driveId: string } & Paging)
+	/** A folder's children: `root` is My Drive's root, a shared drive's id its top. */
+	| ({ kind: 'folder'; folderId: string } & Paging)
+	/** Folders whose name contains `text`, in every drive the account can see. */
+	| ({ kind: 'searchFolders'; text?: string } & Paging)
+	/** Shared drives whose name contains `text` (case-insensitive). */
+	| ({ kind: 'searchSharedDrives'; text?: string } & Paging);
+
+/** Fields of a search hit: enough to name, link and pick it. */
+const SEARCH_FIELDS = 'id,name,mimeType,parents,modifiedTime,createdTime,webViewLink,driveId';
+
+/** One browser per connection, so the folder paths one page resolved serve the next pages too. */
+const browsers = new WeakMap<DriveConnection, DriveBrowser>();
+
+export async function browseDrive(connection: DriveConnection, query: DriveBrowseQuery): Promise<DriveBrowsePage> {
+	let browser = browsers.get(connection);
+	if (browser === undefined) {
+		browser = new DriveBrowser(connection.drive);
+		browsers.set(connection, browser);
+	}
+	const { pageToken, pageSize } = query;
+	switch (query.kind) {
+		case 'myDrive':
+			return await browser.listFolder(MY_DRIVE_ROOT, pageToken, pageSize);
+		case 'sharedDrives':
+			return await browser.listSharedDrives(pageToken, pageSize);
+		case 'sharedDrive':
+			return await browser.listFolder(query.driveId, pageToken, pageSize);
+		case 'folder':
+			return await browser.listFolder(query.folderId, pageToken, pageSize);
+		case 'searchFolders':
+			return await browser.searchFolders(query.text, pageToken, pageSize);
+		case 'searchSharedDrives':
+			return await browser.searchSharedDrives(query.text, pageToken, pageSize);
+	}
 }
 
 export const MY_DRIVE_PATH = '/My Drive';
@@ -55,7 +98,7 @@ export class DriveBrowser {
 
 	constructor(private readonly drive: DriveClient) {}
 
-	async listSharedDrives(pageToken?: string, pageSize = 100): Promise<BrowsePage> {
+	async listSharedDrives(pageToken?: string, pageSize = 100): Promise<DriveBrowsePage> {
 		const { data } = await this.drive.drives.list({
 			pageSize: Math.min(pageSize, 100),
 			pageToken,
@@ -74,18 +117,45 @@ export class DriveBrowser {
 				size: null,
 				modified_at: null,
 				created_at: d.createdTime ?? null,
-				url: d.id ? `https://drive.google.com/drive/folders/${d.id}` : null,
+				url: d.id ? folderUrl(d.id) : null,
 				drive_id: d.id ?? null,
 			})),
 			nextPageToken: data.nextPageToken ?? undefined,
 		};
 	}
 
+	/** Folders whose name contains `text` (every folder without it), by name, across every drive. */
+	async searchFolders(text?: string, pageToken?: string, pageSize = 100): Promise<DriveBrowsePage> {
+		const clauses = [`mimeType = ${quoted(FOLDER_MIME)}`, 'trashed = false'];
+		if (text) clauses.push(`name contains ${quoted(text)}`);
+		const { data } = await this.drive.files.list({
+			q: clauses.join(' and '),
+			orderBy: 'name',
+			pageSize: Math.min(pageSize, 1000),
+			pageToken,
+			fields: `nextPageToken,files(${SEARCH_FIELDS})`,
+			corpora: 'allDrives',
+			supportsAllDrives: true,
+			includeItemsFromAllDrives: true,
+		});
+		return {
+			entries: (data.files ?? []).map((file) => toEntry(file, null)),
+			nextPageToken: data.nextPageToken ?? undefined,
+		};
+	}
+
+	/** A page of shared drives, less those whose name does not contain `text`. */
+	async searchSharedDrives(text?: string, pageToken?: string, pageSize = 100): Promise<DriveBrowsePage> {
+		const page = await this.listSharedDrives(pageToken, pageSize);
+		const needle = text?.toLowerCase();
+		return needle ? { ...page, entries: page.entries.filter((entry) => entry.name.toLowerCase().includes(needle)) } : page;
+	}
+
 	/** Children of a folder (My Drive's root is `root`, a shared drive's root is its id), folders first. */
-	async listFolder(folderId: string, pageToken?: string, pageSize = 100): Promise<BrowsePage> {
+	async listFolder(folderId: string, pageToken?: string, pageSize = 100): Promise<DriveBrowsePage> {
 		const folder = await this.locate(folderId);
 		const { data } = await this.drive.files.list({
-			q: `'${folder.id}' in parents and trashed = false`,
+			q: childrenOf(folder.id),
 			orderBy: 'folder,name',
 			pageSize: Math.min(pageSize, 1000),
 			pageToken,
@@ -181,7 +251,7 @@ export class DriveBrowser {
 	}
 }
 
-export function toEntry(file: drive_v3.Schema$File, parentPath: string): DriveEntry {
+export function toEntry(file: drive_v3.Schema$File, parentPath: string | null): DriveEntry {
 	const mime = file.mimeType ?? null;
 	const type: DriveEntryType = mime === FOLDER_MIME ? 'folder' : mime === SHORTCUT_MIME ? 'shortcut' : 'file';
 	return {
@@ -190,7 +260,7 @@ export function toEntry(file: drive_v3.Schema$File, parentPath: string): DriveEn
 		external_id: file.id ?? '',
 		type,
 		name: file.name ?? '',
-		path: `${parentPath}/${file.name ?? ''}`,
+		path: parentPath === null ? null : `${parentPath}/${file.name ?? ''}`,
 		parents: file.parents ?? [],
 		mime,
 		size: file.size === undefined || file.size === null ? null : Number(file.size),

@@ -27,15 +27,3 @@ export const FILE_FIELDS =
 	'id,name,mimeType,parents,size,modifiedTime,createdTime,webViewLink,driveId,md5Checksum,version,trashed,shortcutDetails(targetId,targetMimeType)';
 
 export const SHARED_DRIVE_FIELDS = 'id,name,createdTime';
-
-/** Reads Google's error reason (`notFound`, `rateLimitExceeded`, …) and HTTP status from a client error. */
-export function googleErrorOf(error: unknown): { status?: number; reason?: string; message: string } {
-	const e = error as {
-		status?: number;
-		response?: { status?: number; data?: { error?: { errors?: Array<{ reason?: string }> } } };
-		message?: string;
-	};
-	const status = e?.status ?? e?.response?.status;
-	const reason = e?.response?.data?.error?.errors?.[0]?.reason;
-	return { status, reason, message: e?.message ?? String(error) };
-}

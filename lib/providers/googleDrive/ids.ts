@@ -12,6 +12,11 @@ const URL_PATTERNS = [
 /** Drive's alias for the signed-in user's My Drive root folder. */
 export const MY_DRIVE_ROOT = 'root';
 
+/** The web UI's address of a folder or shared drive. */
+export function folderUrl(id: string): string {
+	return `https://drive.google.com/drive/folders/${id}`;
+}
+
 /** Accepts a Drive id or a Drive URL and returns the id; anything else is a clear input error. */
 export function parseDriveId(input: string, what = 'folder'): string {
 	const value = input.trim();

@@ -1,7 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { DriveBrowser, type BrowsePage } from '../../../lib/providers/googleDrive/browse';
-import { MY_DRIVE_ROOT, parseDriveId } from '../../../lib/providers/googleDrive/ids';
+import { googleDriveProvider, parseDriveId, type DriveBrowseQuery } from '../../../lib/providers/googleDrive';
 import { browseConnection } from '../../shared/connectorOperations';
 import { googleDriveNode } from '../transport';
 import { folderLocator, sharedDriveLocator } from './common.descriptions';
@@ -41,33 +40,31 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['browse'] } }, properties);
 
+/** What the browse parameters ask Drive for. */
+export function queryOf(ctx: IExecuteFunctions, itemIndex: number): DriveBrowseQuery {
+	const location = ctx.getNodeParameter('location', itemIndex) as string;
+	const locator = (name: string) => ctx.getNodeParameter(name, itemIndex, '', { extractValue: true }) as string;
+	switch (location) {
+		case 'sharedDrives':
+			return { kind: 'sharedDrives' };
+		case 'folder':
+			return { kind: 'folder', folderId: parseDriveId(locator('folderId')) };
+		case 'sharedDrive':
+			return { kind: 'sharedDrive', driveId: parseDriveId(locator('driveId'), 'shared drive') };
+		default:
+			return { kind: 'myDrive' };
+	}
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const location = this.getNodeParameter('location', itemIndex) as string;
 	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
 	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex) as number);
-	const { drive } = await browseConnection(this, googleDriveNode);
-	const browser = new DriveBrowser(drive);
-
-	let listPage: (pageToken?: string) => Promise<BrowsePage>;
-	if (location === 'sharedDrives') {
-		listPage = async (token) => await browser.listSharedDrives(token);
-	} else {
-		const folderId =
-			location === 'folder'
-				? parseDriveId(this.getNodeParameter('folderId', itemIndex, '', { extractValue: true }) as string)
-				: location === 'sharedDrive'
-					? parseDriveId(
-							this.getNodeParameter('driveId', itemIndex, '', { extractValue: true }) as string,
-							'shared drive',
-						)
-					: MY_DRIVE_ROOT;
-		listPage = async (token) => await browser.listFolder(folderId, token);
-	}
-
+	const query = queryOf(this, itemIndex);
+	const connection = await browseConnection(this, googleDriveNode);
 	const results: INodeExecutionData[] = [];
 	let pageToken: string | undefined;
 	do {
-		const page = await listPage(pageToken);
+		const page = await googleDriveProvider.browse(connection, { ...query, pageToken });
 		for (const entry of page.entries) {
 			if (results.length >= limit) break;
 			results.push({ json: entry as unknown as IDataObject, pairedItem: { item: itemIndex } });

@@ -1,10 +1,13 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { FOLDER_MIME } from '../../../lib/providers/googleDrive/client';
+import { googleDriveProvider, type DriveBrowsePage } from '../../../lib/providers/googleDrive';
 import { googleDriveNode } from '../transport';
 
-function driveQueryString(value: string): string {
-	return value.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+function searchResult({ entries, nextPageToken }: DriveBrowsePage): INodeListSearchResult {
+	return {
+		results: entries.map((entry) => ({ name: entry.name, value: entry.id, url: entry.url ?? undefined })),
+		paginationToken: nextPageToken,
+	};
 }
 
 export async function searchFolders(
@@ -12,22 +15,7 @@ export async function searchFolders(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const clauses = [`mimeType = '${FOLDER_MIME}'`, 'trashed = false'];
-	if (filter) clauses.push(`name contains '${driveQueryString(filter)}'`);
-	const { data } = await googleDriveNode.connect(this).connection.drive.files.list({
-		q: clauses.join(' and '),
-		orderBy: 'name',
-		pageSize: 100,
-		pageToken: paginationToken,
-		fields: 'nextPageToken,files(id,name,webViewLink)',
-		corpora: 'allDrives',
-		supportsAllDrives: true,
-		includeItemsFromAllDrives: true,
-	});
-	return {
-		results: (data.files ?? []).map((f) => ({ name: f.name ?? '', value: f.id ?? '', url: f.webViewLink ?? undefined })),
-		paginationToken: data.nextPageToken ?? undefined,
-	};
+	return searchResult(await googleDriveProvider.browse(googleDriveNode.connect(this).connection, { kind: 'searchFolders', text: filter, pageToken: paginationToken }));
 }
 
 export async function searchSharedDrives(
@@ -35,20 +23,7 @@ export async function searchSharedDrives(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const { data } = await googleDriveNode.connect(this).connection.drive.drives.list({
-		pageSize: 100,
-		pageToken: paginationToken,
-		fields: 'nextPageToken,drives(id,name)',
-	});
-	const needle = filter?.toLowerCase();
-	return {
-		results: (data.drives ?? [])
-			.filter((d) => !needle || (d.name ?? '').toLowerCase().includes(needle))
-			.map((d) => ({
-				name: d.name ?? '',
-				value: d.id ?? '',
-				url: d.id ? `https://drive.google.com/drive/folders/${d.id}` : undefined,
-			})),
-		paginationToken: data.nextPageToken ?? undefined,
-	};
+	return searchResult(
+		await googleDriveProvider.browse(googleDriveNode.connect(this).connection, { kind: 'searchSharedDrives', text: filter, pageToken: paginationToken }),
+	);
 }

@@ -1,24 +1,17 @@
-import { DriveBrowser } from '../../../lib/providers/googleDrive/browse';
-import { createDriveClient, FOLDER_MIME } from '../../../lib/providers/googleDrive/client';
 import { NotFoundError } from '../../../lib/errors';
+import { googleDriveProvider, type DriveBrowsePage, type DriveBrowseQuery, type DriveConnection } from '../../../lib/providers/googleDrive';
+import { FOLDER_MIME } from '../../../lib/providers/googleDrive/client';
 import { startFakeGoogle, type FakeGoogle } from '../../fakes/googleApi';
+import { testConnection } from './helpers';
 
-function bearerFetch(token: string): typeof fetch {
-	return async (input, init) => {
-		const headers = new Headers(init?.headers);
-		headers.set('authorization', `Bearer ${token}`);
-		return await fetch(input, { ...init, headers });
-	};
-}
-
-describe('DriveBrowser against the strict fake Drive', () => {
+describe('Drive browse against the strict fake Drive', () => {
 	let google: FakeGoogle;
-	let browser: DriveBrowser;
+	let connection: DriveConnection;
+	const browse = async (query: DriveBrowseQuery): Promise<DriveBrowsePage> => await googleDriveProvider.browse(connection, query);
 
 	beforeEach(async () => {
 		google = await startFakeGoogle();
-		const { access_token } = google.issueTokens();
-		browser = new DriveBrowser(createDriveClient({ fetch: bearerFetch(access_token), apiUrl: google.origin }));
+		connection = testConnection(google);
 	});
 
 	afterEach(async () => {
@@ -32,7 +25,7 @@ describe('DriveBrowser against the strict fake Drive', () => {
 		google.addFile({ name: 'old.txt', content: 'x' });
 		google.trash(google.allFiles().find((f) => f.name === 'old.txt')!.id);
 
-		const page = await browser.listFolder('root');
+		const page = await browse({ kind: 'myDrive' });
 
 		expect(page.entries.map((e) => [e.type, e.name, e.path])).toEqual([
 			['folder', 'Reports', '/My Drive/Reports'],
@@ -49,7 +42,7 @@ describe('DriveBrowser against the strict fake Drive', () => {
 		const b = google.addFolder({ name: 'B', parent: a.id });
 		google.addFile({ name: 'deep.md', parent: b.id, content: '# deep' });
 
-		const page = await browser.listFolder(b.id);
+		const page = await browse({ kind: 'folder', folderId: b.id });
 
 		expect(page.entries.map((e) => e.path)).toEqual(['/My Drive/A/B/deep.md']);
 	});
@@ -62,7 +55,7 @@ describe('DriveBrowser against the strict fake Drive', () => {
 		let token: string | undefined;
 		let pages = 0;
 		do {
-			const page = await browser.listFolder(big.id, token, 100);
+			const page = await browse({ kind: 'folder', folderId: big.id, pageToken: token, pageSize: 100 });
 			names.push(...page.entries.map((e) => e.name));
 			token = page.nextPageToken;
 			pages++;
@@ -76,8 +69,8 @@ describe('DriveBrowser against the strict fake Drive', () => {
 		const drive = google.addSharedDrive({ name: 'Engineering' });
 		google.addFolder({ name: 'Specs', parent: drive.id });
 
-		const drives = await browser.listSharedDrives();
-		const top = await browser.listFolder(drive.id);
+		const drives = await browse({ kind: 'sharedDrives' });
+		const top = await browse({ kind: 'sharedDrive', driveId: drive.id });
 
 		expect(drives.entries).toEqual([
 			expect.objectContaining({ type: 'shared_drive', id: drive.id, name: 'Engineering', path: '/Shared drives/Engineering' }),
@@ -86,23 +79,63 @@ describe('DriveBrowser against the strict fake Drive', () => {
 	});
 
 	it('says which folder was not found and what to do about it', async () => {
-		await expect(browser.listFolder('1DoesNotExist123')).rejects.toThrow(NotFoundError);
-		await expect(browser.listFolder('1DoesNotExist123')).rejects.toThrow(
+		await expect(browse({ kind: 'folder', folderId: '1DoesNotExist123' })).rejects.toThrow(NotFoundError);
+		await expect(browse({ kind: 'folder', folderId: '1DoesNotExist123' })).rejects.toThrow(
 			/Folder 1DoesNotExist123 was not found or is not shared/,
 		);
 	});
 
 	it('refuses to browse into a file', async () => {
 		const file = google.addFile({ name: 'a.pdf', content: 'pdf' });
-		await expect(browser.listFolder(file.id)).rejects.toThrow(/is a file, not a folder/);
+		await expect(browse({ kind: 'folder', folderId: file.id })).rejects.toThrow(/is a file, not a folder/);
 	});
 
 	it('asks Drive for explicit fields on every request', async () => {
 		const folder = google.addFolder({ name: 'X' });
-		await browser.listFolder(folder.id);
-		await browser.listSharedDrives();
+		await browse({ kind: 'folder', folderId: folder.id });
+		await browse({ kind: 'sharedDrives' });
 		const requests = google.driveRequests();
 		expect(requests.length).toBeGreaterThan(0);
 		for (const request of requests) expect(request.query.fields).toBeTruthy();
+	});
+
+	it("resolves a folder's path once for all its pages", async () => {
+		const a = google.addFolder({ name: 'A' });
+		const big = google.addFolder({ name: 'Big', parent: a.id });
+		for (let i = 0; i < 3; i++) google.addFile({ name: `f${i}.txt`, parent: big.id, content: 'x' });
+		const first = await browse({ kind: 'folder', folderId: big.id, pageSize: 2 });
+		google.resetRequestLog();
+
+		const second = await browse({ kind: 'folder', folderId: big.id, pageToken: first.nextPageToken, pageSize: 2 });
+
+		expect(second.entries.map((e) => e.path)).toEqual(['/My Drive/A/Big/f2.txt']);
+		expect(google.driveRequests().map((request) => request.path)).toEqual(['/drive/v3/files']);
+	});
+
+	it('searches folders by a name part in every drive, quoting what the person typed', async () => {
+		const team = google.addSharedDrive({ name: 'Team' });
+		google.addFolder({ name: "Bob's notes" });
+		google.addFolder({ name: "Bob's archive", parent: team.id });
+		google.addFolder({ name: 'Bobby' });
+		google.addFile({ name: "Bob's file.txt", content: 'not a folder' });
+
+		const found = await browse({ kind: 'searchFolders', text: "Bob's" });
+
+		expect(found.entries.map((e) => [e.type, e.name, e.path])).toEqual([
+			['folder', "Bob's archive", null],
+			['folder', "Bob's notes", null],
+		]);
+		expect(found.entries[0].url).toMatch(/^https?:\/\//);
+	});
+
+	it('searches shared drives by a name part, ignoring case', async () => {
+		google.addSharedDrive({ name: 'Engineering' });
+		google.addSharedDrive({ name: 'Sales' });
+
+		const found = await browse({ kind: 'searchSharedDrives', text: 'ENGIN' });
+		const all = await browse({ kind: 'searchSharedDrives' });
+
+		expect(found.entries.map((e) => [e.name, e.path])).toEqual([['Engineering', '/Shared drives/Engineering']]);
+		expect(all.entries.map((e) => e.name).sort()).toEqual(['Engineering', 'Sales']);
 	});
 });

@@ -5,30 +5,24 @@ import { runInNewContext } from 'node:vm';
 
 import { InvalidInputError } from '../../../lib/errors';
 import type { ConnectorItem } from '../../../lib/items';
-import { defaultPolicy, PolicySkipError, type OrgPolicy } from '../../../lib/policy';
-import { createDriveClient, type DriveClient } from '../../../lib/providers/googleDrive/client';
+import { defaultPolicy, PolicySkipError, resolveExportFormat, type OrgPolicy } from '../../../lib/policy';
 import {
-	exportDriveItem,
-	safeFileName,
-	type ExportedContent,
-	type ExportResult,
-} from '../../../lib/providers/googleDrive/export';
+	googleDriveProvider,
+	validateOverrides,
+	type DriveConnection,
+	type DriveExportedContent,
+	type DriveExportOutcome,
+} from '../../../lib/providers/googleDrive';
+import { meteredBody } from '../../../lib/sync/content';
 import type { DriveFile } from '../../fakes/driveModel';
 import { startFakeGoogle, type FakeGoogle } from '../../fakes/googleApi';
+import { bearerFetch, testConnection } from './helpers';
 
 const DOC = 'application/vnd.google-apps.document';
 const SHEET = 'application/vnd.google-apps.spreadsheet';
 const SLIDES = 'application/vnd.google-apps.presentation';
 const DRAWING = 'application/vnd.google-apps.drawing';
 const MB = 1024 * 1024;
-
-function bearerFetch(token: string): typeof fetch {
-	return async (input, init) => {
-		const headers = new Headers(init?.headers);
-		headers.set('authorization', `Bearer ${token}`);
-		return await fetch(input, { ...init, headers });
-	};
-}
 
 function itemOf(file: DriveFile): ConnectorItem {
 	return {
@@ -49,9 +43,16 @@ function itemOf(file: DriveFile): ConnectorItem {
 	};
 }
 
-function contentOf(result: ExportResult): ExportedContent {
+function contentOf(result: DriveExportOutcome): DriveExportedContent {
 	if (result.kind !== 'content') throw new Error(`expected content, got skipped ${result.skipReason}: ${result.skipDetail}`);
 	return result;
+}
+
+/** The content with its body through the engine's meter (size cap and sha256), as every export body goes. */
+function metered(result: DriveExportOutcome, policy: OrgPolicy = defaultPolicy()) {
+	const content = contentOf(result);
+	const body = meteredBody(content.body, policy, `"${content.fileName}"`);
+	return { ...content, stream: body.data as Readable, contentHash: body.contentHash, bytes: body.bytes };
 }
 
 async function readAll(stream: Readable): Promise<Buffer> {
@@ -69,17 +70,17 @@ function policyWith(changes: Partial<OrgPolicy>): OrgPolicy {
 	return { ...defaultPolicy(), ...changes };
 }
 
-describe('exportDriveItem against the strict fake Drive', () => {
+describe('Drive exportItem against the strict fake Drive', () => {
 	let google: FakeGoogle;
-	let drive: DriveClient;
-	let signedFetch: typeof fetch;
+	let connection: DriveConnection;
 
 	beforeEach(async () => {
 		google = await startFakeGoogle();
-		const { access_token } = google.issueTokens();
-		signedFetch = bearerFetch(access_token);
-		drive = createDriveClient({ fetch: signedFetch, apiUrl: google.origin });
+		connection = testConnection(google);
 	});
+
+	const exportItem = async (item: ConnectorItem, format?: string, to: DriveConnection = connection) =>
+		await googleDriveProvider.exportItem(to, { item, format });
 
 	afterEach(async () => {
 		expect(google.internalErrors).toEqual([]);
@@ -90,7 +91,7 @@ describe('exportDriveItem against the strict fake Drive', () => {
 		it('exports a Google Doc as plain text named after the doc', async () => {
 			const doc = google.addFile({ name: 'Plan', mimeType: DOC, content: 'Ship it' });
 
-			const result = contentOf(await exportDriveItem(drive, itemOf(doc), {}));
+			const result = metered(await exportItem(itemOf(doc)));
 			const bytes = await readAll(result.stream);
 
 			expect(bytes.toString('utf8')).toBe('\ufeffShip it');
@@ -102,7 +103,7 @@ describe('exportDriveItem against the strict fake Drive', () => {
 		it('exports a Google Sheet as CSV', async () => {
 			const sheet = google.addFile({ name: 'Budget', mimeType: SHEET, content: 'a,b\n1,2' });
 
-			const result = contentOf(await exportDriveItem(drive, itemOf(sheet), {}));
+			const result = metered(await exportItem(itemOf(sheet)));
 
 			expect((await readAll(result.stream)).toString('utf8')).toBe('a,b\n1,2');
 			expect(result).toMatchObject({ fileName: 'Budget.csv', exportFormat: 'csv', exportMime: 'text/csv' });
@@ -111,7 +112,7 @@ describe('exportDriveItem against the strict fake Drive', () => {
 		it('exports Google Slides as PDF', async () => {
 			const slides = google.addFile({ name: 'Deck', mimeType: SLIDES, content: 'slide one' });
 
-			const result = contentOf(await exportDriveItem(drive, itemOf(slides), {}));
+			const result = metered(await exportItem(itemOf(slides)));
 
 			expect((await readAll(result.stream)).toString('utf8')).toMatch(/^%PDF/);
 			expect(result).toMatchObject({ fileName: 'Deck.pdf', exportFormat: 'pdf', exportMime: 'application/pdf' });
@@ -120,7 +121,7 @@ describe('exportDriveItem against the strict fake Drive', () => {
 		it('exports a Google Drawing as PDF', async () => {
 			const drawing = google.addFile({ name: 'Diagram', mimeType: DRAWING, content: 'boxes' });
 
-			const result = contentOf(await exportDriveItem(drive, itemOf(drawing), {}));
+			const result = metered(await exportItem(itemOf(drawing)));
 
 			expect((await readAll(result.stream)).toString('utf8')).toMatch(/^%PDF/);
 			expect(result).toMatchObject({ fileName: 'Diagram.pdf', exportFormat: 'pdf', exportMime: 'application/pdf' });
@@ -129,7 +130,7 @@ describe('exportDriveItem against the strict fake Drive', () => {
 		it('skips a Google-native type that has no export as not_exportable', async () => {
 			const form = google.addFile({ name: 'Survey', mimeType: 'application/vnd.google-apps.form' });
 
-			const result = await exportDriveItem(drive, itemOf(form), {});
+			const result = await exportItem(itemOf(form));
 
 			expect(result).toMatchObject({ kind: 'skipped', skipReason: 'not_exportable' });
 		});
@@ -139,7 +140,7 @@ describe('exportDriveItem against the strict fake Drive', () => {
 		it('exports a Google Doc as Markdown when asked to', async () => {
 			const doc = google.addFile({ name: 'Plan', mimeType: DOC, content: '# Plan' });
 
-			const result = contentOf(await exportDriveItem(drive, itemOf(doc), { formats: { document: 'md' } }));
+			const result = metered(await exportItem(itemOf(doc), 'md'));
 
 			expect((await readAll(result.stream)).toString('utf8')).toBe('# Plan');
 			expect(result).toMatchObject({ fileName: 'Plan.md', exportFormat: 'md', exportMime: 'text/markdown' });
@@ -149,8 +150,10 @@ describe('exportDriveItem against the strict fake Drive', () => {
 			const doc = google.addFile({ name: 'Plan', mimeType: DOC, content: 'x' });
 			google.resetRequestLog();
 
-			await expect(exportDriveItem(drive, itemOf(doc), { formats: { spreadsheet: 'docx' } })).rejects.toThrow(InvalidInputError);
-			await expect(exportDriveItem(drive, itemOf(doc), { formats: { document: 'exe' } })).rejects.toThrow(/cannot export a document to "exe"/);
+			expect(() => validateOverrides({ spreadsheet: 'docx' })).toThrow(InvalidInputError);
+			expect(() => validateOverrides({ document: 'exe' })).toThrow(/cannot export a document to "exe"/);
+			await expect(exportItem(itemOf(doc), 'exe')).rejects.toThrow(InvalidInputError);
+			await expect(exportItem(itemOf(doc), 'exe')).rejects.toThrow(/cannot export a document to "exe"/);
 			expect(google.driveRequests()).toHaveLength(0);
 		});
 	});
@@ -160,9 +163,9 @@ describe('exportDriveItem against the strict fake Drive', () => {
 			const original = Buffer.from(Array.from({ length: 70_000 }, (_, i) => i % 251));
 			const pdf = google.addFile({ name: 'q1.pdf', mimeType: 'application/pdf', content: original });
 
-			const first = contentOf(await exportDriveItem(drive, itemOf(pdf), {}));
+			const first = metered(await exportItem(itemOf(pdf)));
 			const firstBytes = await readAll(first.stream);
-			const second = contentOf(await exportDriveItem(drive, itemOf(pdf), {}));
+			const second = metered(await exportItem(itemOf(pdf)));
 			await readAll(second.stream);
 
 			expect(firstBytes.equals(original)).toBe(true);
@@ -175,7 +178,7 @@ describe('exportDriveItem against the strict fake Drive', () => {
 		it("calls a file without an extension's format 'original'", async () => {
 			const blob = google.addFile({ name: 'README', mimeType: 'application/octet-stream', content: 'hi' });
 
-			const result = contentOf(await exportDriveItem(drive, itemOf(blob), {}));
+			const result = metered(await exportItem(itemOf(blob)));
 			await readAll(result.stream);
 
 			expect(result).toMatchObject({ fileName: 'README', exportFormat: 'original', exportMime: 'application/octet-stream' });
@@ -184,7 +187,7 @@ describe('exportDriveItem against the strict fake Drive', () => {
 		it('skips a file Drive flags as abusive without acknowledging the abuse', async () => {
 			const bad = google.addFile({ name: 'bad.exe', mimeType: 'application/octet-stream', content: 'MZ', abusive: true });
 
-			const result = await exportDriveItem(drive, itemOf(bad), {});
+			const result = await exportItem(itemOf(bad));
 
 			expect(result).toMatchObject({ kind: 'skipped', skipReason: 'abusive_file' });
 			expect(google.driveRequests().every((r) => r.query.acknowledgeAbuse === undefined)).toBe(true);
@@ -194,7 +197,7 @@ describe('exportDriveItem against the strict fake Drive', () => {
 			const locked = google.addFile({ name: 'locked.pdf', mimeType: 'application/pdf', content: '%PDF' });
 			google.setCanDownload(locked.id, false);
 
-			const result = await exportDriveItem(drive, itemOf(locked), {});
+			const result = await exportItem(itemOf(locked));
 
 			expect(result).toMatchObject({ kind: 'skipped', skipReason: 'not_downloadable' });
 		});
@@ -204,7 +207,7 @@ describe('exportDriveItem against the strict fake Drive', () => {
 			const item = itemOf(gone);
 			google.remove(gone.id);
 
-			const result = await exportDriveItem(drive, item, {});
+			const result = await exportItem(item);
 
 			expect(result).toMatchObject({ kind: 'skipped', skipReason: 'not_found' });
 		});
@@ -214,7 +217,7 @@ describe('exportDriveItem against the strict fake Drive', () => {
 		it('falls back to the export link for a doc whose export exceeds 10 MB', async () => {
 			const big = google.addFile({ name: 'Big doc', mimeType: DOC, content: { size: 11 * MB } });
 
-			const result = contentOf(await exportDriveItem(drive, itemOf(big), { signedFetch }));
+			const result = metered(await exportItem(itemOf(big)));
 			const bytes = await readAll(result.stream);
 
 			expect(bytes.length).toBe(11 * MB);
@@ -222,31 +225,43 @@ describe('exportDriveItem against the strict fake Drive', () => {
 			expect(result.contentHash()).toBe(createHash('sha256').update(bytes).digest('hex'));
 		});
 
-		it('skips with export_size_limit, naming the 10 MB limit, when there is no signed fetch for the link', async () => {
+		it('skips with export_size_limit, naming the 10 MB limit, when Drive offers no export link for the format', async () => {
 			const big = google.addFile({ name: 'Big doc', mimeType: DOC, content: { size: 11 * MB } });
+			const token = google.issueTokens().access_token;
+			const signed = bearerFetch(token);
+			// A Drive that lists no export links for the file, as it does for some types and formats.
+			const withoutLinks: typeof fetch = async (input, init) => {
+				const url = new URL(input instanceof Request ? input.url : String(input));
+				if (url.searchParams.get('fields') === 'exportLinks') return Response.json({});
+				return await signed(input, init);
+			};
 
-			const result = await exportDriveItem(drive, itemOf(big), {});
+			const result = await exportItem(itemOf(big), undefined, testConnection(google, withoutLinks));
 
 			expect(result).toMatchObject({ kind: 'skipped', skipReason: 'export_size_limit' });
 			expect(result.kind === 'skipped' && result.skipDetail).toMatch(/10 MB/);
 		});
 	});
 
-	describe('org policy', () => {
+	describe('org policy, as the engine applies it around the provider', () => {
 		it('skips Slides with policy_export_format when the policy does not allow PDF', async () => {
 			const slides = google.addFile({ name: 'Deck', mimeType: SLIDES, content: 'x' });
 			const policy = policyWith({ allowedExportFormats: ['md', 'txt', 'csv'] });
+			google.resetRequestLog();
 
-			const result = await exportDriveItem(drive, itemOf(slides), { policy });
+			const choices = googleDriveProvider.exportChoices(itemOf(slides));
+			const result = resolveExportFormat(policy, undefined, choices?.default ?? '');
 
-			expect(result).toMatchObject({ kind: 'skipped', skipReason: 'policy_export_format' });
+			expect(choices).toMatchObject({ kind: 'presentation', label: 'Google Slides', default: 'pdf' });
+			expect(result).toMatchObject({ allowed: false, skipReason: 'policy_export_format' });
+			expect(google.driveRequests()).toHaveLength(0);
 		});
 
 		it('stops a download larger than the policy maximum with policy_size, never passing more than the cap', async () => {
 			const big = google.addFile({ name: 'big.bin', mimeType: 'application/octet-stream', content: { size: 3 * MB } });
 			const policy = policyWith({ maxFileSizeMb: 1 });
 
-			const result = contentOf(await exportDriveItem(drive, itemOf(big), { policy }));
+			const result = metered(await exportItem(itemOf(big)), policy);
 			let received = 0;
 			result.stream.on('data', (chunk: Buffer) => (received += chunk.length));
 			const error: unknown = await new Promise((resolve) => result.stream.on('error', resolve));
@@ -263,13 +278,13 @@ describe('exportDriveItem against the strict fake Drive', () => {
 		const collectGarbage = garbageCollector();
 		// A first, small download loads the SDK's and fetch's code paths so they are not counted.
 		const warmUp = google.addFile({ name: 'warm.bin', mimeType: 'application/octet-stream', content: { size: MB } });
-		await readAll(contentOf(await exportDriveItem(drive, itemOf(warmUp), {})).stream);
+		await readAll(metered(await exportItem(itemOf(warmUp))).stream);
 		collectGarbage();
 		const before = process.memoryUsage().rss;
 		let peak = before;
 		let sinceCollection = 0;
 
-		const result = contentOf(await exportDriveItem(drive, itemOf(huge), {}));
+		const result = metered(await exportItem(itemOf(huge)));
 		for await (const chunk of result.stream) {
 			sinceCollection += (chunk as Buffer).length;
 			if (sinceCollection >= 4 * MB) {
@@ -281,24 +296,5 @@ describe('exportDriveItem against the strict fake Drive', () => {
 
 		expect(result.bytes()).toBe(50 * MB);
 		expect(peak - before).toBeLessThan(25 * MB);
-	});
-});
-
-describe('safeFileName', () => {
-	it('replaces path separators and control characters, keeps the rest', () => {
-		expect(safeFileName('a/b\\c\u0001d: plan', 'txt')).toBe('a_b_c_d: plan.txt');
-	});
-
-	it('does not repeat an extension the name already has', () => {
-		expect(safeFileName('notes.TXT', 'txt')).toBe('notes.TXT');
-	});
-
-	it('prefixes names Windows reserves and names empty ones', () => {
-		expect(safeFileName('CON', 'pdf')).toBe('_CON.pdf');
-		expect(safeFileName('  ', 'csv')).toBe('untitled.csv');
-	});
-
-	it('trims the name to 200 characters before adding the extension', () => {
-		expect(safeFileName('x'.repeat(300), 'md')).toBe(`${'x'.repeat(200)}.md`);
 	});
 });

@@ -1,57 +1,32 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import type { ConnectorItem } from '../../../lib/items';
-import { createDriveClient, type DriveClient } from '../../../lib/providers/googleDrive/client';
-import { listDriveChanges, sourceKeyFor, type DriveSource } from '../../../lib/providers/googleDrive/listing';
-import type { ListChangesOptions, ListChangesResult } from '../../../lib/providers/types';
-import { openStore, type ConnectorStore } from '../../../lib/store';
+import { googleDriveProvider, type DriveSource } from '../../../lib/providers/googleDrive';
+import type { ConnectorStore } from '../../../lib/store';
+import type { ListingOptions } from '../../../lib/sync/listing';
 import { startFakeGoogle, type FakeGoogle } from '../../fakes/googleApi';
+import { listingRuns, testConnection, type DriveListingRuns, type ListingRunOptions } from './helpers';
 
 const ACCOUNT = 'alice@example.com';
-
-function bearerFetch(token: string): typeof fetch {
-	return async (input, init) => {
-		const headers = new Headers(init?.headers);
-		headers.set('authorization', `Bearer ${token}`);
-		return await fetch(input, { ...init, headers });
-	};
-}
+const sourceKeyFor = googleDriveProvider.sourceKey;
 
 describe('Drive listChanges against the strict fake Drive', () => {
 	let google: FakeGoogle;
-	let drive: DriveClient;
-	let cache: ConnectorStore;
-	let dir: string;
+	let runs: DriveListingRuns;
+	let store: ConnectorStore;
 
 	beforeEach(async () => {
 		google = await startFakeGoogle();
-		const { access_token } = google.issueTokens();
-		drive = createDriveClient({ fetch: bearerFetch(access_token), apiUrl: google.origin });
-		dir = mkdtempSync(join(tmpdir(), 'drive-list-changes-'));
-		cache = await openStore({ path: join(dir, 'cache.sqlite') });
+		runs = await listingRuns(google, testConnection(google), ACCOUNT);
+		store = runs.store;
 	});
 
 	afterEach(async () => {
 		expect(google.internalErrors).toEqual([]);
-		await cache.close();
-		rmSync(dir, { recursive: true, force: true });
+		await runs.close();
 		await google.close();
 	});
 
 	/** One listChanges run; with `commit`, the pipeline checks and commits what it listed. */
-	async function run(
-		source: DriveSource,
-		{ commit = true, options }: { commit?: boolean; options?: ListChangesOptions } = {},
-	): Promise<ListChangesResult> {
-		const sourceKey = sourceKeyFor(ACCOUNT, source);
-		const runId = await cache.runs.start({ sourceKey, provider: 'google_drive' });
-		google.resetRequestLog();
-		const result = await listDriveChanges({ drive, cache, source, runId, accountEmail: ACCOUNT, options });
-		if (commit) await cache.items.commit((await cache.items.check(result.items)).map((checked) => checked.item));
-		return result;
-	}
+	const run = async (source: DriveSource, options?: ListingRunOptions) => await runs.run(source, options);
 
 	const summary = (items: ConnectorItem[]): string[] => items.map((item) => `${item.change} ${item.path}`);
 
@@ -90,7 +65,9 @@ describe('Drive listChanges against the strict fake Drive', () => {
 			change: 'upsert',
 			run_id: expect.any(Number),
 		});
-		expect(result).toMatchObject({ cursorProposed: true, hasMore: false });
+		expect(result).toMatchObject({ hasMore: false });
+		const cursor = await store.cursors.committed(sourceKeyFor(ACCOUNT, folderSource(root.id)));
+		expect(JSON.parse(cursor ?? 'null')).toEqual({ pageToken: expect.any(String), snapshot: String(result.runId) });
 	});
 
 	it('takes the start page token before listing and asks Drive for explicit fields on every request', async () => {
@@ -275,7 +252,7 @@ describe('Drive listChanges against the strict fake Drive', () => {
 		google.addFile({ name: 'scratch.tmp', parent: root.id, mimeType: 'text/plain', content: 't' });
 		const notes = google.addFile({ name: 'notes.md', parent: root.id, mimeType: 'text/markdown', content: 'n' });
 		google.addFile({ name: 'photo.jpg', parent: root.id, mimeType: 'image/jpeg', content: 'j' });
-		const options: ListChangesOptions = { excludeGlobs: ['/Archive/**', '**/*.tmp'], includeMimeTypes: ['application/pdf', 'text/*'] };
+		const options: ListingOptions = { excludeGlobs: ['/Archive/**', '**/*.tmp'], includeMimeTypes: ['application/pdf', 'text/*'] };
 
 		const first = await run(folderSource(root.id), { options });
 		google.move(notes.id, archive.id);
@@ -503,19 +480,66 @@ describe('Drive listChanges against the strict fake Drive', () => {
 			['upsert', '/new.txt'],
 		]);
 		expect(relisted).toMatchObject({ fullListing: true, warnings: [expect.stringMatching(/no longer accepts the stored change token.*listed in full again/)] });
-		const checked = await cache.items.check(relisted.items);
+		const checked = await store.items.check(relisted.items);
 		expect(checked.map((entry) => [entry.item.path, entry.change])).toEqual([
 			['/Sub/edited.txt', 'changed'],
 			['/Sub/gone.txt', 'deleted'],
 			['/kept.txt', 'unchanged'],
 			['/new.txt', 'new'],
 		]);
-		await cache.items.commit(checked.map((entry) => entry.item));
+		await store.items.commit(checked.map((entry) => entry.item));
 		expect(kept.id).toBeTruthy();
 
 		const after = await run(source);
 		expect(after).toMatchObject({ items: [], fullListing: false, warnings: [] });
 		expect(google.driveRequests()).toHaveLength(1);
+	});
+
+	describe('the stored cursor and snapshot', () => {
+		it('are stored in the shape earlier releases wrote: the page token with the snapshot id, the tree with the items owed last', async () => {
+			const root = google.addFolder({ name: 'Root' });
+			const sub = google.addFolder({ name: 'Sub', parent: root.id });
+			const file = google.addFile({ name: 'a.txt', parent: sub.id, mimeType: 'text/plain', content: 'a' });
+			const source = folderSource(root.id);
+			const sourceKey = sourceKeyFor(ACCOUNT, source);
+
+			const first = await run(source);
+
+			expect(await store.cursors.committed(sourceKey)).toMatch(new RegExp(`^\\{"pageToken":"[^"]+","snapshot":"${first.runId}"\\}$`));
+			const document = JSON.parse((await store.cursors.providerState(sourceKey)) ?? 'null') as { v: number; snapshots: Record<string, object> };
+			expect(document.v).toBe(1);
+			const snapshot = document.snapshots[String(first.runId)];
+			expect(Object.keys(snapshot)).toEqual(['rootId', 'driveId', 'recursive', 'folders', 'files', 'shortcuts', 'pending']);
+			expect(snapshot).toEqual({
+				rootId: root.id,
+				driveId: null,
+				recursive: true,
+				folders: { [sub.id]: ['Sub', root.id] },
+				files: { [file.id]: { name: 'a.txt', parent: sub.id, mime: 'text/plain' } },
+				shortcuts: {},
+				pending: [],
+			});
+		});
+
+		it('written by an earlier release are read on: the next run follows the change feed from the stored token', async () => {
+			const root = google.addFolder({ name: 'Root' });
+			const sub = google.addFolder({ name: 'Sub', parent: root.id });
+			const file = google.addFile({ name: 'a.txt', parent: sub.id, content: 'v1' });
+			const { data } = await testConnection(google).drive.changes.getStartPageToken({ fields: 'startPageToken' });
+			const source = folderSource(root.id);
+			const sourceKey = sourceKeyFor(ACCOUNT, source);
+			const earlier = await store.runs.start({ sourceKey, provider: 'google_drive' });
+			await store.cursors.propose(earlier, sourceKey, `{"pageToken":"${data.startPageToken}","snapshot":"${earlier}"}`, { listedItems: 0 });
+			const tree = `{"rootId":"${root.id}","driveId":null,"recursive":true,"folders":{"${sub.id}":["Sub","${root.id}"]},"files":{"${file.id}":{"name":"a.txt","parent":"${sub.id}","mime":"text/plain"}},"shortcuts":{},"pending":[]}`;
+			await store.cursors.updateProviderState(sourceKey, 'google_drive', () => `{"v":1,"snapshots":{"${earlier}":${tree}}}`);
+
+			google.editContent(file.id, 'v2');
+			const next = await run(source);
+
+			expect(next.items.map((item) => [item.change, item.path, item.version])).toEqual([['upsert', '/Sub/a.txt', '2']]);
+			expect(next).toMatchObject({ fullListing: false, warnings: [] });
+			expect(google.driveRequests().map((request) => request.path)).toEqual(['/drive/v3/changes']);
+		});
 	});
 
 	it('reports the files it finds as it goes, a folder page at a time', async () => {
@@ -525,10 +549,8 @@ describe('Drive listChanges against the strict fake Drive', () => {
 		for (let i = 0; i < 2; i++) google.addFile({ name: `s${i}.txt`, parent: sub.id, content: 's' });
 		const source = folderSource(root.id);
 		const reports: number[] = [];
-		const sourceKey = sourceKeyFor(ACCOUNT, source);
-		const runId = await cache.runs.start({ sourceKey, provider: 'google_drive' });
 
-		await listDriveChanges({ drive, cache, source, runId, accountEmail: ACCOUNT, onListed: (files) => reports.push(files) });
+		await run(source, { commit: false, onListed: (files) => reports.push(files) });
 
 		expect(reports).toEqual([3, 2]);
 	});

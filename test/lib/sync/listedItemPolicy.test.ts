@@ -1,12 +1,24 @@
-import { DEFAULT_POLICY, type OrgPolicy, PolicyViolationError } from '../../../lib/policy';
+import type { ConnectorItem } from '../../../lib/items';
+import { defaultPolicy, type OrgPolicy, PolicyViolationError } from '../../../lib/policy';
+import { googleDriveProvider } from '../../../lib/providers/googleDrive';
+import { notionProvider } from '../../../lib/providers/notion';
 import type { ConnectorStore } from '../../../lib/store';
-import { acquireRunSlot, checkListedItem, partitionByPolicy, settleSkipped, type SkippedItem } from '../../../nodes/shared/policy';
+import { acquireRunSlot, checkListedItem, partitionByPolicy, settleSkipped, type SkippedItem } from '../../../lib/sync';
 import { item, SOURCE } from '../../lib/store/helpers';
 import { collectClosedHandles, DRIVERS, openTestStore, useTempDir } from '../../lib/store/sqlite/helpers';
 
 collectClosedHandles();
 
-const policy = (overrides: Partial<OrgPolicy> = {}): OrgPolicy => ({ ...DEFAULT_POLICY, ...overrides });
+const providers = { google_drive: googleDriveProvider, notion: notionProvider };
+/** The listing run's split: refused items settled in the run at once, as runListing does. */
+async function partition(store: ConnectorStore, runId: number, policy: OrgPolicy, provider: keyof typeof providers, entries: ConnectorItem[]) {
+	const result = partitionByPolicy(policy, providers[provider], entries);
+	await settleSkipped(store, result.skipped, { runId });
+	return result;
+}
+const check = (policy: OrgPolicy, provider: keyof typeof providers, entry: ConnectorItem) => checkListedItem(policy, providers[provider], entry);
+
+const policy = (overrides: Partial<OrgPolicy> = {}): OrgPolicy => ({ ...defaultPolicy(), ...overrides });
 
 describe.each(DRIVERS)('node policy helpers with %s', (driverName) => {
 	const tempDir = useTempDir();
@@ -39,7 +51,7 @@ describe.each(DRIVERS)('node policy helpers with %s', (driverName) => {
 
 		it('passes allowed items and deletions, and skips the rest with a stable reason and a readable detail', async () => {
 			const run = await listed(files());
-			const { allowed, skipped } = await partitionByPolicy(cache, run.runId, restrictive, 'google_drive', run.items);
+			const { allowed, skipped } = await partition(cache, run.runId, restrictive, 'google_drive', run.items);
 			expect(allowed.map((entry) => entry.external_id)).toEqual(['ok', 'gone']);
 			expect(skipped.map((entry) => [entry.external_id, entry.skip_reason])).toEqual([
 				['hr', 'policy_path'],
@@ -52,7 +64,7 @@ describe.each(DRIVERS)('node policy helpers with %s', (driverName) => {
 
 		it('counts skips per reason in the run record and lets the cursor advance once the allowed items are committed', async () => {
 			const run = await listed(files());
-			const { allowed } = await partitionByPolicy(cache, run.runId, restrictive, 'google_drive', run.items);
+			const { allowed } = await partition(cache, run.runId, restrictive, 'google_drive', run.items);
 			expect(await cache.runs.get(run.runId)).toMatchObject({
 				skippedByReason: { policy_path: 1, policy_file_type: 1, policy_size: 1 },
 				counts: expect.objectContaining({ skipped: 3 }),
@@ -67,14 +79,14 @@ describe.each(DRIVERS)('node policy helpers with %s', (driverName) => {
 
 		it('settles a run whose every item was refused at once', async () => {
 			const run = await listed(files().slice(1, 4));
-			const { allowed } = await partitionByPolicy(cache, run.runId, restrictive, 'google_drive', run.items);
+			const { allowed } = await partition(cache, run.runId, restrictive, 'google_drive', run.items);
 			expect(allowed).toEqual([]);
 			expect(await cache.cursors.committed(SOURCE)).toBe('cursor-1');
 		});
 
 		it('without restrictions skips nothing and touches no run counts', async () => {
 			const run = await listed(files());
-			expect((await partitionByPolicy(cache, run.runId, policy(), 'google_drive', run.items)).skipped).toEqual([]);
+			expect((await partition(cache, run.runId, policy(), 'google_drive', run.items)).skipped).toEqual([]);
 			expect((await cache.runs.get(run.runId))?.counts.processed).toBe(0);
 		});
 	});
@@ -113,19 +125,19 @@ describe('checkListedItem', () => {
 	const onlyPdf = policy({ allowedFileTypes: ['pdf'] });
 	it('leaves the type and size of a Google-native file to export, which knows its format and exported size', () => {
 		const doc = item('doc', { name: 'Plan', path: '/Plan', mime: 'application/vnd.google-apps.document', size: 5 * 1024 * 1024 });
-		expect(checkListedItem(policy({ allowedFileTypes: ['pdf'], maxFileSizeMb: 1 }), 'google_drive', doc)).toEqual({ allowed: true });
+		expect(check(policy({ allowedFileTypes: ['pdf'], maxFileSizeMb: 1 }), 'google_drive', doc)).toEqual({ allowed: true });
 		const pdf = item('pdf', { name: 'big.pdf', path: '/big.pdf', mime: 'application/pdf', size: 5 * 1024 * 1024 });
-		expect(checkListedItem(policy({ maxFileSizeMb: 1 }), 'google_drive', pdf)).toMatchObject({ skipReason: 'policy_size' });
+		expect(check(policy({ maxFileSizeMb: 1 }), 'google_drive', pdf)).toMatchObject({ skipReason: 'policy_size' });
 	});
 	it('still applies path rules to a Google-native file', () => {
 		const doc = item('doc', { name: 'Plan', path: '/HR/Plan', mime: 'application/vnd.google-apps.document', size: null });
 		const denied = policy({ paths: { google_drive: { allow: null, deny: ['/HR/**'] }, notion: { allow: null, deny: [] } } });
-		expect(checkListedItem(denied, 'google_drive', doc)).toMatchObject({ allowed: false, skipReason: 'policy_path' });
+		expect(check(denied, 'google_drive', doc)).toMatchObject({ allowed: false, skipReason: 'policy_path' });
 	});
 	it('judges a Notion page as the Markdown it is exported to', () => {
 		const page = item('page', { provider: 'notion', name: 'Roadmap', path: '/Roadmap', mime: 'application/vnd.notion.page' });
-		expect(checkListedItem(policy({ allowedFileTypes: ['md'] }), 'notion', page)).toEqual({ allowed: true });
-		expect(checkListedItem(onlyPdf, 'notion', page)).toMatchObject({
+		expect(check(policy({ allowedFileTypes: ['md'] }), 'notion', page)).toEqual({ allowed: true });
+		expect(check(onlyPdf, 'notion', page)).toMatchObject({
 			allowed: false,
 			skipReason: 'policy_file_type',
 			skipDetail: 'Roadmap (application/vnd.notion.page) is not an allowed file type: allowed are pdf',
@@ -134,8 +146,8 @@ describe('checkListedItem', () => {
 
 	it('judges an item by the export format it already carries', () => {
 		const page = item('page', { provider: 'notion', name: 'Roadmap', path: '/Roadmap', mime: null, export_format: 'md' });
-		expect(checkListedItem(policy({ allowedFileTypes: ['md'] }), 'notion', page)).toEqual({ allowed: true });
-		expect(checkListedItem(onlyPdf, 'notion', page)).toMatchObject({ allowed: false, skipReason: 'policy_file_type' });
+		expect(check(policy({ allowedFileTypes: ['md'] }), 'notion', page)).toEqual({ allowed: true });
+		expect(check(onlyPdf, 'notion', page)).toMatchObject({ allowed: false, skipReason: 'policy_file_type' });
 	});
 });
 
@@ -154,10 +166,7 @@ describe.each(DRIVERS)('settleSkipped with %s', (driverName) => {
 		const runId = await cache.runs.start({ sourceKey: SOURCE, provider: 'google_drive', executionId: 'exec-1' });
 		await cache.cursors.propose(runId, SOURCE, 'cursor-1', { listedItems: 3 });
 		const checked = await cache.items.check(['a', 'b', 'c'].map((id) => ({ ...item(id), run_id: runId })));
-		await settleSkipped(cache, undefined, [
-			refused('a', 'policy_size', { run_id: runId }),
-			refused('b', 'export_size_limit', { run_id: runId }),
-		]);
+		await settleSkipped(cache, [refused('a', 'policy_size', { run_id: runId }), refused('b', 'export_size_limit', { run_id: runId })], {});
 		expect((await cache.runs.get(runId))?.skippedByReason).toEqual({ policy_size: 1, export_size_limit: 1 });
 		expect(await cache.cursors.committed(SOURCE)).toBeNull();
 		await cache.items.commit([checked[2].item]);
@@ -165,7 +174,7 @@ describe.each(DRIVERS)('settleSkipped with %s', (driverName) => {
 	});
 
 	it("counts items without a run in the execution's run of their source, and leaves items it cannot key alone", async () => {
-		await settleSkipped(cache, undefined, [refused('a', 'policy_file_type'), refused('b', 'policy_file_type', { source_key: '' })], 'exec-9');
+		await settleSkipped(cache, [refused('a', 'policy_file_type'), refused('b', 'policy_file_type', { source_key: '' })], { executionId: 'exec-9' });
 		const [status] = await cache.status(SOURCE);
 		expect(status.lastRun).toMatchObject({ executionId: 'exec-9', skippedByReason: { policy_file_type: 1 } });
 	});

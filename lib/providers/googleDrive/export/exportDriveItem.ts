@@ -1,58 +1,26 @@
-import { pipeline, Readable, type Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
 import { ConnectorError } from '../../../errors';
-import type { ConnectorItem } from '../../../items';
-import { policyByteCap, resolveExportFormat, type OrgPolicy } from '../../../policy';
-import { googleErrorOf, type DriveClient } from '../client';
-import { HashingStream } from '../../../files/hashingStream';
 import { extensionOf, safeFileName } from '../../../files/fileName';
-import {
-	DEFAULT_EXPORT_FORMATS,
-	exportMimeOf,
-	googleNativeKindOf,
-	isGoogleNative,
-	validateOverrides,
-	type ExportFormatOverrides,
-	type GoogleNativeKind,
-} from './formats';
+import type { ConnectorItem } from '../../../items';
+import type { ExportedContent, ExportRequest, SkippedExport } from '../../types';
+import type { DriveConnection } from '../connection';
+import { googleErrorOf } from '../errors';
+import { DEFAULT_EXPORT_FORMATS, exportMimeFor, googleNativeKindOf, isGoogleNative } from './formats';
 
-export type DriveSkipReason =
-	| 'not_exportable'
-	| 'not_downloadable'
-	| 'abusive_file'
-	| 'not_found'
-	| 'export_size_limit'
-	| 'policy_export_format';
+export type DriveSkipReason = 'not_exportable' | 'not_downloadable' | 'abusive_file' | 'not_found' | 'export_size_limit';
 
-export interface ExportOptions {
-	/** Per-type format overrides, each among the formats Drive offers for that type. */
-	formats?: ExportFormatOverrides;
-	policy?: OrgPolicy;
-	/** A fetch that signs requests, for `exportLinks` URLs (outside the Drive API's base URL). */
-	signedFetch?: typeof fetch;
+export interface DriveExportedContent extends ExportedContent {
+	/** The bytes, streamed as Drive sends them. */
+	body: Readable;
 }
 
-export interface ExportedContent {
-	kind: 'content';
-	/** The bytes, streamed: read it to the end before asking for `contentHash()`. */
-	stream: Readable;
-	fileName: string;
-	mimeType: string;
-	exportFormat: string;
-	exportMime: string;
-	/** sha256 hex of the exported bytes; valid once the stream has ended. */
-	contentHash(): string;
-	bytes(): number;
-}
-
-export interface SkippedExport {
-	kind: 'skipped';
+export interface DriveSkippedExport extends SkippedExport {
 	skipReason: DriveSkipReason;
-	skipDetail: string;
 }
 
-export type ExportResult = ExportedContent | SkippedExport;
+export type DriveExportOutcome = DriveExportedContent | DriveSkippedExport;
 
 /** Drive refuses `files.export` above this; `exportLinks` have no such limit. */
 const EXPORT_SIZE_LIMIT_MB = 10;
@@ -74,16 +42,25 @@ class ExportSkip extends Error {
 
 /**
  * Turns one listed Drive item into streamed, ingestion-ready content: Google-native files exported
- * (Docs → TXT, Sheets → CSV, Slides and Drawings → PDF unless overridden), other files as their
- * original bytes. Items Drive or the org policy refuses come back `skipped` with a stable reason.
+ * to `format` (the engine's choice among the item's export choices; their default without one),
+ * other files as their original bytes. Items Drive refuses come back `skipped` with a stable
+ * reason. The org policy (format, size) and the content hash are the engine's.
  */
-export async function exportDriveItem(drive: DriveClient, item: ConnectorItem, options: ExportOptions = {}): Promise<ExportResult> {
-	const overrides = validateOverrides(options.formats);
+export async function exportDriveItem(connection: DriveConnection, request: ExportRequest): Promise<DriveExportOutcome> {
+	const { item } = request;
 	try {
-		const { source, target } = isGoogleNative(item.mime)
-			? await exportGoogleNative(drive, item, overrides, options)
-			: { source: await downloadOriginal(drive, item), target: originalTarget(item) };
-		return contentOf(source, item, target, options.policy);
+		const native = isGoogleNative(item.mime);
+		const { body, target } = native
+			? await exportGoogleNative(connection, request)
+			: { body: await downloadOriginal(connection, request), target: originalTarget(item) };
+		return {
+			kind: 'content',
+			body,
+			fileName: safeFileName(item.name, native ? target.exportFormat : undefined),
+			mimeType: target.exportMime,
+			exportFormat: target.exportFormat,
+			exportMime: target.exportMime,
+		};
 	} catch (error) {
 		if (error instanceof ExportSkip) return { kind: 'skipped', skipReason: error.skipReason, skipDetail: error.skipDetail };
 		throw error;
@@ -94,67 +71,48 @@ function originalTarget(item: ConnectorItem): ExportTarget {
 	return { exportFormat: extensionOf(item.name) ?? 'original', exportMime: item.mime ?? 'application/octet-stream' };
 }
 
-function nativeTarget(item: ConnectorItem, kind: GoogleNativeKind, overrides: ExportFormatOverrides, policy?: OrgPolicy): ExportTarget {
-	const fallback = DEFAULT_EXPORT_FORMATS[kind];
-	let exportFormat = overrides[kind] ?? fallback;
-	if (policy) {
-		const decision = resolveExportFormat(policy, overrides[kind], fallback);
-		if (!decision.allowed) throw new ExportSkip(decision.skipReason, `"${item.name}": ${decision.skipDetail}`);
-		exportFormat = decision.format;
-	}
-	const exportMime = exportMimeOf(kind, exportFormat);
-	if (exportMime === undefined) {
-		throw new ExportSkip('policy_export_format', `"${item.name}": Google Drive cannot export a ${kind} to ${exportFormat}`);
-	}
-	return { exportFormat, exportMime };
-}
-
-async function exportGoogleNative(
-	drive: DriveClient,
-	item: ConnectorItem,
-	overrides: ExportFormatOverrides,
-	options: ExportOptions,
-): Promise<{ source: Readable; target: ExportTarget }> {
+async function exportGoogleNative(connection: DriveConnection, { item, format, signal }: ExportRequest): Promise<{ body: Readable; target: ExportTarget }> {
 	const kind = googleNativeKindOf(item.mime);
 	if (kind === undefined) {
 		throw new ExportSkip('not_exportable', `"${item.name}" is a ${item.mime ?? 'Google'} file, which Google Drive cannot export`);
 	}
-	const target = nativeTarget(item, kind, overrides, options.policy);
+	const exportFormat = format ?? DEFAULT_EXPORT_FORMATS[kind];
+	const target = { exportFormat, exportMime: exportMimeFor(kind, exportFormat) };
 	try {
-		const response = await drive.files.export(
+		const response = await connection.drive.files.export(
 			{ fileId: item.external_id, mimeType: target.exportMime },
-			{ responseType: 'stream' },
+			{ responseType: 'stream', signal },
 		);
-		return { source: response.data as unknown as Readable, target };
+		return { body: response.data as unknown as Readable, target };
 	} catch (error) {
-		if (reasonOf(error) !== 'exportSizeLimitExceeded') throw skipFor(error, item);
-		return { source: await exportThroughLink(drive, item, target, options.signedFetch), target };
+		if (googleErrorOf(error).reason !== 'exportSizeLimitExceeded') throw skipFor(error, item);
+		return { body: await exportThroughLink(connection, item, target, signal), target };
 	}
 }
 
-/** Drive's `exportLinks` have no 10 MB limit, but are plain URLs that need a signed fetch. */
+/** Drive's `exportLinks` have no 10 MB limit, but are plain URLs that need the signed fetch. */
 async function exportThroughLink(
-	drive: DriveClient,
+	{ drive, signedFetch }: DriveConnection,
 	item: ConnectorItem,
 	target: ExportTarget,
-	signedFetch: typeof fetch | undefined,
+	signal: AbortSignal | undefined,
 ): Promise<Readable> {
-	const tooLarge = (why: string) =>
-		new ExportSkip(
-			'export_size_limit',
-			`"${item.name}" exported to ${target.exportFormat} is larger than Google Drive's ${EXPORT_SIZE_LIMIT_MB} MB export limit, ${why}`,
-		);
-	if (!signedFetch) throw tooLarge('and no signed fetch was given for its export link');
 	let links: Record<string, string> | null | undefined;
 	try {
-		const { data } = await drive.files.get({ fileId: item.external_id, fields: 'exportLinks', supportsAllDrives: true });
+		const { data } = await drive.files.get({ fileId: item.external_id, fields: 'exportLinks', supportsAllDrives: true }, { signal });
 		links = data.exportLinks;
 	} catch (error) {
 		throw skipFor(error, item);
 	}
 	const link = links?.[target.exportMime];
-	if (!link) throw tooLarge(`and Drive offers no export link for ${target.exportMime}`);
-	const response = await signedFetch(link);
+	if (!link) {
+		throw new ExportSkip(
+			'export_size_limit',
+			`"${item.name}" exported to ${target.exportFormat} is larger than Google Drive's ${EXPORT_SIZE_LIMIT_MB} MB export limit, ` +
+				`and Drive offers no export link for ${target.exportMime}`,
+		);
+	}
+	const response = await signedFetch(link, { signal });
 	if (!response.ok || !response.body) {
 		await response.body?.cancel();
 		if (response.status === 404) throw notFound(item);
@@ -168,48 +126,16 @@ async function exportThroughLink(
 	return Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
 }
 
-async function downloadOriginal(drive: DriveClient, item: ConnectorItem): Promise<Readable> {
+async function downloadOriginal({ drive }: DriveConnection, { item, signal }: ExportRequest): Promise<Readable> {
 	try {
 		// Never acknowledgeAbuse: downloading a file Drive flags as malware is a person's decision.
 		const response = await drive.files.get(
 			{ fileId: item.external_id, alt: 'media', supportsAllDrives: true },
-			{ responseType: 'stream' },
+			{ responseType: 'stream', signal },
 		);
 		return response.data as unknown as Readable;
 	} catch (error) {
 		throw skipFor(error, item);
-	}
-}
-
-function contentOf(source: Readable, item: ConnectorItem, target: ExportTarget, policy?: OrgPolicy): ExportedContent {
-	const hashing = new HashingStream();
-	const stages: Transform[] = policy ? [policyByteCap(policy, `"${item.name}"`), hashing] : [hashing];
-	// pipeline destroys every stage on failure, so a policy_size error reaches the reader and stops the download.
-	pipeline([source, ...stages], () => undefined);
-	const extension = isGoogleNative(item.mime) ? target.exportFormat : undefined;
-	return {
-		kind: 'content',
-		stream: hashing,
-		fileName: safeFileName(item.name, extension),
-		mimeType: target.exportMime,
-		exportFormat: target.exportFormat,
-		exportMime: target.exportMime,
-		contentHash: () => hashing.contentHash(),
-		bytes: () => hashing.bytes(),
-	};
-}
-
-/** Google's error reason, also when a streamed response left the error body as unparsed JSON text. */
-function reasonOf(error: unknown): string | undefined {
-	const { reason } = googleErrorOf(error);
-	if (reason !== undefined) return reason;
-	const data = (error as { response?: { data?: unknown } })?.response?.data;
-	if (typeof data !== 'string') return undefined;
-	try {
-		const parsed = JSON.parse(data) as { error?: { errors?: Array<{ reason?: string }> } };
-		return parsed.error?.errors?.[0]?.reason;
-	} catch {
-		return undefined;
 	}
 }
 
@@ -226,8 +152,7 @@ function notDownloadable(item: ConnectorItem): ExportSkip {
 
 /** Maps Drive's refusals for one file to a skip; anything else (auth, rate limits, outages) is rethrown. */
 function skipFor(error: unknown, item: ConnectorItem): unknown {
-	const { status } = googleErrorOf(error);
-	const reason = reasonOf(error);
+	const { status, reason } = googleErrorOf(error);
 	if (status === 404 || reason === 'notFound') return notFound(item);
 	if (reason === 'cannotDownloadAbusiveFile') {
 		return new ExportSkip(

@@ -1,4 +1,6 @@
 import { InvalidInputError } from '../../../errors';
+import type { ConnectorItem } from '../../../items';
+import type { ExportChoices } from '../../types';
 
 /** The Google-native types the connector exports, by the name a person uses for them. */
 export type GoogleNativeKind = 'document' | 'spreadsheet' | 'presentation' | 'drawing';
@@ -45,7 +47,7 @@ const FORMATS: Readonly<Record<GoogleNativeKind, Readonly<Record<string, string>
 	},
 };
 
-/** PRODUCT.md §3: Docs → TXT, Sheets → CSV, Slides → PDF; Drawings → PDF (text extractors read it). */
+/** Docs → TXT, Sheets → CSV, Slides → PDF (docs/architecture.md); Drawings → PDF (text extractors read it). */
 export const DEFAULT_EXPORT_FORMATS: Readonly<Record<GoogleNativeKind, string>> = {
 	document: 'txt',
 	spreadsheet: 'csv',
@@ -53,18 +55,52 @@ export const DEFAULT_EXPORT_FORMATS: Readonly<Record<GoogleNativeKind, string>> 
 	drawing: 'pdf',
 };
 
+/** How messages name each type. */
+const LABELS: Readonly<Record<GoogleNativeKind, string>> = {
+	document: 'Google Docs',
+	spreadsheet: 'Google Sheets',
+	presentation: 'Google Slides',
+	drawing: 'Google Drawings',
+};
+
 export const GOOGLE_APPS_PREFIX = 'application/vnd.google-apps.';
 
 export function googleNativeKindOf(mime: string | null): GoogleNativeKind | undefined {
-	return mime === null ? undefined : KIND_BY_MIME[mime];
+	return mime !== null && Object.hasOwn(KIND_BY_MIME, mime) ? KIND_BY_MIME[mime] : undefined;
 }
 
 export function isGoogleNative(mime: string | null): boolean {
 	return mime?.startsWith(GOOGLE_APPS_PREFIX) ?? false;
 }
 
-export function exportMimeOf(kind: GoogleNativeKind, format: string): string | undefined {
-	return FORMATS[kind][format];
+export interface DriveExportChoices extends ExportChoices {
+	kind: GoogleNativeKind;
+}
+
+function choicesFor(kind: GoogleNativeKind): DriveExportChoices {
+	return { kind, label: LABELS[kind], default: DEFAULT_EXPORT_FORMATS[kind], formats: Object.keys(FORMATS[kind]) };
+}
+
+/** Every Google-native type the export converts, with its formats. */
+export const DRIVE_EXPORT_TYPES: readonly DriveExportChoices[] = (Object.keys(FORMATS) as GoogleNativeKind[]).map(choicesFor);
+
+/** The formats a Google-native file can be exported to; undefined for other files (and Google types with no export). */
+export function exportChoicesOf(item: ConnectorItem): DriveExportChoices | undefined {
+	const kind = googleNativeKindOf(item.mime);
+	return kind === undefined ? undefined : choicesFor(kind);
+}
+
+/** The MIME type Drive exports `kind` to as `format`, or an input error listing the formats it offers. */
+export function exportMimeFor(kind: GoogleNativeKind, format: string, asWritten = format): string {
+	// Own keys only: `constructor` or `toString` are no formats.
+	const mime = Object.hasOwn(FORMATS[kind], format) ? FORMATS[kind][format] : undefined;
+	if (mime === undefined) {
+		throw new InvalidInputError(
+			`Google Drive cannot export a ${kind} to "${asWritten}"`,
+			`Choose one of: ${Object.keys(FORMATS[kind]).join(', ')}.`,
+		);
+	}
+	return mime;
 }
 
 function normalised(format: string): string {
@@ -78,7 +114,7 @@ function normalised(format: string): string {
 export function validateOverrides(overrides: ExportFormatOverrides = {}): ExportFormatOverrides {
 	const valid: ExportFormatOverrides = {};
 	for (const [key, raw] of Object.entries(overrides)) {
-		if (!(key in FORMATS)) {
+		if (!Object.hasOwn(FORMATS, key)) {
 			throw new InvalidInputError(
 				`"${key}" is not a Google file type the export can override`,
 				`Use one of: ${Object.keys(FORMATS).join(', ')}.`,
@@ -87,12 +123,7 @@ export function validateOverrides(overrides: ExportFormatOverrides = {}): Export
 		const kind = key as GoogleNativeKind;
 		if (raw === undefined || raw.trim() === '') continue;
 		const format = normalised(raw);
-		if (exportMimeOf(kind, format) === undefined) {
-			throw new InvalidInputError(
-				`Google Drive cannot export a ${kind} to "${raw}"`,
-				`Choose one of: ${Object.keys(FORMATS[kind]).join(', ')}.`,
-			);
-		}
+		exportMimeFor(kind, format, raw);
 		valid[kind] = format;
 	}
 	return valid;

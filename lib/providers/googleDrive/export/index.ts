@@ -1,11 +1,18 @@
 /** Export: one listed Drive item → streamed, ingestion-ready content, or a skip with a stable reason. */
 export {
 	exportDriveItem,
+	type DriveExportedContent,
+	type DriveExportOutcome,
+	type DriveSkippedExport,
 	type DriveSkipReason,
-	type ExportedContent,
-	type ExportOptions,
-	type ExportResult,
-	type SkippedExport,
 } from './exportDriveItem';
-export { safeFileName } from '../../../files/fileName';
-export { DEFAULT_EXPORT_FORMATS, type ExportFormatOverrides, type GoogleNativeKind } from './formats';
+export {
+	DEFAULT_EXPORT_FORMATS,
+	DRIVE_EXPORT_TYPES,
+	exportChoicesOf,
+	isGoogleNative,
+	validateOverrides,
+	type DriveExportChoices,
+	type ExportFormatOverrides,
+	type GoogleNativeKind,
+} from './formats';

@@ -1,10 +1,10 @@
 import type { drive_v3 } from '@googleapis/drive';
 
-import type { ConnectorItem } from '../../../items';
+import { compareText, type ConnectorItem } from '../../../items';
 import { FOLDER_MIME, SHORTCUT_MIME } from '../client';
 import { itemOf, type DriveListingApi } from './driveApi';
 import { folderPath, joinPath, type DriveListingState } from './state';
-import { compareText, listSubtree, placeFolderShortcut, resolveShortcut } from './subtree';
+import { listSubtree, placeFolderShortcut, resolveShortcut } from './subtree';
 
 /**
  * Applies a change feed to the listing state (mutating `state`, a copy of the committed one) and

@@ -2,7 +2,9 @@ import type { drive_v3 } from '@googleapis/drive';
 
 import { InvalidInputError, NotFoundError } from '../../../errors';
 import type { ConnectorItem } from '../../../items';
-import { FILE_FIELDS, FOLDER_MIME, googleErrorOf, type DriveClient } from '../client';
+import { FILE_FIELDS, FOLDER_MIME, type DriveClient } from '../client';
+import { googleErrorOf } from '../errors';
+import { childrenOf } from '../query';
 
 const PAGE_SIZE = 1000;
 const CHANGE_FIELDS = `nextPageToken,newStartPageToken,changes(changeType,fileId,removed,time,file(${FILE_FIELDS}))`;
@@ -10,10 +12,6 @@ const CHANGE_FIELDS = `nextPageToken,newStartPageToken,changes(changeType,fileId
 export interface ChangeFeed {
 	changes: drive_v3.Schema$Change[];
 	newStartPageToken: string;
-}
-
-function quoted(id: string): string {
-	return `'${id.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 /** The Drive calls a listing makes, each counted, each asking for explicit fields. */
@@ -26,7 +24,13 @@ export class DriveListingApi {
 		private readonly drive: DriveClient,
 		/** Told how many files each folder page brought, so a long listing can show progress. */
 		private readonly onListed: (files: number) => void = () => undefined,
+		private readonly signal?: AbortSignal,
 	) {}
+
+	/** Request options of every call: the caller's abort signal. */
+	private get options(): { signal?: AbortSignal } {
+		return this.signal === undefined ? {} : { signal: this.signal };
+	}
 
 	reportListed(files: number): void {
 		if (files <= 0) return;
@@ -40,7 +44,7 @@ export class DriveListingApi {
 			fields: 'startPageToken',
 			supportsAllDrives: true,
 			...(driveId === null ? {} : { driveId }),
-		});
+		}, this.options);
 		if (!data.startPageToken) throw new Error('Drive returned no start page token');
 		return data.startPageToken;
 	}
@@ -64,7 +68,7 @@ export class DriveListingApi {
 					supportsAllDrives: true,
 					includeItemsFromAllDrives: true,
 					...(driveId === null ? {} : { driveId }),
-				}));
+				}, this.options));
 			} catch (error) {
 				if (token === pageToken && isRefusedPageToken(error)) return null;
 				throw error;
@@ -83,14 +87,14 @@ export class DriveListingApi {
 		do {
 			this.requests++;
 			const { data }: { data: drive_v3.Schema$FileList } = await this.drive.files.list({
-				q: `${quoted(folderId)} in parents and trashed = false`,
+				q: childrenOf(folderId),
 				fields: `nextPageToken,files(${FILE_FIELDS})`,
 				pageSize: PAGE_SIZE,
 				pageToken,
 				supportsAllDrives: true,
 				includeItemsFromAllDrives: true,
 				...(driveId === null ? { corpora: 'user' } : { corpora: 'drive', driveId }),
-			});
+			}, this.options);
 			files.push(...(data.files ?? []));
 			pageToken = data.nextPageToken ?? undefined;
 		} while (pageToken);
@@ -101,7 +105,7 @@ export class DriveListingApi {
 	async file(fileId: string): Promise<drive_v3.Schema$File | null> {
 		this.requests++;
 		try {
-			const { data } = await this.drive.files.get({ fileId, fields: FILE_FIELDS, supportsAllDrives: true });
+			const { data } = await this.drive.files.get({ fileId, fields: FILE_FIELDS, supportsAllDrives: true }, this.options);
 			return data;
 		} catch (error) {
 			if (googleErrorOf(error).status === 404) return null;
@@ -133,14 +137,12 @@ export class DriveListingApi {
 
 /** Drive's answer to a page token it does not know: 400 (or 404) naming the `pageToken` parameter. */
 function isRefusedPageToken(error: unknown): boolean {
-	const { status, message } = googleErrorOf(error);
+	const { status, location, message } = googleErrorOf(error);
 	if (status !== 400 && status !== 404) return false;
-	const details = (error as { response?: { data?: { error?: { errors?: Array<{ location?: string }> } } } })?.response?.data;
-	const location = details?.error?.errors?.[0]?.location;
 	return location === 'pageToken' || /page ?token/i.test(message);
 }
 
-/** The ingestion-ready item (PRODUCT.md §4) for a Drive file at `path` in the source. */
+/** The ingestion-ready item (docs/architecture.md, "Items") for a Drive file at `path` in the source. */
 export function itemOf(file: drive_v3.Schema$File, path: string, sourceKey: string, parent: string): ConnectorItem {
 	return {
 		provider: 'google_drive',

@@ -1,3 +1,3 @@
-export { listDriveChanges, type ListDriveChangesInput, type ListDriveChangesResult } from './listChanges';
+export { listDriveChanges, type DriveListingRequest, type DriveListingResponse } from './listChanges';
 export { sourceKeyFor, type DriveSource } from './source';
-export type { DriveCursor, DriveListingState } from './state';
+export { parseDriveCursor, type DriveCursor, type DriveListingState } from './state';

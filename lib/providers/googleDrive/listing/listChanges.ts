@@ -1,80 +1,42 @@
-import { InvalidInputError } from '../../../errors';
 import type { ConnectorItem } from '../../../items';
-import { RUN_ID_FIELD } from '../../../store/constants';
-import type { ListChangesInput, ListChangesResult } from '../../types';
+import type { ItemFilter, ListChangesRequest, ListChangesResponse } from '../../types';
 import type { DriveClient } from '../client';
 import { MY_DRIVE_ROOT } from '../ids';
 import { applyChanges } from './changes';
 import { DriveListingApi } from './driveApi';
-import { itemFilterFor, type ItemFilter } from '../../../files/itemFilter';
-import { isRecursive, sourceKeyFor, type DriveSource } from './source';
-import {
-	emptyState,
-	folderPath,
-	joinPath,
-	parseCursor,
-	readSnapshot,
-	writeSnapshot,
-	type DriveCursor,
-	type DriveListingState,
-} from './state';
-import { compareText, listSubtree } from './subtree';
+import { isRecursive, type DriveSource } from './source';
+import { emptyState, folderPath, joinPath, type DriveCursor, type DriveListingState } from './state';
+import { listSubtree } from './subtree';
 
-export interface ListDriveChangesInput extends ListChangesInput<DriveSource> {
-	drive: DriveClient;
-	/** The connected account's e-mail: part of the source key. */
-	accountEmail: string;
-	/** Called as files are found (a folder page at a time during a full listing), for progress logs. */
-	onListed?: (files: number) => void;
-}
-
-export interface ListDriveChangesResult extends ListChangesResult {
-	/** True when the source was listed in full: a first run, or a stored change token Drive refused. */
-	fullListing: boolean;
-	/** Things the person running the workflow should know, e.g. that a refused token forced a full listing. */
-	warnings: string[];
-}
+export type DriveListingRequest = ListChangesRequest<DriveSource, DriveCursor, DriveListingState>;
+export type DriveListingResponse = ListChangesResponse<DriveCursor, DriveListingState>;
 
 /**
- * Files new or changed in a Drive source since its committed cursor, and deletions
- * (PRODUCT.md §3 listChanges). The first run lists the source in full; later runs read the
- * Changes API from the committed page token, so an unchanged source costs one request.
- * The new cursor is proposed for the run and commits once the run's items are settled.
+ * Files new or changed in a Drive source since `cursor`, and deletions (docs/architecture.md).
+ * Without a cursor and its snapshot the source is listed in full; otherwise the Changes API is
+ * read from the cursor's page token, so an unchanged source costs one request.
  *
- * When Drive no longer accepts the committed page token (it expires after a long pause), the
- * source is listed in full again against the committed state: every file comes as an upsert
- * (Connector Dedup tells the unchanged ones apart) and every known file no longer there as a deletion.
+ * When Drive no longer accepts the page token (it expires after a long pause), the source is
+ * listed in full again against the snapshot: every file comes as an upsert (Connector Dedup tells
+ * the unchanged ones apart) and every file the snapshot held that is no longer there as a deletion.
  */
-export async function listDriveChanges(input: ListDriveChangesInput): Promise<ListDriveChangesResult> {
-	const { drive, cache, source, runId, options = {} } = input;
-	const maxItems = options.maxItems ?? Infinity;
-	if (!(maxItems >= 1)) {
-		throw new InvalidInputError(`Max items per run must be at least 1 (got ${String(options.maxItems)})`, 'Leave it empty for no limit.');
-	}
-	const sourceKey = sourceKeyFor(input.accountEmail, source);
-	const filter = itemFilterFor(options);
-	const api = new DriveListingApi(drive, input.onListed);
+export async function listDriveChanges(drive: DriveClient, request: DriveListingRequest): Promise<DriveListingResponse> {
+	const { source, sourceKey, cursor, snapshot: previous } = request;
+	const api = new DriveListingApi(drive, request.onListed, request.signal);
 	const warnings: string[] = [];
-
-	const committed = parseCursor(await cache.cursors.committed(sourceKey));
-	const committedState = committed === null ? null : await readSnapshot(cache, sourceKey, committed.snapshot);
 
 	let state: DriveListingState;
 	let pageToken: string;
 	let listed: ConnectorItem[];
-	let previous: DriveListingState | null = null;
-	const feed = committed === null || committedState === null ? null : await api.changesSince(committed.pageToken, committedState.driveId);
-	if (committedState !== null && feed !== null) {
-		previous = committedState;
-		state = structuredClone(committedState);
-		state.pending = [];
+	const feed = cursor === null || previous === null ? null : await api.changesSince(cursor.pageToken, previous.driveId);
+	if (previous !== null && feed !== null) {
+		state = structuredClone(previous);
 		pageToken = feed.newStartPageToken;
 		listed = feed.changes.length === 0 ? [] : await applyChanges(api, state, feed.changes, sourceKey);
 		// Files a relisted folder brought were reported as they were found.
 		api.reportListed(listed.length - api.filesReported);
 	} else {
-		if (committedState !== null) {
-			previous = committedState;
+		if (cursor !== null && previous !== null) {
 			warnings.push(
 				`Google Drive no longer accepts the stored change token of ${sourceKey} (it expires after a long pause); ` +
 					'the source was listed in full again: unchanged files come as upserts that Connector Dedup reports Unchanged, files gone since as deletions',
@@ -87,25 +49,14 @@ export async function listDriveChanges(input: ListDriveChangesInput): Promise<Li
 		listed = await listSubtree(api, state, root.id, sourceKey);
 	}
 
-	const owed = new Map<string, ConnectorItem>();
-	for (const item of previous?.pending ?? []) owed.set(item.external_id, item);
-	for (const item of outgoing(listed, previous, state, filter, sourceKey)) owed.set(item.external_id, item);
-	const ordered = [...owed.values()].sort(byPath);
-	const emitted = ordered.slice(0, maxItems);
-	state.pending = ordered.slice(emitted.length);
-
-	const unchanged = previous !== null && JSON.stringify(state) === JSON.stringify(previous);
-	const cursor: DriveCursor = { pageToken, snapshot: unchanged && committed !== null ? committed.snapshot : String(runId) };
-	if (!unchanged) await writeSnapshot(cache, sourceKey, cursor.snapshot, state, committed?.snapshot ?? null);
-	await cache.cursors.propose(runId, sourceKey, JSON.stringify(cursor), { listedItems: emitted.length });
-
 	return {
-		items: emitted.map((item) => ({ ...item, [RUN_ID_FIELD]: runId })),
-		cursorProposed: true,
-		hasMore: state.pending.length > 0,
-		requests: api.requests,
-		fullListing: previous === null || feed === null,
+		...outgoing(listed, previous, state, request.filter, sourceKey),
+		nextCursor: { pageToken },
+		nextSnapshot: state,
+		fullListing: feed === null,
 		warnings,
+		requests: api.requests,
+		countedListed: true,
 	};
 }
 
@@ -121,8 +72,8 @@ async function rootOf(api: DriveListingApi, source: DriveSource): Promise<{ id: 
 }
 
 /**
- * The items the run owes: listed files that pass the filters, and a deletion for every file the
- * committed state held (and the filters let through) that has left the source or the filters.
+ * What the run owes: listed files that pass the filters, and a deletion for every file the
+ * previous snapshot held (and the filters let through) that has left the source or the filters.
  */
 function outgoing(
 	listed: readonly ConnectorItem[],
@@ -130,15 +81,16 @@ function outgoing(
 	state: DriveListingState,
 	filter: ItemFilter,
 	sourceKey: string,
-): ConnectorItem[] {
+): { items: ConnectorItem[]; deletions: ConnectorItem[] } {
 	const items: ConnectorItem[] = [];
+	const deletions: ConnectorItem[] = [];
 	const memo = new Map<string, string | null>();
-	const previouslyIncluded = (id: string): { path: string; deletion: ConnectorItem } | null => {
+	const previouslyIncluded = (id: string): ConnectorItem | null => {
 		const known = previous?.files[id];
 		if (previous === null || known === undefined) return null;
 		const path = joinPath(folderPath(previous, known.parent, memo) ?? '', known.name);
 		if (!filter(path, known.mime)) return null;
-		return { path, deletion: deletionOf(id, path, known.name, known.parent, known.mime, sourceKey) };
+		return deletionOf(id, path, known.name, known.parent, known.mime, sourceKey);
 	};
 	const upserted = new Set<string>();
 	for (const item of listed) {
@@ -147,18 +99,18 @@ function outgoing(
 			upserted.add(item.external_id);
 			continue;
 		}
-		const before = previouslyIncluded(item.external_id);
-		if (before !== null) {
-			items.push(before.deletion);
+		const deletion = previouslyIncluded(item.external_id);
+		if (deletion !== null) {
+			deletions.push(deletion);
 			upserted.add(item.external_id);
 		}
 	}
 	for (const id of Object.keys(previous?.files ?? {})) {
 		if (id in state.files || upserted.has(id)) continue;
-		const before = previouslyIncluded(id);
-		if (before !== null) items.push(before.deletion);
+		const deletion = previouslyIncluded(id);
+		if (deletion !== null) deletions.push(deletion);
 	}
-	return items;
+	return { items, deletions };
 }
 
 function deletionOf(
@@ -185,8 +137,4 @@ function deletionOf(
 		url: null,
 		change: 'deleted',
 	};
-}
-
-function byPath(left: ConnectorItem, right: ConnectorItem): number {
-	return compareText(left.path, right.path) || compareText(left.change, right.change) || compareText(left.external_id, right.external_id);
 }

@@ -1,7 +1,3 @@
-import type { ConnectorItem } from '../../../items';
-import { readSnapshot as readSnapshotOf, writeSnapshot as writeSnapshotOf } from '../../snapshots';
-import type { SyncStateStore } from '../../types';
-
 /** A file known to be in the source, enough to place it and to report its deletion. */
 export interface KnownFile {
 	name: string;
@@ -19,9 +15,10 @@ export interface KnownFile {
 export type FolderEntry = [name: string, parent: string, via?: string];
 
 /**
- * What a run knows about its source after listing: the folder tree (so a change maps to a path
- * without a request), the files in it (so a removal, which carries only an id, can be reported)
- * and the items still owed because a run hit `maxItems`.
+ * What a run knows about its source after listing, kept by the engine as the snapshot that goes
+ * with the cursor: the folder tree (so a change maps to a path without a request) and the files in
+ * it (so a removal, which carries only an id, can be reported). Its keys keep their order: stored
+ * snapshots are compared as JSON to tell an unchanged source.
  */
 export interface DriveListingState {
 	/** The source's root folder id as Drive reports it in `parents` (never the alias `root`). */
@@ -35,12 +32,10 @@ export interface DriveListingState {
 	files: Record<string, KnownFile>;
 	/** Shortcut id → the target id (file or folder) it brought into the source. */
 	shortcuts: Record<string, string>;
-	/** Items listed but not yet emitted (the `maxItems` remainder), emitted first next run. */
-	pending: ConnectorItem[];
 }
 
 export function emptyState(rootId: string, driveId: string | null, recursive: boolean): DriveListingState {
-	return { rootId, driveId, recursive, folders: {}, files: {}, shortcuts: {}, pending: [] };
+	return { rootId, driveId, recursive, folders: {}, files: {}, shortcuts: {} };
 }
 
 const MAX_DEPTH = 200;
@@ -83,42 +78,14 @@ export function joinPath(parentPath: string, name: string): string {
 	return `${parentPath}/${name.replace(/\//g, '∕')}`;
 }
 
-// --- cursor and snapshots -------------------------------------------------------------------
-
-/**
- * The committed cursor names the Changes API page token and the snapshot of the listing state
- * that goes with it. Snapshots live in provider state keyed by the run that proposed them, so a
- * run that never commits leaves the committed snapshot untouched and the next run starts from
- * the committed token with the tree that matches it.
- */
+/** Where the next listing starts: the Changes API page token to read from. */
 export interface DriveCursor {
 	pageToken: string;
-	snapshot: string;
 }
 
-export function parseCursor(value: string | null): DriveCursor | null {
-	if (value === null) return null;
-	try {
-		const parsed = JSON.parse(value) as unknown;
-		if (typeof parsed !== 'object' || parsed === null) return null;
-		const { pageToken, snapshot } = parsed as Record<string, unknown>;
-		return typeof pageToken === 'string' && typeof snapshot === 'string' ? { pageToken, snapshot } : null;
-	} catch {
-		return null;
-	}
-}
-
-export async function readSnapshot(cache: SyncStateStore, sourceKey: string, snapshot: string): Promise<DriveListingState | null> {
-	return await readSnapshotOf<DriveListingState>(cache, sourceKey, snapshot);
-}
-
-/** Stores a proposed snapshot; drops those older than the committed one, which can never commit now. */
-export async function writeSnapshot(
-	cache: SyncStateStore,
-	sourceKey: string,
-	snapshot: string,
-	state: DriveListingState,
-	committed: string | null,
-): Promise<void> {
-	await writeSnapshotOf(cache, 'google_drive', sourceKey, snapshot, state, committed);
+/** A stored cursor as the listing wrote it; other keys (the engine's) are left out. */
+export function parseDriveCursor(value: unknown): DriveCursor | null {
+	if (typeof value !== 'object' || value === null) return null;
+	const { pageToken } = value as Record<string, unknown>;
+	return typeof pageToken === 'string' ? { pageToken } : null;
 }

@@ -1,6 +1,6 @@
 import type { drive_v3 } from '@googleapis/drive';
 
-import type { ConnectorItem } from '../../../items';
+import { compareText, type ConnectorItem } from '../../../items';
 import { FOLDER_MIME, SHORTCUT_MIME } from '../client';
 import { itemOf, type DriveListingApi } from './driveApi';
 import { folderPath, joinPath, type DriveListingState } from './state';
@@ -35,7 +35,7 @@ export async function listSubtree(
 		const folderShortcuts: FoundShortcut[] = [];
 		await walk(api, state, queue, visited, sourceKey, { items, fileShortcuts, folderShortcuts });
 		queue = [];
-		folderShortcuts.sort(byPath);
+		folderShortcuts.sort(byShortcutPath);
 		for (const { shortcut, parent } of folderShortcuts) {
 			const target = await placeFolderShortcut(api, state, shortcut, parent);
 			if (target !== null && !visited.has(target)) {
@@ -44,7 +44,7 @@ export async function listSubtree(
 			}
 		}
 	}
-	fileShortcuts.sort(byPath);
+	fileShortcuts.sort(byShortcutPath);
 	const memo = new Map<string, string | null>();
 	for (const { shortcut, parent } of fileShortcuts) {
 		const item = await resolveShortcut(api, state, shortcut, parent, sourceKey, memo);
@@ -156,10 +156,6 @@ export async function resolveShortcut(
 	return itemOf(target, joinPath(base, name), sourceKey, parent);
 }
 
-function byPath(left: FoundShortcut, right: FoundShortcut): number {
+function byShortcutPath(left: FoundShortcut, right: FoundShortcut): number {
 	return compareText(left.path, right.path);
-}
-
-export function compareText(left: string, right: string): number {
-	return left < right ? -1 : left > right ? 1 : 0;
 }
