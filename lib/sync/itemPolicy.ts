@@ -57,13 +57,6 @@ export function planExport(
 	if (decision !== undefined && !decision.allowed) {
 		return { allowed: false, skipReason: decision.skipReason, skipDetail: `"${item.name}": ${decision.skipDetail}` };
 	}
-	if (choices !== undefined && format !== undefined && !choices.formats.includes(format)) {
-		return {
-			allowed: false,
-			skipReason: 'policy_export_format',
-			skipDetail: `"${item.name}": ${provider.displayName} cannot export ${choices.label} to ${format}`,
-		};
-	}
 	return { allowed: true, choices, format };
 }
 

@@ -1,6 +1,7 @@
+import { InvalidInputError } from '../../../lib/errors';
 import type { ConnectorItem } from '../../../lib/items';
 import { checkListedItem, formatOverrideWarnings, partitionByPolicy, planExport } from '../../../lib/sync';
-import { DOCUMENT_MIME, DOCUMENT_TYPE, FAKE_PROVIDER, FakeProvider, PAGE_MIME, PAGE_TYPE } from './fakeProvider';
+import { DOCUMENT_MIME, DOCUMENT_TYPE, FAKE_PROVIDER, FakeProvider, PAGE_MIME } from './fakeProvider';
 import { policyWith } from './support';
 
 const MB = 1024 * 1024;
@@ -108,12 +109,9 @@ describe('item policy', () => {
 			});
 		});
 
-		it('refuses a format the provider cannot produce for the type, even when the policy allows it', () => {
-			expect(planExport(policyWith(), fake, item('page'), { page: 'pdf' })).toEqual({
-				allowed: false,
-				skipReason: 'policy_export_format',
-				skipDetail: `"Getting started": Fake Drive cannot export ${PAGE_TYPE.label} to pdf`,
-			});
+		it('refuses an override the provider cannot produce for the type as a mistake in the workflow, even when the policy allows it', () => {
+			expect(() => planExport(policyWith(), fake, item('page'), { page: 'pdf' })).toThrow(InvalidInputError);
+			expect(() => planExport(policyWith(), fake, item('page'), { page: '.PDF' })).toThrow('Fake Drive cannot export a page to ".PDF"');
 		});
 
 		it('checks the type rule with the format the item is exported to', () => {
