@@ -7,7 +7,6 @@
 import type { Readable } from 'node:stream';
 
 import type { ConnectorItem } from '../items';
-import type { ConnectorStore } from '../store/types';
 
 /** The `provider` field of items: `google_drive`, `notion`, … (the registry lists them). */
 export type ProviderId = string;
@@ -166,28 +165,4 @@ export interface ConnectorProvider<
 	/** Export choices of an item, or undefined when it is exported as its own bytes. */
 	exportChoices(item: ConnectorItem): ExportChoices | undefined;
 	exportItem(connection: Connection, request: ExportRequest): Promise<ExportOutcome>;
-}
-
-// --- The listing shape the providers had before the engine; goes once both implement ConnectorProvider.
-
-export type SyncStateStore = Pick<ConnectorStore, 'cursors'>;
-
-export interface ListChangesOptions {
-	includeMimeTypes?: readonly string[];
-	excludeGlobs?: readonly string[];
-	maxItems?: number;
-}
-
-export interface ListChangesInput<Source> {
-	cache: SyncStateStore;
-	source: Source;
-	runId: number;
-	options?: ListChangesOptions;
-}
-
-export interface ListChangesResult {
-	items: ConnectorItem[];
-	cursorProposed: boolean;
-	hasMore: boolean;
-	requests: number;
 }
