@@ -1,5 +1,5 @@
 /**
- * Benchmark of the external_items cache (lib/cache) on the built package (`npm run build` first):
+ * Benchmark of the external_items cache (lib/store, SQLite) on the built package (`npm run build` first):
  * per driver, seed 1,000,000 committed items, then check 100,000 listed items (90% unchanged,
  * 5% changed, 5% new) and commit what check emitted; the same workload against an empty cache
  * shows that memory does not grow with the cache's size.
@@ -17,11 +17,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type * as CacheLib from '../../lib/cache';
 import type { ConnectorItem } from '../../lib/items';
+import type * as StoreLib from '../../lib/store';
+import type * as DriverLib from '../../lib/store/sqlite/driver';
+import type * as MigrationsLib from '../../lib/store/sqlite/migrations';
 import { stringArg } from './support';
 
-const DIST_CACHE = join(__dirname, '..', '..', 'dist', 'lib', 'cache');
+const DIST_STORE = join(__dirname, '..', '..', 'dist', 'lib', 'store');
 const SOURCE = 'google_drive:bench@example.com:root';
 const CHUNK = 10_000;
 
@@ -64,9 +66,13 @@ function listedChunk(start: number, seeded: number, count: number, runId: number
 	return items;
 }
 
-function seed(cacheLib: typeof CacheLib, path: string, driver: CacheLib.DriverName, count: number): CacheLib.SqliteDriver {
-	const db = cacheLib.openDriver(path, { driver });
-	cacheLib.migrate(db);
+/** The SQLite layer beneath the store, for seeding rows faster than check + commit would. */
+type SqliteLib = typeof DriverLib & typeof MigrationsLib;
+type DriverName = DriverLib.DriverName;
+
+function seed(sqlite: SqliteLib, path: string, driver: DriverName, count: number): DriverLib.SqliteDriver {
+	const db = sqlite.openDriver(path, { driver });
+	sqlite.migrate(db);
 	const now = new Date().toISOString();
 	db.transaction(() => {
 		db.prepare('INSERT INTO sync_state (source_key, provider, created_at) VALUES (?, ?, ?)').run(SOURCE, 'google_drive', now);
@@ -89,7 +95,7 @@ const rssMb = () => process.memoryUsage().rss / 1024 / 1024;
 
 /** What one driver × scenario runs with; passed to the worker process as JSON. */
 interface WorkerConfig {
-	driver: CacheLib.DriverName;
+	driver: DriverName;
 	seedItems: number;
 	checkItems: number;
 	pageCacheMb?: number;
@@ -102,65 +108,70 @@ interface Phase {
 	peakRssMb: number;
 	rssGrowthMb?: number;
 	heapAfterGcMb?: number;
-	counts?: Record<CacheLib.DedupChange, number>;
+	counts?: Record<StoreLib.DedupChange, number>;
 	cursorCommitted?: boolean;
 }
 
 interface WorkerResult {
-	driver: CacheLib.DriverName;
+	driver: DriverName;
 	seedItems: number;
 	phases: Phase[];
 }
 
 /** One row of the printed table: a phase of one driver × scenario. */
 export interface CacheBenchRow extends Phase {
-	driver: CacheLib.DriverName;
+	driver: DriverName;
 	seedItems: number;
 	growthVsEmptyMb?: number;
 }
 
 /** Runs one driver × scenario in this process and returns its phases. */
-function runWorker({ driver, seedItems, checkItems, pageCacheMb }: WorkerConfig): WorkerResult {
+async function runWorker({ driver, seedItems, checkItems, pageCacheMb }: WorkerConfig): Promise<WorkerResult> {
 	// The built package, as n8n loads it, not the TypeScript sources.
-	const cacheLib = createRequire(__filename)(DIST_CACHE) as typeof CacheLib;
+	const load = createRequire(__filename);
+	const { openStore } = load(DIST_STORE) as typeof StoreLib;
+	const sqlite: SqliteLib = {
+		...(load(join(DIST_STORE, 'sqlite', 'driver')) as typeof DriverLib),
+		...(load(join(DIST_STORE, 'sqlite', 'migrations')) as typeof MigrationsLib),
+	};
 	const directory = mkdtempSync(join(tmpdir(), 'connectors-bench-'));
 	const path = join(directory, 'cache.sqlite');
 	const phases: Phase[] = [];
-	const opened: Array<{ close(): void }> = [];
+	const opened: Array<{ close(): void | Promise<void> }> = [];
 	try {
 		const seedStarted = process.hrtime.bigint();
-		opened.push(seed(cacheLib, path, driver, seedItems));
+		opened.push(seed(sqlite, path, driver, seedItems));
 		const seedSeconds = Number(process.hrtime.bigint() - seedStarted) / 1e9;
 		if (seedItems > 0) phases.push({ phase: 'seed', items: seedItems, seconds: seedSeconds, peakRssMb: rssMb() });
 
-		const cache = cacheLib.openConnectorCache({ path, driver, pageCacheMb });
-		opened.push(cache);
+		const store = await openStore({ path, driver, pageCacheMb });
+		opened.push(store);
 		global.gc?.();
 		const baseline = rssMb();
 		let peak = baseline;
 		const sample = () => {
 			peak = Math.max(peak, rssMb());
 		};
-		const timed = <T>(fn: () => T): [T, number] => {
+		const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
 			const from = process.hrtime.bigint();
-			const result = fn();
+			const result = await fn();
 			return [result, Number(process.hrtime.bigint() - from) / 1e9];
 		};
 
 		// A pipeline in chunks: check what was listed, ingest (not timed), commit what check emitted.
-		const runId = cache.startRun({ sourceKey: SOURCE, provider: 'google_drive', executionId: 'bench' });
-		cache.proposeCursor(runId, SOURCE, '"bench-cursor"', { listedItems: checkItems });
-		const counts: Record<CacheLib.DedupChange, number> = { new: 0, changed: 0, unchanged: 0, deleted: 0 };
+		const runId = await store.runs.start({ sourceKey: SOURCE, provider: 'google_drive', executionId: 'bench' });
+		await store.cursors.propose(runId, SOURCE, '"bench-cursor"', { listedItems: checkItems });
+		const counts: Record<StoreLib.DedupChange, number> = { new: 0, changed: 0, unchanged: 0, deleted: 0 };
 		let checkSeconds = 0;
 		let commitSeconds = 0;
 		let committed = 0;
 		for (let start = 0; start < checkItems; start += CHUNK) {
 			const chunk = listedChunk(start, seedItems, checkItems, runId);
-			const [checked, checkTime] = timed(() => cache.check(chunk));
+			const [checked, checkTime] = await timed(() => store.items.check(chunk));
 			checkSeconds += checkTime;
 			for (const result of checked) counts[result.change]++;
 			const emitted = checked.filter((result) => result.change !== 'unchanged').map((result) => result.item);
-			const [, commitTime] = timed(() => cache.commit(emitted));
+			const [, commitTime] = await timed(() => store.items.commit(emitted));
 			commitSeconds += commitTime;
 			committed += emitted.length;
 			sample();
@@ -173,22 +184,22 @@ function runWorker({ driver, seedItems, checkItems, pageCacheMb }: WorkerConfig)
 			seconds: checkSeconds + commitSeconds,
 			peakRssMb: peak,
 			rssGrowthMb: peak - baseline,
-			cursorCommitted: cache.getCommittedCursor(SOURCE) !== null,
+			cursorCommitted: (await store.cursors.committed(SOURCE)) !== null,
 		});
 
 		let commitAllSeconds = 0;
 		for (let start = 0; start < checkItems; start += CHUNK) {
 			const chunk = listedChunk(start, seedItems, checkItems, runId);
-			commitAllSeconds += timed(() => cache.commit(chunk))[1];
+			commitAllSeconds += (await timed(() => store.items.commit(chunk)))[1];
 			sample();
 		}
 		phases.push({ phase: 'commit all (worst case)', items: checkItems, seconds: commitAllSeconds, peakRssMb: peak, rssGrowthMb: peak - baseline });
 		// What the engine keeps: V8 grows its heap for the garbage of 100,000 items, but retains none of it.
 		global.gc?.();
 		for (const phase of phases) phase.heapAfterGcMb = process.memoryUsage().heapUsed / 1024 / 1024;
-		return { driver: cache.driverName, seedItems, phases };
+		return { driver: store.driver as DriverName, seedItems, phases };
 	} finally {
-		for (const handle of opened) handle.close();
+		for (const handle of opened) await handle.close();
 		rmSync(directory, { recursive: true, force: true });
 	}
 }
@@ -225,7 +236,7 @@ export function formatTable(rows: readonly CacheBenchRow[]): string {
 }
 
 export interface CacheBenchOptions {
-	drivers?: CacheLib.DriverName[];
+	drivers?: DriverName[];
 	seedItems?: number;
 	checkItems?: number;
 	log?: (line: string) => void;
@@ -236,7 +247,7 @@ export function cacheBenchOptions(): CacheBenchOptions {
 	const seedItems = stringArg('seed');
 	const checkItems = stringArg('items');
 	return {
-		drivers: stringArg('drivers')?.split(',') as CacheLib.DriverName[] | undefined,
+		drivers: stringArg('drivers')?.split(',') as DriverName[] | undefined,
 		seedItems: seedItems === undefined ? undefined : Number(seedItems),
 		checkItems: checkItems === undefined ? undefined : Number(checkItems),
 	};
@@ -244,7 +255,7 @@ export function cacheBenchOptions(): CacheBenchOptions {
 
 /**
  * Runs the cache benchmark per driver and returns one row per driver × scenario × phase;
- * `scripts/bench.ts` calls this. Requires the build (`dist/lib/cache`).
+ * `scripts/bench.ts` calls this. Requires the build (`dist/lib/store`).
  */
 export function benchCache(options: CacheBenchOptions = {}): { rows: CacheBenchRow[]; table: string } {
 	const drivers = options.drivers ?? ['better-sqlite3', 'node:sqlite'];
@@ -269,10 +280,10 @@ export function benchCache(options: CacheBenchOptions = {}): { rows: CacheBenchR
 	return { rows, table: formatTable(rows) };
 }
 
-function main(): void {
+async function main(): Promise<void> {
 	const workerArgument = stringArg('worker');
 	if (workerArgument !== undefined) {
-		const result = runWorker(JSON.parse(workerArgument) as WorkerConfig);
+		const result = await runWorker(JSON.parse(workerArgument) as WorkerConfig);
 		// better-sqlite3 12 on Node >= 24.19 aborts when a handle is finalised outside JavaScript, as at
 		// exit (nodejs/node#65446): collect the closed handles from here first.
 		global.gc?.();
@@ -283,4 +294,9 @@ function main(): void {
 	process.stdout.write(`${table}\n`);
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+	main().catch((error: unknown) => {
+		process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.exit(1);
+	});
+}

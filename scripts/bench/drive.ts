@@ -1,7 +1,10 @@
 /**
  * Benchmark of the Google Drive listing + export pipeline against the fake Drive (test/fakes) with
- * 50 ms latency on every request, on the TypeScript sources (no `npm run build` needed); the lib's
- * fetch is `resilientFetch` (googleRetryable) over a bearer fetch, as the n8n node wires it.
+ * 50 ms latency on every request, on the TypeScript sources (no `npm run build` needed). The
+ * provider connects over a bearer fetch (`connectDrive`: its retries and circuit breaker), as the
+ * n8n node wires it; listings go through the engine's `listSource` into a store, and exports
+ * through the engine's `runExport` (the org policy's defaults, the size cap and the sha256), as
+ * the node's Export runs them.
  *
  *   npm run bench -- drive [--latency=50] [--files=500] [--big-folders=100] [--big-per-folder=100]
  *   node --import tsx scripts/bench/drive.ts [the same options]
@@ -14,13 +17,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import pLimit from 'p-limit';
 
-import { openConnectorCache, type ConnectorCache } from '../../lib/cache';
-import { googleRetryable, resilientFetch } from '../../lib/http';
-import { createDriveClient, type DriveClient } from '../../lib/providers/googleDrive/client';
-import { exportDriveItem } from '../../lib/providers/googleDrive/export';
-import { listDriveChanges, sourceKeyFor, type DriveSource, type ListDriveChangesResult } from '../../lib/providers/googleDrive/listing';
+import { defaultPolicy, describePolicy } from '../../lib/policy';
+import { connectDrive, googleDriveProvider, type DriveConnection, type DriveSource } from '../../lib/providers/googleDrive';
+import { openStore, type ConnectorStore } from '../../lib/store';
+import { listSource, runExport, type ListSourceResult, type RunHost, type RunPolicy } from '../../lib/sync';
 import { startFakeGoogle, type FakeGoogle } from '../../test/fakes/googleApi';
 import { numberArg } from './support';
 
@@ -37,30 +38,31 @@ function bearerFetch(token: string): typeof fetch {
 
 interface BenchEnvironment {
 	google: FakeGoogle;
-	drive: DriveClient;
-	cache: ConnectorCache;
-	signedFetch: typeof fetch;
+	connection: DriveConnection;
+	store: ConnectorStore;
 	latencyMs: number;
 	close(): Promise<void>;
 }
 
-/** A fake Drive at `latencyMs`, a cache in a temp dir, and the lib's client over a resilient bearer fetch. */
+let environments = 0;
+
+/** A fake Drive at `latencyMs`, a store in a temp dir, and the provider's connection over a bearer fetch. */
 async function setUp(latencyMs: number): Promise<BenchEnvironment> {
 	const google = await startFakeGoogle({ latencyMs: 0 });
 	const { access_token } = google.issueTokens();
-	const signedFetch = resilientFetch(bearerFetch(access_token), { isRetryable: googleRetryable });
-	const drive = createDriveClient({ fetch: signedFetch, apiUrl: google.origin });
+	// Circuit breakers are kept per credential for the process: each scenario starts with a closed one.
+	const credentialKey = `bench:drive:${++environments}`;
+	const connection = connectDrive({ fetch: bearerFetch(access_token), credentialKey }, google.origin);
 	const dir = mkdtempSync(join(tmpdir(), 'bench-drive-cache-'));
-	const cache = openConnectorCache({ path: join(dir, 'cache.sqlite') });
+	const store = await openStore({ path: join(dir, 'cache.sqlite') });
 	return {
 		google,
-		drive,
-		cache,
-		signedFetch,
+		connection,
+		store,
 		latencyMs,
 		async close() {
 			const errors = google.internalErrors;
-			cache.close();
+			await store.close();
 			rmSync(dir, { recursive: true, force: true });
 			await google.close();
 			if (errors.length > 0) throw new Error(`fake Drive internal errors: ${JSON.stringify(errors.slice(0, 3))}`);
@@ -69,23 +71,27 @@ async function setUp(latencyMs: number): Promise<BenchEnvironment> {
 }
 
 interface ListRun {
-	result: ListDriveChangesResult;
+	result: ListSourceResult;
 	listMs: number;
 	listRequests: number;
-	commit(): void;
+	commit(): Promise<void>;
 }
 
 /** One listing run of `source`, timed, with the Drive requests it made; commits what check emits. */
 async function listRun(env: BenchEnvironment, source: DriveSource): Promise<ListRun> {
-	const sourceKey = sourceKeyFor(ACCOUNT, source);
-	const runId = env.cache.startRun({ sourceKey, provider: 'google_drive' });
+	const provider = googleDriveProvider;
+	const sourceKey = provider.sourceKey(ACCOUNT, source);
+	const runId = await env.store.runs.start({ sourceKey, provider: provider.id });
 	env.google.resetRequestLog();
 	const started = performance.now();
-	const result = await listDriveChanges({ drive: env.drive, cache: env.cache, source, runId, accountEmail: ACCOUNT });
+	const result = await listSource({ store: env.store, provider, connection: env.connection, source, sourceKey, runId });
 	const listMs = performance.now() - started;
 	const listRequests = env.google.driveRequests().length;
 	if (result.hasMore) throw new Error('listing hit maxItems unexpectedly');
-	return { result, listMs, listRequests, commit: () => env.cache.commit(env.cache.check(result.items).map((checked) => checked.item)) };
+	const commit = async () => {
+		await env.store.items.commit((await env.store.items.check(result.items)).map((checked) => checked.item));
+	};
+	return { result, listMs, listRequests, commit };
 }
 
 function seedSmall(google: FakeGoogle, files: number): DriveSource {
@@ -99,10 +105,24 @@ function seedSmall(google: FakeGoogle, files: number): DriveSource {
 	return { kind: 'folder', folderId: root.id, recursive: true };
 }
 
-async function drain(stream: Readable): Promise<number> {
+/** Stands in for n8n's binary store: reads the metered body to the end, as prepareBinaryData does. */
+async function drain(data: Readable | Buffer): Promise<number> {
+	if (Buffer.isBuffer(data)) return data.length;
 	let bytes = 0;
-	for await (const chunk of stream) bytes += (chunk as Buffer).length;
+	for await (const chunk of data) bytes += (chunk as Buffer).length;
 	return bytes;
+}
+
+/** The export node's view of its execution, without n8n: no hints to show, warnings to stderr. */
+const benchHost: RunHost = {
+	executionId: 'bench',
+	logger: { info: () => undefined, warn: (message) => console.error(message) },
+	hint: () => undefined,
+};
+
+function orgDefaults(): RunPolicy {
+	const policy = defaultPolicy();
+	return { policy, description: describePolicy(policy), warnings: [] };
 }
 
 /** (a) first run: list + export of every item at `concurrency`, on a fresh fake + cache. */
@@ -113,21 +133,28 @@ async function firstRunWithExports(latencyMs: number, files: number, concurrency
 		env.google.setLatency(latencyMs);
 		const started = performance.now();
 		const { result, listRequests, listMs, commit } = await listRun(env, source);
-		const limit = pLimit(concurrency);
-		let exported = 0;
 		let bytes = 0;
-		await Promise.all(
-			result.items.map((item) =>
-				limit(async () => {
-					const outcome = await exportDriveItem(env.drive, item, { signedFetch: env.signedFetch });
-					if (outcome.kind !== 'content') throw new Error(`${item.path} skipped: ${outcome.skipReason}`);
-					bytes += await drain(outcome.stream);
-					exported++;
-				}),
-			),
-		);
+		const results = await runExport({
+			store: env.store,
+			provider: googleDriveProvider,
+			connection: env.connection,
+			host: benchHost,
+			run: orgDefaults(),
+			items: result.items,
+			concurrency,
+			storeBinary: async (data) => {
+				bytes += await drain(data);
+			},
+		});
+		let exported = 0;
+		for (const outcome of results) {
+			const item = result.items[outcome.index];
+			if (outcome.output === 'failed') throw new Error(`${item.path} failed`, { cause: outcome.error });
+			if (outcome.output === 'skipped') throw new Error(`${item.path} skipped: ${outcome.json.skip_reason}`);
+			exported++;
+		}
 		const wallMs = performance.now() - started;
-		commit();
+		await commit();
 		return { items: result.items.length, exported, bytes, wallMs, listMs, listRequests, requests: env.google.driveRequests().length };
 	} finally {
 		await env.close();
@@ -150,9 +177,9 @@ async function unchangedSource(latencyMs: number, folderCount: number, perFolder
 		const source: DriveSource = { kind: 'folder', folderId: root.id, recursive: true };
 		env.google.setLatency(latencyMs);
 		const first = await listRun(env, source);
-		first.commit();
+		await first.commit();
 		const second = await listRun(env, source);
-		second.commit();
+		await second.commit();
 		return {
 			seedMs,
 			first: { items: first.result.items.length, ms: first.listMs, requests: first.listRequests },
@@ -197,10 +224,10 @@ export async function benchDrive(options: DriveBenchOptions = {}): Promise<strin
 		[`(a) first run, list + export, concurrency 1`, c1.items, seconds(c1.wallMs), c1.requests, `listing ${seconds(c1.listMs)} / ${c1.listRequests} req; ${c1.exported} exported, ${c1.bytes} B`],
 		[`(a) ratio c1 / c8`, '', `${(c1.wallMs / c8.wallMs).toFixed(2)}×`, `${(c1.requests / c8.requests).toFixed(2)}×`, ''],
 		[`(b) ${bigFolders * bigPerFolder}-file source, run 1 (list all, commit)`, big.first.items, seconds(big.first.ms), big.first.requests, `seeding the fake took ${seconds(big.seedMs)}`],
-		[`(b) run 2, nothing changed`, big.second.items, seconds(big.second.ms), big.second.requests, `listDriveChanges reports ${big.second.libRequests} request(s); aim ≤ 2`],
+		[`(b) run 2, nothing changed`, big.second.items, seconds(big.second.ms), big.second.requests, `listChanges reports ${big.second.libRequests} request(s); aim ≤ 2`],
 	];
 	return [
-		`Drive listing/export against the fake Drive, ${latencyMs} ms latency per request; fetch = resilientFetch(bearer, googleRetryable)`,
+		`Drive listing/export against the fake Drive, ${latencyMs} ms latency per request; connection = connectDrive(bearer fetch), exports through runExport`,
 		'',
 		...rows.map((row) => `| ${row.join(' | ')} |`),
 	].join('\n');

@@ -2,7 +2,8 @@
  * Benchmark of the Notion export against the fake Notion (test/fakes) enforcing Notion's limit of
  * 3 requests per second per integration (burst 6), with a little latency on every request, on the
  * TypeScript sources (no `npm run build` needed); the client is the library's own `notionClient`
- * (throttle + resilientFetch), as the node builds it.
+ * (throttle + resilientFetch), as `notionProvider.connect` builds it for the node, and pages go
+ * through the provider's `exportItem`.
  *
  *   npm run bench -- notion [--pages=200] [--latency=20] [--concurrency=3]
  *   node --import tsx scripts/bench/notion.ts [the same options]
@@ -10,15 +11,18 @@
  * Exports `pages` realistic pages (headings, nested lists, toggles, tables, code, callouts; every
  * tenth one over 100 top-level blocks) `concurrency` pages at a time, and prints the wall time
  * against the floor the rate limit sets (requests ÷ 3 per second), requests per page and the
- * 429s the fake answered. Then lists the tree of those pages once (a first, full listing).
+ * 429s the fake answered. Then lists the tree of those pages once through the engine's
+ * `listSource` (a first, full listing).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 
-import { openConnectorCache } from '../../lib/cache';
-import { exportNotionPage, listNotionChanges, notionClient, notionSourceKeyFor, type NotionSource } from '../../lib/providers/notion';
+import type { ConnectorItem } from '../../lib/items';
+import { NOTION_PAGE_MIME, notionClient, notionProvider, type NotionSource } from '../../lib/providers/notion';
+import { openStore } from '../../lib/store';
+import { listSource } from '../../lib/sync';
 import { startFakeNotion, type FakeNotion } from '../../test/fakes/notionApi';
 import { b, rt, type BlockInput } from '../../test/fakes/notionBlocks';
 import { numberArg } from './support';
@@ -59,6 +63,27 @@ function pageContent(index: number, long: boolean): BlockInput[] {
 	return blocks;
 }
 
+/** A page as List Changes hands it to Export; the export reads only its id. */
+function listedPage(sourceKey: string, id: string, index: number): ConnectorItem {
+	const name = `Page ${index}`;
+	return {
+		provider: notionProvider.id,
+		external_id: id,
+		source_key: sourceKey,
+		name,
+		path: `/Bench handbook/${name}`,
+		parents: [],
+		mime: NOTION_PAGE_MIME,
+		size: null,
+		modified_at: null,
+		created_at: null,
+		version: null,
+		hash: null,
+		url: null,
+		change: 'upsert',
+	};
+}
+
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export interface NotionBenchOptions {
@@ -81,44 +106,51 @@ export async function benchNotion(options: NotionBenchOptions = {}): Promise<str
 	try {
 		fake = await startFakeNotion({ requestsPerSecond: Infinity });
 		const root = fake.addPage({ title: 'Bench handbook' });
+		const source: NotionSource = { kind: 'pageTree', pageId: root.id };
+		const sourceKey = notionProvider.sourceKey('bench', source);
 		const ids = [];
 		for (let index = 0; index < pages; index++) {
 			ids.push(fake.addPage({ title: `Page ${index}`, parent: root.id, children: pageContent(index, index % 10 === 0) }).id);
 		}
 		fake.setRateLimit(RATE);
 		fake.setLatency(latencyMs);
-		const client = notionClient({ baseUrl: fake.url, auth: fake.token, integrationKey: 'bench:notion' });
+		// Counts what leaves the client (every attempt, after the throttle), to set beside the fake's log.
+		let sentRequests = 0;
+		const countingFetch: typeof fetch = async (input, init) => {
+			sentRequests++;
+			return await fetch(input, init);
+		};
+		const client = notionClient({ baseUrl: fake.url, auth: fake.token, integrationKey: 'bench:notion', fetch: countingFetch });
 
 		// The fake's bucket starts full; let the library's throttle start from the same idle state.
 		fake.resetRequestLog();
+		sentRequests = 0;
 		const limit = pLimit(concurrency);
-		let libRequests = 0;
 		let bytes = 0;
 		const started = performance.now();
 		await Promise.all(
-			ids.map((id) =>
+			ids.map((id, index) =>
 				limit(async () => {
-					const result = await exportNotionPage(client, { external_id: id });
-					libRequests += result.requests;
-					bytes += result.bytes;
+					const exported = await notionProvider.exportItem(client, { item: listedPage(sourceKey, id, index) });
+					if (exported.kind !== 'content' || !Buffer.isBuffer(exported.body)) throw new Error(`Page ${index} did not export as Markdown`);
+					bytes += exported.body.length;
 				}),
 			),
 		);
 		const wallMs = performance.now() - started;
 		const requests = fake.apiRequests().length;
+		const clientRequests = sentRequests;
 		const rateLimited = fake.rateLimitedCount;
 		const floorMs = (requests / RATE) * 1000;
 
 		fake.resetRequestLog();
-		const cache = openConnectorCache({ path: join(cacheDir, 'cache.sqlite') });
-		const source: NotionSource = { kind: 'pageTree', pageId: root.id };
-		const sourceKey = notionSourceKeyFor('bench', source);
-		const runId = cache.startRun({ sourceKey, provider: 'notion' });
+		const store = await openStore({ path: join(cacheDir, 'cache.sqlite') });
+		const runId = await store.runs.start({ sourceKey, provider: notionProvider.id });
 		const listStarted = performance.now();
-		const listed = await listNotionChanges({ client, cache, source, runId, accountId: 'bench' });
+		const listed = await listSource({ store, provider: notionProvider, connection: client, source, sourceKey, runId });
 		const listMs = performance.now() - listStarted;
 		const listRequests = fake.apiRequests().length;
-		cache.close();
+		await store.close();
 		if (fake.internalErrors.length > 0) throw new Error(`fake Notion internal errors: ${JSON.stringify(fake.internalErrors.slice(0, 3))}`);
 
 		const rows = [
@@ -126,7 +158,7 @@ export async function benchNotion(options: NotionBenchOptions = {}): Promise<str
 			['---', '---:'],
 			['pages exported', `${pages} (${pages / 10} over 100 blocks), ${concurrency} at a time, ${(bytes / 1024).toFixed(0)} KiB of Markdown`],
 			['wall time', seconds(wallMs)],
-			['requests (fake log / library count)', `${requests} / ${libRequests}`],
+			['requests (fake log / sent by the client)', `${requests} / ${clientRequests}`],
 			[`floor (requests ÷ ${RATE}/s)`, seconds(floorMs)],
 			['wall / floor', (wallMs / floorMs).toFixed(2)],
 			['requests per page', (requests / pages).toFixed(2)],
