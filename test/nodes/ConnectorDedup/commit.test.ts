@@ -1,4 +1,4 @@
-import type { INodeExecutionData, IPairedItemData } from 'n8n-workflow';
+import { ExpressionError, type INodeExecutionData, type IPairedItemData } from 'n8n-workflow';
 
 import { sharedStore } from '../../../lib/store';
 import { useCacheFile } from '../cacheFile';
@@ -79,6 +79,24 @@ describe('Connector Dedup commit', () => {
 		await expect(dedup('commit', { items: responses(2), executionId: 'e1', lineage })).rejects.toMatchObject({
 			message: 'Item 1 cannot be traced back to a checked item',
 			description: expect.stringMatching(/steps in between must keep item lineage/),
+		});
+		const [status] = await (await sharedStore()).status(SOURCE);
+		expect(status).toMatchObject({ itemsKnown: 0, itemsInFlight: 2 });
+	});
+
+	it('fails naming the item when n8n cannot follow its lineage either, as when a step in between dropped it', async () => {
+		const [fresh] = await dedup('check', { items: [listed('a'), listed('b')], executionId: 'e1' });
+		const lineage: Lineage = {
+			parentNodes: [HTTP_REQUEST, checkStep('Check')],
+			// What n8n's $getPairedItem does when an item has no paired item back to the step asked for.
+			getPairedItem: (_ancestor, _source, pairedItem) => {
+				if (pairedItem.item === 0) return fresh[0];
+				throw new ExpressionError("Paired item data for $getPairedItem from node 'Send to Index' is unavailable. Ensure 'Send to Index' is providing the required output.");
+			},
+		};
+		await expect(dedup('commit', { items: responses(2), executionId: 'e1', lineage })).rejects.toMatchObject({
+			message: 'Item 1 cannot be traced back to a checked item',
+			context: { itemIndex: 1 },
 		});
 		const [status] = await (await sharedStore()).status(SOURCE);
 		expect(status).toMatchObject({ itemsKnown: 0, itemsInFlight: 2 });
