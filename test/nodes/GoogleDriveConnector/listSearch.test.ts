@@ -77,6 +77,19 @@ describe('Google Drive Connector list search', () => {
 		expect(names).not.toContain("Bob's notes.pdf");
 	});
 
+	it.each([
+		['searchFolders', searchFolders],
+		['searchSharedDrives', searchSharedDrives],
+	])('%s refuses, before any request, when the org policy disables Google Drive', async (_name, search) => {
+		process.env.ORG_CONNECTORS_ENABLED_PROVIDERS = 'notion';
+		try {
+			await expect(search.call(editor(), 'reports')).rejects.toThrow(/The Google Drive connector is disabled by the org policy \(enabled providers: notion\)/);
+		} finally {
+			delete process.env.ORG_CONNECTORS_ENABLED_PROVIDERS;
+		}
+		expect(calls).toEqual([]);
+	});
+
 	it('finds shared drives by name, ignoring case, each with its folder link', async () => {
 		const { results } = await searchSharedDrives.call(editor(), 'HANDBOOK');
 		expect(results).toEqual([{ name: 'Team Handbook', value: ids.team, url: `https://drive.google.com/drive/folders/${ids.team}` }]);
