@@ -176,8 +176,8 @@ export async function exportOperation<Connection>(ctx: IExecuteFunctions, node: 
 }
 
 /**
- * Before a Browse or a picker talks to the provider: the provider must be enabled, and the account
- * allowed when the policy has account rules.
+ * Before a Browse talks to the provider: the provider must be enabled, and the account allowed
+ * when the policy has account rules.
  */
 export async function browseConnection<Connection>(
 	ctx: IExecuteFunctions,
@@ -188,4 +188,13 @@ export async function browseConnection<Connection>(
 	const connected = node.connect(ctx);
 	if (hasAccountRules(policy, node.provider)) await connectedAccount(ctx, node, policy, connected);
 	return connected.connection;
+}
+
+/**
+ * Before an editor's picker talks to the provider: the provider must be enabled. The account rules
+ * wait for the run: the editor has no execution to remember the account's verdict for.
+ */
+export function pickerConnection<Connection>(ctx: ILoadOptionsFunctions, node: ConnectorNode<Connection, unknown>): Connection {
+	assertProviderEnabled(loadPolicy(), node.provider.id);
+	return node.connect(ctx).connection;
 }

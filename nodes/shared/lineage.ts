@@ -3,7 +3,8 @@ import type { IExecuteFunctions, INodeExecutionData, IPairedItemData } from 'n8n
 /**
  * The item a given upstream node emitted for each input item, found through
  * n8n's item lineage (paired items), so a node can recover data that nodes in
- * between replaced (an HTTP Request node replaces the whole JSON).
+ * between replaced (an HTTP Request node replaces the whole JSON). `null` for an
+ * item whose lineage does not lead there.
  */
 export function pairedItemsFrom(
 	ctx: IExecuteFunctions,
@@ -14,7 +15,12 @@ export function pairedItemsFrom(
 	const source = ctx.getInputSourceData(0);
 	return items.map((item, index) => {
 		const paired = firstPairedItem(item.pairedItem, index);
-		return proxy.$getPairedItem(ancestorName, source, paired);
+		try {
+			return proxy.$getPairedItem(ancestorName, source, paired) ?? null;
+		} catch {
+			// n8n throws when the lineage breaks; the caller names the item and says how to fix it.
+			return null;
+		}
 	});
 }
 

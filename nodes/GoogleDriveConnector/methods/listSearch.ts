@@ -1,6 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { googleDriveProvider, type DriveBrowsePage } from '../../../lib/providers/googleDrive';
+import { pickerConnection } from '../../shared/connectorOperations';
 import { googleDriveNode } from '../transport';
 
 function searchResult({ entries, nextPageToken }: DriveBrowsePage): INodeListSearchResult {
@@ -15,7 +16,7 @@ export async function searchFolders(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	return searchResult(await googleDriveProvider.browse(googleDriveNode.connect(this).connection, { kind: 'searchFolders', text: filter, pageToken: paginationToken }));
+	return searchResult(await googleDriveProvider.browse(pickerConnection(this, googleDriveNode), { kind: 'searchFolders', text: filter, pageToken: paginationToken }));
 }
 
 export async function searchSharedDrives(
@@ -24,6 +25,6 @@ export async function searchSharedDrives(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	return searchResult(
-		await googleDriveProvider.browse(googleDriveNode.connect(this).connection, { kind: 'searchSharedDrives', text: filter, pageToken: paginationToken }),
+		await googleDriveProvider.browse(pickerConnection(this, googleDriveNode), { kind: 'searchSharedDrives', text: filter, pageToken: paginationToken }),
 	);
 }

@@ -2,6 +2,7 @@ import { isFullDataSource, isFullPage } from '@notionhq/client';
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
 import { pageTitle, plainText } from '../../../lib/providers/notion/markdown';
+import { pickerConnection } from '../../shared/connectorOperations';
 import { notionNode } from '../transport';
 
 const PAGE_SIZE = 100;
@@ -12,7 +13,7 @@ export async function searchPages(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const response = await notionNode.connect(this).connection.search({
+	const response = await pickerConnection(this, notionNode).search({
 		...(filter ? { query: filter } : {}),
 		filter: { property: 'object', value: 'page' },
 		page_size: PAGE_SIZE,
@@ -36,7 +37,7 @@ export async function searchDatabases(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const client = notionNode.connect(this).connection;
+	const client = pickerConnection(this, notionNode);
 	const response = await client.search({
 		...(filter ? { query: filter } : {}),
 		filter: { property: 'object', value: 'data_source' },

@@ -59,6 +59,21 @@ describe('Notion Connector list search', () => {
 		expect(results.map((r) => r.name).sort()).toEqual(['Contacts', 'Tasks']);
 	});
 
+	it.each([
+		['searchPages', searchPages],
+		['searchDatabases', searchDatabases],
+	])('%s refuses, before any request, when the org policy disables Notion', async (_name, search) => {
+		requests.length = 0;
+		process.env.ORG_CONNECTORS_ENABLED_PROVIDERS = 'google_drive';
+		try {
+			const ctx = loadOptionsContext({ authentication: 'apiKey' }, notion.token, requests);
+			await expect(search.call(ctx, 'handbook')).rejects.toThrow(/The Notion connector is disabled by the org policy \(enabled providers: google_drive\)/);
+		} finally {
+			delete process.env.ORG_CONNECTORS_ENABLED_PROVIDERS;
+		}
+		expect(requests).toEqual([]);
+	});
+
 	it('uses the OAuth2 credential when the node authenticates with OAuth2', async () => {
 		requests.length = 0;
 		const ctx = loadOptionsContext({ authentication: 'oAuth2' }, notion.issueToken(), requests);
