@@ -25,15 +25,6 @@ interface FullResponse {
 }
 
 /**
- * Which n8n credential requests speak as, without its secret: its type and id. Circuit breakers
- * and throttles are kept per credential.
- */
-export function credentialKey(ctx: RequestContext, credentialType: string): string {
-	const credential = ctx.getNode().credentials?.[credentialType];
-	return `${credentialType}:${credential?.id ?? credential?.name ?? 'unnamed'}`;
-}
-
-/**
  * A WHATWG `fetch` that sends every request through n8n's
  * `httpRequestWithAuthentication`, so both SDKs (googleapis via gaxios'
  * `fetchImplementation`, @notionhq/client via its `fetch` option) get n8n's
