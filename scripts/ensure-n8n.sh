@@ -10,6 +10,13 @@ dir="$CONNECTORS_TOOLCHAIN_DIR/n8n-$N8N_VERSION"
 bin="$dir/node_modules/n8n/bin/n8n"
 
 if [ ! -f "$dir/.installed" ]; then
+  # Two first runs at once (two clones, two terminals) must not delete each
+  # other's half-done install: the second waits, then finds it installed.
+  mkdir -p "$CONNECTORS_TOOLCHAIN_DIR"
+  exec 9> "$CONNECTORS_TOOLCHAIN_DIR/.n8n-$N8N_VERSION.lock"
+  flock 9
+fi
+if [ ! -f "$dir/.installed" ]; then
   echo "Installing n8n $N8N_VERSION into $dir (once, about 4 minutes)…" >&2
   rm -rf "$dir" && mkdir -p "$dir"
   # linkedom 0.18.15 depends on a package the registry does not serve.
