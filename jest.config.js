@@ -1,4 +1,4 @@
-/** Four layers, one command: `jest` runs them all, `--selectProjects` picks one. */
+/** Five layers, one command: `jest` runs them all, `--selectProjects` picks one. */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 const common = {
   preset: 'ts-jest',
@@ -20,7 +20,18 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/queue/'],
       globalSetup: '<rootDir>/test/e2e/harness/globalSetup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/e2e/harness/setup.ts'],
+      slowTestThreshold: 120,
+    },
+    {
+      // n8n in queue mode: PostgreSQL, Redis, a main and two workers, started once for all its tests.
+      ...common,
+      displayName: 'queue',
+      testMatch: ['<rootDir>/test/e2e/queue/*.test.ts'],
+      globalSetup: '<rootDir>/test/e2e/queue/harness/globalSetup.ts',
+      globalTeardown: '<rootDir>/test/e2e/queue/harness/globalTeardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/e2e/harness/setup.ts'],
       slowTestThreshold: 120,
     },

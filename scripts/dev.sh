@@ -39,6 +39,20 @@ ensure_chromium() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium > /dev/null
 }
 
+# The queue-mode tests run n8n on PostgreSQL 15 and Redis, both started by the
+# test harness from these binaries (no system service is started or used).
+ensure_queue_services() {
+  local packages=()
+  [ -x /usr/lib/postgresql/15/bin/initdb ] || packages+=(postgresql-15)
+  command -v redis-server > /dev/null || packages+=(redis-server)
+  [ ${#packages[@]} = 0 ] && return 0
+  echo "Installing ${packages[*]} for the queue-mode tests (apt-get, once)…" >&2
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" > /dev/null
+}
+
 case "${1:-}" in
   setup)
     install_dependencies
@@ -50,6 +64,7 @@ case "${1:-}" in
     build
     bash "$here/ensure-n8n.sh" > /dev/null
     ensure_chromium
+    ensure_queue_services
     shift
     results="$(mktemp)"
     set +e

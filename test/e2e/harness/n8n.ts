@@ -96,6 +96,11 @@ export class N8nInstance {
 		if (!template) throw new Error('CONNECTORS_E2E_TEMPLATE is not set: the e2e globalSetup did not run');
 		const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'connectors-n8n-'));
 		fs.cpSync(path.join(template, '.n8n'), path.join(userFolder, '.n8n'), { recursive: true });
+		return await N8nInstance.inFolder(userFolder, extraEnv);
+	}
+
+	/** The CLI on a user folder as it is, e.g. one whose settings point at a shared PostgreSQL. */
+	static async inFolder(userFolder: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<N8nInstance> {
 		return new N8nInstance(userFolder, baseEnvironment(userFolder, await freePort(), extraEnv));
 	}
 
@@ -200,16 +205,7 @@ export class N8nInstance {
 	}
 
 	async stop(): Promise<void> {
-		const server = this.server;
-		if (!server || server.exitCode !== null) return;
-		await new Promise<void>((resolve) => {
-			const timer = setTimeout(() => server.kill('SIGKILL'), 20_000);
-			server.once('exit', () => {
-				clearTimeout(timer);
-				resolve();
-			});
-			server.kill('SIGTERM');
-		});
+		if (this.server) await stopProcess(this.server);
 	}
 
 	async dispose(): Promise<void> {
@@ -235,7 +231,20 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
 	throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
-function tail(text: string, lines = 60): string {
+/** Stops a child process: `signal` first, SIGKILL when it is still there after `graceMs`. */
+export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 20_000): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	await new Promise<void>((resolve) => {
+		const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+		child.once('exit', () => {
+			clearTimeout(timer);
+			resolve();
+		});
+		child.kill(signal);
+	});
+}
+
+export function tail(text: string, lines = 60): string {
 	return text.split('\n').slice(-lines).join('\n');
 }
 

@@ -4,8 +4,14 @@ import { CREDENTIAL_BLANKING_VALUE } from 'n8n-workflow';
 export class N8nRest {
 	private constructor(
 		readonly baseUrl: string,
-		private readonly cookie: string,
+		/** The owner's `n8n-auth` cookie, for another process to reuse the session. */
+		readonly cookie: string,
 	) {}
+
+	/** A session signed in elsewhere (owner setup works once per instance). */
+	static withCookie(baseUrl: string, cookie: string): N8nRest {
+		return new N8nRest(baseUrl, cookie);
+	}
 
 	static async asOwner(baseUrl: string): Promise<N8nRest> {
 		const response = await fetch(`${baseUrl}/rest/owner/setup`, {
