@@ -3,6 +3,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { ConnectorItem } from '../../../lib/items';
 import { ConnectorDedup } from '../../../nodes/ConnectorDedup/ConnectorDedup.node';
+import { item } from '../../lib/store/helpers';
 import { executeContext, type ExecuteContextOptions } from '../support';
 
 export const SOURCE = 'google_drive:alice@example.com:folder:1AbCdEfGhIjKlMnOp';
@@ -11,23 +12,7 @@ export const DEDUP_TYPE = 'n8n-nodes-external-connectors.connectorDedup';
 
 /** A listed Drive file, as List Changes emits it. */
 export function listed(externalId: string, overrides: Partial<ConnectorItem> = {}): INodeExecutionData {
-	const json: ConnectorItem = {
-		provider: 'google_drive',
-		external_id: externalId,
-		source_key: SOURCE,
-		name: `${externalId}.txt`,
-		path: `/docs/${externalId}.txt`,
-		parents: ['1AbCdEfGhIjKlMnOp'],
-		mime: 'text/plain',
-		size: 100,
-		modified_at: '2025-01-01T10:00:00.000Z',
-		created_at: '2024-12-01T10:00:00.000Z',
-		version: '1',
-		hash: `md5-${externalId}-1`,
-		url: `https://drive.google.com/file/d/${externalId}/view`,
-		change: 'upsert',
-		...overrides,
-	};
+	const json = item(externalId, { source_key: SOURCE, parents: ['1AbCdEfGhIjKlMnOp'], ...overrides });
 	return { json: json as unknown as IDataObject };
 }
 
