@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 
-import { CacheError } from '../../../../lib/store';
+import { CacheError, openStore } from '../../../../lib/store';
 import { describeTarget } from '../../../../lib/store/postgres/connection';
 import { ADVISORY_LOCK_CLASS, PG_LATEST_SCHEMA_VERSION } from '../../../../lib/store/postgres/migrations';
 import { openPostgresStore } from '../../../../lib/store/postgres/store';
@@ -120,6 +120,22 @@ describe('the PostgreSQL store', () => {
 		expect(error).toMatchObject({ code: 'cache_unwritable' });
 		expect((error as Error).message).toMatch(/grant it CREATE on the database .*CONNECTORS_CACHE_SCHEMA/);
 		expect((error as Error).message).not.toContain('reader-pw');
+	});
+
+	it('opens n8n’s own PostgreSQL in schema n8n_connectors when n8n runs on it, and names its settings when the login fails', async () => {
+		const { host, port, database, user, password } = postgres.server().connection;
+		const env = { DB_TYPE: 'postgresdb', DB_POSTGRESDB_HOST: host, DB_POSTGRESDB_PORT: String(port), DB_POSTGRESDB_DATABASE: database, DB_POSTGRESDB_USER: user, DB_POSTGRESDB_PASSWORD: password, EXECUTIONS_MODE: 'queue' };
+		const store = await openStore({ env });
+		try {
+			expect(store.location).toBe(`postgres://${user}@${host}:${port}/${database} (schema n8n_connectors)`);
+			await store.runs.start({ sourceKey: SOURCE, provider: 'google_drive' });
+			expect(await postgres.sql('SELECT source_key FROM n8n_connectors.sync_state')).toEqual([{ source_key: SOURCE }]);
+		} finally {
+			await store.close();
+		}
+		const error = await openStore({ env: { ...env, DB_POSTGRESDB_PASSWORD: 'wrong-pw-77' } }).catch((caught: unknown) => caught);
+		expect((error as Error).message).toMatch(/refused the login .*DB_POSTGRESDB_\*/);
+		expect((error as Error).message).not.toContain('wrong-pw-77');
 	});
 
 	it('describes where the state lives without the password', () => {
