@@ -3,7 +3,7 @@
  * noisy, so comparisons are measured side by side in one run). Run after a build:
  *
  *   npm run bench                        # all (also bash scripts/dev.sh bench, which builds first)
- *   npm run bench -- cache               # the external_items cache, per SQLite driver
+ *   npm run bench -- cache               # the external_items cache: SQLite per driver, and PostgreSQL
  *   npm run bench -- n8n-dedup           # Connector Dedup vs n8n's Remove Duplicates, in real n8n
  *   npm run bench -- drive               # Drive listing and export against the fake Drive at 50 ms latency
  *   npm run bench -- n8n-export          # n8n's peak RSS while exporting a 1 GiB Drive file
@@ -19,12 +19,12 @@ import { benchN8nExport, n8nExportBenchOptions } from './bench/n8nExport';
 import { benchNotion, notionBenchOptions } from './bench/notion';
 
 const benches: Record<string, () => void | Promise<void>> = {
-	cache: () => {
+	cache: async () => {
 		const options = cacheBenchOptions();
 		const items = (options.checkItems ?? 100_000).toLocaleString('en-US');
 		const seeded = (options.seedItems ?? 1_000_000).toLocaleString('en-US');
 		console.log(`check + commit of ${items} items against a cache holding ${seeded} (and against an empty one):`);
-		console.log(benchCache({ ...options, log: (line) => console.error(line) }).table);
+		console.log((await benchCache({ ...options, log: (line) => console.error(line) })).table);
 	},
 	'n8n-dedup': () => console.log(benchN8nDedup(n8nDedupBenchOptions())),
 	drive: async () => console.log(await benchDrive(driveBenchOptions())),

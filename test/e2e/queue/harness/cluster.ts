@@ -126,6 +126,10 @@ export class QueueCluster {
 			CONNECTORS_GOOGLE_API_URL: control.relayUrls.google,
 			CONNECTORS_NOTION_API_URL: control.relayUrls.notion,
 			N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false',
+			// No connectors setting: on n8n's own PostgreSQL the package keeps its state there (schema n8n_connectors).
+			CONNECTORS_CACHE_PATH: undefined,
+			CONNECTORS_CACHE_URL: undefined,
+			CONNECTORS_CACHE_SCHEMA: undefined,
 			// Debug logs of a whole run in one file: execution attribution reads it.
 			N8N_LOG_FILE_SIZE_MAX: '1024',
 			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',

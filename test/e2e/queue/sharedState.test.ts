@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+
+import { Client } from 'pg';
+
+import { examples, withIngestionUrl } from '../../../scripts/demo/examples';
+import { startSandbox, type Sandbox } from '../../../scripts/demo/sandbox';
+import type { WorkflowFixture } from '../harness/n8n';
+import { perWorker, runWebhooksAtOnce, type WebhookBurst } from './harness/executions';
+import { QueueSession } from './harness/session';
+
+const WEBHOOK_PATH = 'connectors-queue-drive-example';
+const EXECUTIONS = 6;
+/** Long enough that all six are queued before the first lists the folder: both workers take some. */
+const HOLD_SECONDS = 2;
+
+/**
+ * The shipped Drive example as a webhook workflow: the triggers give way to a webhook, and a short
+ * hold before listing lets executions started at once list, check and commit side by side.
+ */
+function driveExampleOnWebhook(indexUrl: string): WorkflowFixture {
+	const example = examples().find((entry) => entry.provider === 'google_drive');
+	if (example === undefined) throw new Error('examples/ has no Google Drive example');
+	const workflow = withIngestionUrl(example.workflow, indexUrl);
+	const nodes = (workflow.nodes as Array<{ name: string; type: string; position?: number[] }>).filter(
+		(node) => !node.type.endsWith('.scheduleTrigger') && !node.type.endsWith('.manualTrigger'),
+	);
+	const connections = { ...(workflow.connections as Record<string, unknown>) };
+	delete connections['Every Hour'];
+	delete connections['Run Now'];
+	return {
+		...workflow,
+		id: 'queueDriveExample1',
+		nodes: [
+			...nodes,
+			{
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: randomUUID(),
+				parameters: { httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'onReceived', options: {} },
+			},
+			{
+				name: 'Hold',
+				type: 'n8n-nodes-base.wait',
+				typeVersion: 1.1,
+				position: [200, 0],
+				parameters: { resume: 'timeInterval', amount: HOLD_SECONDS, unit: 'seconds' },
+			},
+		],
+		connections: {
+			...connections,
+			Webhook: { main: [[{ node: 'Hold', type: 'main', index: 0 }]] },
+			Hold: { main: [[{ node: 'Config', type: 'main', index: 0 }]] },
+		},
+	} as WorkflowFixture;
+}
+
+/**
+ * The connectors' state in n8n's own PostgreSQL (the cluster sets no connectors setting): six
+ * executions of the Drive example at once, spread over both workers, ingest every document once.
+ */
+describe('Queue mode: the Drive example started six times at once on two workers sharing the state in PostgreSQL', () => {
+	let sandbox: Sandbox;
+	let session: QueueSession;
+	let burst: WebhookBurst;
+	let database: Client;
+
+	beforeAll(async () => {
+		sandbox = await startSandbox();
+		session = await QueueSession.open({ fakes: { google: sandbox.fakes.google, notion: sandbox.fakes.notion } });
+		await session.importCredentials(sandbox.credentials());
+		const workflow = driveExampleOnWebhook(sandbox.index.url);
+		await session.importWorkflow(workflow);
+		await session.activate(workflow.id);
+		burst = await runWebhooksAtOnce(session, { workflowId: workflow.id, webhookPath: WEBHOOK_PATH, count: EXECUTIONS, method: 'POST', body: (call) => ({ call }) });
+		const env = session.cluster.databaseEnv;
+		database = new Client({
+			host: env.DB_POSTGRESDB_HOST,
+			port: Number(env.DB_POSTGRESDB_PORT),
+			database: env.DB_POSTGRESDB_DATABASE,
+			user: env.DB_POSTGRESDB_USER,
+			password: env.DB_POSTGRESDB_PASSWORD,
+		});
+		await database.connect();
+	}, 240_000);
+
+	afterAll(async () => {
+		await database?.end();
+		await session?.close();
+		await sandbox?.close();
+	});
+
+	it('runs all six to success, on both workers', () => {
+		expect(burst.executions.map((execution) => execution.status)).toEqual(Array(EXECUTIONS).fill('success'));
+		expect(Object.keys(perWorker(burst.executions)).sort()).toEqual(session.workerNames);
+	});
+
+	it('sends every document to the index exactly once: nothing twice, nothing missed', () => {
+		// Every POST to the index counts as an upsert: as many as documents means none was sent twice.
+		expect(sandbox.index.stats).toMatchObject({ documents: sandbox.drive.importable, upserts: sandbox.drive.importable, failed: 0 });
+	});
+
+	it('commits the folder’s cursor in the shared schema, and keeps no claim behind', async () => {
+		const sources = await database.query<{ source_key: string; committed_cursor: string | null }>(
+			"SELECT source_key, committed_cursor FROM n8n_connectors.sync_state WHERE source_key LIKE 'google_drive:%1AcmeHandbookSandboxFolder000001%'",
+		);
+		expect(sources.rows).toHaveLength(1);
+		expect(sources.rows[0].committed_cursor).not.toBeNull();
+		const claims = await database.query('SELECT count(*)::int AS left FROM n8n_connectors.claims');
+		expect(claims.rows[0]).toEqual({ left: 0 });
+	});
+
+	it('keeps a run record per execution saying which worker ran it and what it did', async () => {
+		const runs = await database.query<{ execution_id: string; worker: string; status: string; count_new: number; count_committed: number }>(
+			`SELECT execution_id, worker, status, count_new::int, count_committed::int FROM n8n_connectors.runs runs
+			 JOIN n8n_connectors.sync_state USING (source_id) WHERE source_key LIKE 'google_drive:%1AcmeHandbookSandboxFolder000001%' AND implicit = 0`,
+		);
+		const pidOf = new Map(session.cluster.workers.map((worker) => [worker.pid, worker.name]));
+		const byExecution = new Map(burst.executions.map((execution) => [execution.id, execution.worker]));
+		expect(runs.rows.map((run) => run.execution_id).sort()).toEqual([...byExecution.keys()].sort());
+		for (const run of runs.rows) {
+			expect(run.status).toBe('success');
+			// host:pid of the worker process, the same worker n8n's own logs name.
+			expect(pidOf.get(Number(run.worker.split(':').pop()))).toBe(byExecution.get(run.execution_id));
+		}
+		expect(runs.rows.reduce((sum, run) => sum + run.count_committed, 0)).toBe(sandbox.drive.importable);
+	});
+});
