@@ -23,7 +23,7 @@ export class PostgresStore implements ConnectorStore {
 	readonly items: PgItemLedger;
 	readonly slots: PgRunSlots;
 
-	constructor(private readonly context: PgContext) {
+	constructor(readonly context: PgContext) {
 		this.location = context.location;
 		this.runs = new PgRunLedger(context);
 		this.cursors = new PgCursorStore(context);
