@@ -77,7 +77,8 @@ export async function transaction<T>(context: PgContext, body: (client: Client) 
 			throw translatePostgresError(error, context.target);
 		}
 		try {
-			await client.query('BEGIN');
+			// A batch probes ~5,000 keys: by index, never by hashing a whole table that holds millions of rows.
+			await client.query('BEGIN; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off');
 			const result = await body(client);
 			await client.query('COMMIT');
 			client.release();

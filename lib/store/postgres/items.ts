@@ -529,9 +529,9 @@ export class PgItemLedger implements ItemLedger {
 	}
 
 	/**
-	 * The committed versions keep a lease row marked committed: a check that read the item before
-	 * this commit then finds it taken instead of emitting it again. The item's other committed rows
-	 * go, so a version that comes back later can be claimed anew.
+	 * The committed versions keep a lease row marked committed (`expires_at`: when), for a while: a
+	 * check that read the item before this commit then finds it taken instead of emitting it again.
+	 * The item's other committed rows go, so a version that comes back later can be claimed anew.
 	 */
 	private async markCommitted(client: Client, marks: readonly { sourceId: number; externalId: string; version: string; runId: number }[]): Promise<void> {
 		if (marks.length === 0) return;
@@ -541,9 +541,9 @@ export class PgItemLedger implements ItemLedger {
 		const table = this.context.table('leases');
 		await client.query(
 			`INSERT INTO ${table} AS leases (source_id, external_id, fingerprint, run_id, expires_at, committed)
-			 SELECT s, e, f, r, 0, 1 FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS m(s, e, f, r)
-			 ON CONFLICT (source_id, external_id, fingerprint) DO UPDATE SET run_id = excluded.run_id, expires_at = 0, committed = 1`,
-			values,
+			 SELECT s, e, f, r, ${nowMs('$5')}, 1 FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS m(s, e, f, r)
+			 ON CONFLICT (source_id, external_id, fingerprint) DO UPDATE SET run_id = excluded.run_id, expires_at = excluded.expires_at, committed = 1`,
+			[...values, this.context.clockParam()],
 		);
 		await client.query(
 			`DELETE FROM ${table} leases USING UNNEST($1::bigint[], $2::text[]) AS m(s, e)

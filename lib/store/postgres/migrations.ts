@@ -23,7 +23,7 @@ export interface PgMigration {
  * Same tables as the SQLite store (lib/store/sqlite/migrations.ts), plus `leases`: one row per
  * (source, item, version) saying which run emits that version until when. A claim is one
  * conditional upsert on it whose WHERE reads the row's newest committed state, so two workers can
- * never both claim a version. A committed version keeps its row (marked committed) so that a check
+ * never both claim a version. A committed version keeps its row (marked committed) for ten minutes so that a check
  * that read the item before that commit does not emit it again.
  */
 const CREATE_TABLES = `

@@ -7,7 +7,10 @@ import { CacheError } from '../errors';
 import { emptyCounts, errorSamples, runSummary } from '../sqlite/runs';
 import type { FinishRunInput, RunCounts, RunLedger, RunSummary, StartRunInput } from '../types';
 import type { Client } from './connection';
-import { type PgContext, query, registerSource, rows, transaction } from './context';
+import { nowMs, type PgContext, query, registerSource, rows, transaction } from './context';
+
+/** How long a committed version's lease row is kept: far longer than any check transaction lasts. */
+const COMMITTED_LEASE_KEPT_MS = 10 * 60 * 1000;
 
 /** Which process of a cluster ran a run, kept in its record. */
 export const WORKER = `${hostname()}:${process.pid}`;
@@ -99,6 +102,11 @@ export class PgRunLedger implements RunLedger {
 				`DELETE FROM ${context.table('runs')} WHERE source_id = $1 AND id <= (
 					SELECT id FROM ${context.table('runs')} WHERE source_id = $1 ORDER BY id DESC LIMIT 1 OFFSET $2)`,
 				[sourceId, context.keptRunsPerSource],
+			);
+			// A committed version's row only guards checks that raced its commit: long after, it can go.
+			await client.query(
+				`DELETE FROM ${context.table('leases')} WHERE source_id = $1 AND committed = 1 AND expires_at < ${nowMs('$2')} - $3::bigint`,
+				[sourceId, context.clockParam(), COMMITTED_LEASE_KEPT_MS],
 			);
 			return runId;
 		});

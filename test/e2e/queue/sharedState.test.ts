@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
 
 import { Client } from 'pg';
 
@@ -65,6 +66,17 @@ describe('Queue mode: the Drive example started six times at once on two workers
 	let session: QueueSession;
 	let burst: WebhookBurst;
 	let database: Client;
+	let workflowIdOfExample = '';
+
+	const exampleRuns = async (executionIds: readonly string[]) =>
+		(
+			await database.query<{ execution_id: string; worker: string; status: string; started_at: string; finished_at: string | null; count_committed: number }>(
+				`SELECT execution_id, worker, status, started_at, finished_at, count_committed::int FROM n8n_connectors.runs runs
+				 JOIN n8n_connectors.sync_state USING (source_id)
+				 WHERE source_key LIKE 'google_drive:%1AcmeHandbookSandboxFolder000001%' AND implicit = 0 AND execution_id = ANY($1::text[])`,
+				[executionIds],
+			)
+		).rows;
 
 	beforeAll(async () => {
 		sandbox = await startSandbox();
@@ -74,6 +86,7 @@ describe('Queue mode: the Drive example started six times at once on two workers
 		await session.importWorkflow(workflow);
 		await session.activate(workflow.id);
 		burst = await runWebhooksAtOnce(session, { workflowId: workflow.id, webhookPath: WEBHOOK_PATH, count: EXECUTIONS, method: 'POST', body: (call) => ({ call }) });
+		workflowIdOfExample = workflow.id;
 		const env = session.cluster.databaseEnv;
 		database = new Client({
 			host: env.DB_POSTGRESDB_HOST,
@@ -112,12 +125,9 @@ describe('Queue mode: the Drive example started six times at once on two workers
 	});
 
 	it('keeps a run record per execution saying which worker ran it and what it did', async () => {
-		const runs = await database.query<{ execution_id: string; worker: string; status: string; count_new: number; count_committed: number }>(
-			`SELECT execution_id, worker, status, count_new::int, count_committed::int FROM n8n_connectors.runs runs
-			 JOIN n8n_connectors.sync_state USING (source_id) WHERE source_key LIKE 'google_drive:%1AcmeHandbookSandboxFolder000001%' AND implicit = 0`,
-		);
-		const pidOf = new Map(session.cluster.workers.map((worker) => [worker.pid, worker.name]));
 		const byExecution = new Map(burst.executions.map((execution) => [execution.id, execution.worker]));
+		const runs = { rows: await exampleRuns([...byExecution.keys()]) };
+		const pidOf = new Map(session.cluster.workers.map((worker) => [worker.pid, worker.name]));
 		expect(runs.rows.map((run) => run.execution_id).sort()).toEqual([...byExecution.keys()].sort());
 		for (const run of runs.rows) {
 			expect(run.status).toBe('success');
@@ -125,5 +135,55 @@ describe('Queue mode: the Drive example started six times at once on two workers
 			expect(pidOf.get(Number(run.worker.split(':').pop()))).toBe(byExecution.get(run.execution_id));
 		}
 		expect(runs.rows.reduce((sum, run) => sum + run.count_committed, 0)).toBe(sandbox.drive.importable);
+	});
+
+	describe('with ORG_CONNECTORS_MAX_CONCURRENT_RUNS at 2 (the policy file every process reads)', () => {
+		const LIMIT = 2;
+		let limited: WebhookBurst;
+		let upsertsBefore = 0;
+		let deletesBefore = 0;
+
+		beforeAll(async () => {
+			// Runs that stay open: each lists an edit and a deletion, and waits for the first to commit them.
+			sandbox.editUpstream();
+			upsertsBefore = sandbox.index.stats.upserts;
+			deletesBefore = sandbox.index.stats.deletes;
+			fs.writeFileSync(session.cluster.policyFile, JSON.stringify({ maxConcurrentRuns: LIMIT }));
+			try {
+				limited = await runWebhooksAtOnce(session, { workflowId: workflowIdOfExample, webhookPath: WEBHOOK_PATH, count: EXECUTIONS, method: 'POST', body: (call) => ({ call }) });
+			} finally {
+				fs.writeFileSync(session.cluster.policyFile, '{}\n');
+			}
+		}, 240_000);
+
+		it('refuses the executions beyond the limit, on whichever worker they run, naming the limit', () => {
+			const refused = limited.executions.filter((execution) => execution.status === 'error');
+			expect(refused.length).toBeGreaterThan(0);
+			expect(refused.length).toBeLessThanOrEqual(EXECUTIONS - 1);
+			for (const execution of refused) {
+				expect(execution.run.nodeErrors['List Changes']?.message ?? execution.run.error?.message).toMatch(/allows at most 2 at a time/);
+			}
+		});
+
+		it('never has more than 2 runs open at once across both workers', async () => {
+			const admitted = limited.executions.filter((execution) => execution.status === 'success').map((execution) => execution.id);
+			const runs = await exampleRuns(admitted);
+			expect(runs).toHaveLength(admitted.length);
+			const events = runs.flatMap((run) => [
+				{ at: Date.parse(run.started_at), open: 1 },
+				{ at: Date.parse(run.finished_at ?? new Date().toISOString()), open: -1 },
+			]);
+			// At one instant a finish counts before a start: a freed slot is what lets the next run in.
+			events.sort((left, right) => left.at - right.at || left.open - right.open);
+			let open = 0;
+			let peak = 0;
+			for (const event of events) peak = Math.max(peak, (open += event.open));
+			expect(peak).toBeLessThanOrEqual(LIMIT);
+		});
+
+		it('still sends the edit once and the deletion once', () => {
+			expect(sandbox.index.stats.upserts - upsertsBefore).toBe(1);
+			expect(sandbox.index.stats.deletes - deletesBefore).toBe(1);
+		});
 	});
 });

@@ -43,6 +43,11 @@ export interface QueueClusterDescription {
 	controlUrl: string;
 	/** What an n8n CLI command needs to work on the cluster's database. */
 	databaseEnv: NodeJS.ProcessEnv;
+	/**
+	 * The org policy file every n8n process reads (ORG_CONNECTORS_POLICY_FILE), `{}` at start: the
+	 * package reads it at each execution, so a test can set a limit for a while and put `{}` back.
+	 */
+	policyFile: string;
 }
 
 interface Stoppable {
@@ -117,6 +122,8 @@ export class QueueCluster {
 		await installs;
 		const [postgres, redis, control] = await services;
 		const databaseEnv = postgres.n8nEnvironment();
+		const policyFile = folder('policy.json');
+		fs.writeFileSync(policyFile, '{}\n');
 
 		const shared: NodeJS.ProcessEnv = {
 			...databaseEnv,
@@ -130,6 +137,7 @@ export class QueueCluster {
 			CONNECTORS_CACHE_PATH: undefined,
 			CONNECTORS_CACHE_URL: undefined,
 			CONNECTORS_CACHE_SCHEMA: undefined,
+			ORG_CONNECTORS_POLICY_FILE: policyFile,
 			// Debug logs of a whole run in one file: execution attribution reads it.
 			N8N_LOG_FILE_SIZE_MAX: '1024',
 			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
@@ -180,6 +188,7 @@ export class QueueCluster {
 			ownerCookie: owner.cookie,
 			controlUrl: control.url,
 			databaseEnv,
+			policyFile,
 		};
 	}
 
