@@ -10,6 +10,8 @@
  * `DB_POSTGRESDB_*` with `DB_TYPE=postgresdb`), in `CONNECTORS_CACHE_SCHEMA`. Stop the workflows
  * that use the connectors while it runs.
  */
+import { existsSync } from 'node:fs';
+
 import type { Client } from './postgres/connection';
 import type { PostgresTarget } from './postgres/connection';
 import { transaction } from './postgres/context';
@@ -89,6 +91,9 @@ async function insertPage(client: Client, schema: string, table: keyof typeof TA
 
 /** Copies the SQLite cache at `from` into the (new or empty) schema of `to`; refuses a schema that holds state already. */
 export async function copySqliteToPostgres(from: string, to: PostgresTarget): Promise<CopySummary> {
+	if (!existsSync(from)) {
+		throw new CacheError('cache_refused', `There is no SQLite cache at ${from} — pass --from=<the file CONNECTORS_CACHE_PATH names>.`, { path: from });
+	}
 	const db = openDriver(from);
 	// Imported here: the PostgreSQL client loads only when this runs.
 	const { openPostgresStore } = await import('./postgres/store');

@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import { Client } from 'pg';
 
 import { examples, withIngestionUrl } from '../../../scripts/demo/examples';
-import { startSandbox, type Sandbox } from '../../../scripts/demo/sandbox';
+import { SANDBOX_IDS, startSandbox, type Sandbox } from '../../../scripts/demo/sandbox';
+import { waitFor } from '../harness/n8n';
 import type { WorkflowFixture } from '../harness/n8n';
 import { perWorker, runWebhooksAtOnce, type WebhookBurst } from './harness/executions';
 import { QueueSession } from './harness/session';
@@ -18,9 +19,9 @@ const HOLD_SECONDS = 2;
  * The shipped Drive example as a webhook workflow: the triggers give way to a webhook, and a short
  * hold before listing lets executions started at once list, check and commit side by side.
  */
-function driveExampleOnWebhook(indexUrl: string): WorkflowFixture {
-	const example = examples().find((entry) => entry.provider === 'google_drive');
-	if (example === undefined) throw new Error('examples/ has no Google Drive example');
+function driveExampleOnWebhook(indexUrl: string, id = 'queueDriveExample1', path = WEBHOOK_PATH, provider: 'google_drive' | 'notion' = 'google_drive'): WorkflowFixture {
+	const example = examples().find((entry) => entry.provider === provider);
+	if (example === undefined) throw new Error(`examples/ has no ${provider} example`);
 	const workflow = withIngestionUrl(example.workflow, indexUrl);
 	const nodes = (workflow.nodes as Array<{ name: string; type: string; position?: number[] }>).filter(
 		(node) => !node.type.endsWith('.scheduleTrigger') && !node.type.endsWith('.manualTrigger'),
@@ -30,7 +31,7 @@ function driveExampleOnWebhook(indexUrl: string): WorkflowFixture {
 	delete connections['Run Now'];
 	return {
 		...workflow,
-		id: 'queueDriveExample1',
+		id,
 		nodes: [
 			...nodes,
 			{
@@ -39,7 +40,7 @@ function driveExampleOnWebhook(indexUrl: string): WorkflowFixture {
 				typeVersion: 2,
 				position: [0, 0],
 				webhookId: randomUUID(),
-				parameters: { httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'onReceived', options: {} },
+				parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
 			},
 			{
 				name: 'Hold',
@@ -70,8 +71,8 @@ describe('Queue mode: the Drive example started six times at once on two workers
 
 	const exampleRuns = async (executionIds: readonly string[]) =>
 		(
-			await database.query<{ execution_id: string; worker: string; status: string; started_at: string; finished_at: string | null; count_committed: number }>(
-				`SELECT execution_id, worker, status, started_at, finished_at, count_committed::int FROM n8n_connectors.runs runs
+			await database.query<{ id: number; execution_id: string; worker: string; status: string; started_at: string; finished_at: string | null; count_committed: number }>(
+				`SELECT id::int, execution_id, worker, status, started_at, finished_at, count_committed::int FROM n8n_connectors.runs runs
 				 JOIN n8n_connectors.sync_state USING (source_id)
 				 WHERE source_key LIKE 'google_drive:%1AcmeHandbookSandboxFolder000001%' AND implicit = 0 AND execution_id = ANY($1::text[])`,
 				[executionIds],
@@ -137,6 +138,32 @@ describe('Queue mode: the Drive example started six times at once on two workers
 		expect(runs.rows.reduce((sum, run) => sum + run.count_committed, 0)).toBe(sandbox.drive.importable);
 	});
 
+	describe('the Notion example, six times at once', () => {
+		const NOTION_PATH = 'connectors-queue-notion-example';
+		let notionBurst: WebhookBurst;
+		let upsertsBefore = 0;
+
+		beforeAll(async () => {
+			const workflow = driveExampleOnWebhook(sandbox.index.url, 'queueNotionExample1', NOTION_PATH, 'notion');
+			await session.importWorkflow(workflow);
+			await session.activate(workflow.id);
+			upsertsBefore = sandbox.index.stats.upserts;
+			notionBurst = await runWebhooksAtOnce(session, { workflowId: workflow.id, webhookPath: NOTION_PATH, count: EXECUTIONS, method: 'POST', body: (call) => ({ call }) });
+		}, 240_000);
+
+		it('runs all six on both workers and sends every page once, committing the page tree’s cursor', async () => {
+			expect(notionBurst.executions.map((execution) => execution.status)).toEqual(Array(EXECUTIONS).fill('success'));
+			expect(Object.keys(perWorker(notionBurst.executions)).sort()).toEqual(session.workerNames);
+			expect(sandbox.index.stats.upserts - upsertsBefore).toBe(sandbox.notion.importable);
+			const sources = await database.query<{ committed_cursor: string | null }>(
+				`SELECT committed_cursor FROM n8n_connectors.sync_state WHERE source_key LIKE 'notion:%' || $1 || '%'`,
+				[sandbox.notion.rootPageId],
+			);
+			expect(sources.rows).toHaveLength(1);
+			expect(sources.rows[0].committed_cursor).not.toBeNull();
+		});
+	});
+
 	describe('with ORG_CONNECTORS_MAX_CONCURRENT_RUNS at 2 (the policy file every process reads)', () => {
 		const LIMIT = 2;
 		let limited: WebhookBurst;
@@ -149,9 +176,12 @@ describe('Queue mode: the Drive example started six times at once on two workers
 			upsertsBefore = sandbox.index.stats.upserts;
 			deletesBefore = sandbox.index.stats.deletes;
 			fs.writeFileSync(session.cluster.policyFile, JSON.stringify({ maxConcurrentRuns: LIMIT }));
+			// A slow index keeps the first runs open while the others, released by the same hold, ask for a slot.
+			sandbox.index.delayWrites(3000);
 			try {
 				limited = await runWebhooksAtOnce(session, { workflowId: workflowIdOfExample, webhookPath: WEBHOOK_PATH, count: EXECUTIONS, method: 'POST', body: (call) => ({ call }) });
 			} finally {
+				sandbox.index.delayWrites(0);
 				fs.writeFileSync(session.cluster.policyFile, '{}\n');
 			}
 		}, 240_000);
@@ -184,6 +214,67 @@ describe('Queue mode: the Drive example started six times at once on two workers
 		it('still sends the edit once and the deletion once', () => {
 			expect(sandbox.index.stats.upserts - upsertsBefore).toBe(1);
 			expect(sandbox.index.stats.deletes - deletesBefore).toBe(1);
+		});
+	});
+
+	describe('when a worker is killed with SIGKILL in the middle of a run', () => {
+		const KILL_PATH = 'connectors-queue-drive-kill';
+		const LEASE_SECONDS = 5;
+		const NEW_FILES = 8;
+		let killedWorker = '';
+		let sentBeforeKill = 0;
+		let recovery: WebhookBurst;
+		let upsertsBeforeRecovery = 0;
+
+		beforeAll(async () => {
+			// The example with a short Check lease: a dead run's claims lapse within the test.
+			const workflow = driveExampleOnWebhook(sandbox.index.url, 'queueDriveExample2', KILL_PATH);
+			const check = (workflow.nodes as Array<{ name: string; parameters: { checkOptions?: { leaseMinutes: number } } }>).find((node) => node.name === 'Check');
+			if (check?.parameters.checkOptions) check.parameters.checkOptions.leaseMinutes = LEASE_SECONDS / 60;
+			await session.importWorkflow(workflow);
+			await session.activate(workflow.id);
+			for (let file = 0; file < NEW_FILES; file++) {
+				sandbox.fakes.google.addFile({ name: `late-${file}.md`, parent: SANDBOX_IDS.driveFolder, mimeType: 'text/markdown', content: `# Late ${file}` });
+			}
+			// The index holds every write long enough for the worker to die with its documents sent and none committed.
+			sandbox.index.delayWrites(8_000);
+			const upserts = sandbox.index.stats.upserts;
+			await fetch(session.webhookUrl(KILL_PATH), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+			await waitFor(async () => sandbox.index.pendingWrites > 0, 60_000, 'the run to send its first document');
+			const [running] = (
+				await database.query<{ worker: string }>(
+					`SELECT worker FROM n8n_connectors.runs WHERE status = 'running' AND implicit = 0 AND count_new > 0 ORDER BY id DESC LIMIT 1`,
+				)
+			).rows;
+			const pid = Number(running.worker.split(':').pop());
+			killedWorker = session.cluster.workers.find((worker) => worker.pid === pid)?.name ?? '';
+			expect(session.workerNames).toContain(killedWorker);
+			await session.killWorker(killedWorker);
+			sandbox.index.delayWrites(0);
+			sentBeforeKill = sandbox.index.pendingWrites;
+			await waitFor(async () => sandbox.index.pendingWrites === 0, 30_000, 'the held writes to be answered');
+			expect(sandbox.index.stats.upserts - upserts).toBeLessThanOrEqual(NEW_FILES);
+			// Back to two workers while the dead run's claims lapse.
+			await Promise.all([session.startWorker(killedWorker), new Promise((resolve) => setTimeout(resolve, (LEASE_SECONDS + 1) * 1000))]);
+			upsertsBeforeRecovery = sandbox.index.stats.upserts;
+			recovery = await runWebhooksAtOnce(session, { workflowId: workflow.id, webhookPath: KILL_PATH, count: 1, method: 'POST', body: () => ({}) });
+		}, 300_000);
+
+		it('the next run sends every document the dead run did not commit, each once, and commits the cursor', async () => {
+			expect(sentBeforeKill).toBeGreaterThan(0);
+			expect(recovery.executions.map((execution) => execution.status)).toEqual(['success']);
+			// Nothing of the dead run was committed: the next run delivers all of it, once each.
+			expect(sandbox.index.stats.upserts - upsertsBeforeRecovery).toBe(NEW_FILES);
+			const names = sandbox.index.list().map((document) => document.name);
+			for (let file = 0; file < NEW_FILES; file++) expect(names).toContain(`late-${file}.md`);
+			const [recovered] = await exampleRuns(recovery.executions.map((execution) => execution.id));
+			expect(recovered).toMatchObject({ status: 'success', count_committed: NEW_FILES });
+			const [source] = (
+				await database.query<{ committed_run_id: number }>(
+					"SELECT committed_run_id::int FROM n8n_connectors.sync_state WHERE source_key LIKE 'google_drive:%1AcmeHandbookSandboxFolder000001%'",
+				)
+			).rows;
+			expect(source.committed_run_id).toBe(recovered.id);
 		});
 	});
 });

@@ -70,6 +70,8 @@ export class QueueCluster {
 	/** Seconds from the start to each step, for the line the global setup prints. */
 	readonly startTimings: Record<string, number> = {};
 	private readonly n8nProcesses: ServiceProcess[] = [];
+	/** How each worker was started, to start it again after a test killed it. */
+	private readonly workerSpawns = new Map<string, { process: ServiceProcess; args: string[]; userFolder: string; env: NodeJS.ProcessEnv; url: string }>();
 	private description?: QueueClusterDescription;
 	private readonly killOnExit = () => this.killNow();
 	private readonly killOnSignal = (signal: NodeJS.Signals) => {
@@ -154,12 +156,12 @@ export class QueueCluster {
 		const workers = await Promise.all(
 			workerNames.map(async (name) => {
 				const port = await freePort();
-				return await this.spawnN8n(name, ['worker', `--concurrency=${WORKER_CONCURRENCY}`], folder(name), {
-					...shared,
-					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-					QUEUE_HEALTH_CHECK_PORT: String(port),
-					N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
-				}, `http://127.0.0.1:${port}`);
+				const args = ['worker', `--concurrency=${WORKER_CONCURRENCY}`];
+				const env = { ...shared, QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' };
+				const url = `http://127.0.0.1:${port}`;
+				const worker = await this.spawnN8n(name, args, folder(name), env, url);
+				this.workerSpawns.set(name, { process: worker.process, args, userFolder: folder(name), env, url });
+				return worker;
 			}),
 		);
 		// /healthz answers as soon as a worker's server listens; /healthz/readiness once it is
@@ -178,6 +180,7 @@ export class QueueCluster {
 			),
 		);
 		lap('main and workers ready');
+		control.workers = { kill: (name) => this.killWorker(name), start: async (name) => await this.startWorker(name) };
 		const owner = await N8nRest.asOwner(main.description.url);
 
 		this.description = {
@@ -215,6 +218,33 @@ export class QueueCluster {
 			process: n8n,
 			description: { name, pid: n8n.pid ?? 0, userFolder, logFile: processEnv.N8N_LOG_FILE_LOCATION as string, url },
 		};
+	}
+
+	/** SIGKILL, as when a machine dies: the worker's executions stop where they are. */
+	killWorker(name: string): void {
+		const spawned = this.workerSpawns.get(name);
+		if (!spawned) throw new Error(`no worker ${name}`);
+		spawned.process.killNow();
+	}
+
+	/** Starts a killed worker again with the same settings and user folder; resolves with its pid once it takes jobs. */
+	async startWorker(name: string): Promise<number> {
+		const spawned = this.workerSpawns.get(name);
+		if (!spawned) throw new Error(`no worker ${name}`);
+		if (!spawned.process.exited) return spawned.process.pid ?? 0;
+		this.n8nProcesses.splice(this.n8nProcesses.indexOf(spawned.process), 1);
+		const restarted = await this.spawnN8n(name, spawned.args, spawned.userFolder, spawned.env, spawned.url);
+		spawned.process = restarted.process;
+		await waitFor(
+			async () => {
+				restarted.process.assertRunning();
+				const response = await fetch(`${spawned.url}/healthz/readiness`).catch(() => undefined);
+				return response?.status === 200;
+			},
+			120_000,
+			`n8n ${name} to answer /healthz/readiness again`,
+		);
+		return restarted.process.pid ?? 0;
 	}
 
 	/** n8n first (workers finish their jobs), then Redis and PostgreSQL, then the folders; resolves with the seconds to each step. */

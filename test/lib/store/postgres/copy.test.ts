@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -51,6 +51,12 @@ describe('copying a SQLite cache into PostgreSQL', () => {
 		} finally {
 			await store.close();
 		}
+	});
+
+	it('refuses a file that does not exist, without creating it', async () => {
+		const missing = join(directory, 'missing.sqlite');
+		await expect(copySqliteToPostgres(missing, postgres.target())).rejects.toMatchObject({ code: 'cache_refused' });
+		expect(existsSync(missing)).toBe(false);
 	});
 
 	it('refuses a schema that holds state already', async () => {
