@@ -77,8 +77,9 @@ export async function transaction<T>(context: PgContext, body: (client: Client) 
 			throw translatePostgresError(error, context.target);
 		}
 		try {
-			// A batch probes ~5,000 keys: by index, never by hashing a whole table that holds millions of rows.
-			await client.query('BEGIN; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off');
+			// A batch probes ~5,000 keys: by index, never by hashing or scanning a table that may hold millions
+			// of rows — nor one its statistics still call empty while a first import fills it.
+			await client.query('BEGIN; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL enable_seqscan = off');
 			const result = await body(client);
 			await client.query('COMMIT');
 			client.release();

@@ -539,17 +539,17 @@ export class PgItemLedger implements ItemLedger {
 		const list = [...unique.values()];
 		const values = [list.map((m) => m.sourceId), list.map((m) => m.externalId), list.map((m) => m.version), list.map((m) => m.runId)];
 		const table = this.context.table('leases');
+		// The item's older committed rows go first; the versions committed now are (re)marked after.
+		await client.query(
+			`DELETE FROM ${table} leases USING UNNEST($1::bigint[], $2::text[]) AS m(s, e)
+			 WHERE leases.source_id = m.s AND leases.external_id = m.e AND leases.committed = 1`,
+			values.slice(0, 2),
+		);
 		await client.query(
 			`INSERT INTO ${table} AS leases (source_id, external_id, fingerprint, run_id, expires_at, committed)
 			 SELECT s, e, f, r, ${nowMs('$5')}, 1 FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS m(s, e, f, r)
 			 ON CONFLICT (source_id, external_id, fingerprint) DO UPDATE SET run_id = excluded.run_id, expires_at = excluded.expires_at, committed = 1`,
 			[...values, this.context.clockParam()],
-		);
-		await client.query(
-			`DELETE FROM ${table} leases USING UNNEST($1::bigint[], $2::text[]) AS m(s, e)
-			 WHERE leases.source_id = m.s AND leases.external_id = m.e AND leases.committed = 1
-			 AND (leases.source_id, leases.external_id, leases.fingerprint) NOT IN (SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[]))`,
-			values.slice(0, 3),
 		);
 	}
 
