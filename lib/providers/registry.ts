@@ -5,9 +5,14 @@
  */
 import { googleDriveProvider } from './googleDrive';
 import { notionProvider } from './notion';
+import { oneDriveProvider } from './oneDrive';
 import type { ProviderFacts, ProviderId } from './types';
 
-const PROVIDERS: readonly ProviderFacts[] = [googleDriveProvider, notionProvider];
+const PROVIDERS: readonly ProviderFacts[] = [
+	googleDriveProvider,
+	notionProvider,
+	oneDriveProvider,
+];
 
 /** The `provider` values of every shipped provider, e.g. for ORG_CONNECTORS_ENABLED_PROVIDERS. */
 export function providerIds(): ProviderId[] {
