@@ -90,7 +90,7 @@ export async function exportOneDriveItem({ graph }: OneDriveConnection, { item, 
 		return {
 			kind: 'content',
 			body: Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
-			fileName: safeFileName(item.name, converted ? PDF : undefined),
+			fileName: converted ? safeFileName(item.name.replace(/\.[^.]+$/, ''), PDF) : safeFileName(item.name),
 			mimeType: exportMime,
 			exportFormat: converted ? PDF : (extensionOf(item.name)?.toLowerCase() ?? 'original'),
 			exportMime,
