@@ -1,5 +1,6 @@
 import { ConnectorError } from '../../../lib/errors';
 import { defaultPolicy, loadPolicy, PolicyError, type ReadPolicyFile } from '../../../lib/policy';
+import { providerIds } from '../../../lib/providers/registry';
 
 const POLICY_PATH = '/etc/n8n/connectors-policy.json';
 
@@ -27,9 +28,10 @@ function policyError(run: () => unknown): PolicyError {
 }
 
 describe('loadPolicy defaults', () => {
-	it('enables both providers, allows md, txt, csv and pdf exports and 500 MB files when nothing is set', () => {
+	it('enables every provider the package ships, allows md, txt, csv and pdf exports and 500 MB files when nothing is set', () => {
 		const policy = load({});
-		expect(policy.enabledProviders).toEqual(['google_drive', 'notion']);
+		expect(policy.enabledProviders).toEqual(providerIds());
+		expect(policy.enabledProviders).toEqual(expect.arrayContaining(['google_drive', 'notion', 'onedrive']));
 		expect(policy.allowedExportFormats).toEqual(['md', 'txt', 'csv', 'pdf']);
 		expect(policy.maxFileSizeMb).toBe(500);
 	});
