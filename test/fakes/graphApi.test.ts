@@ -1,6 +1,15 @@
 import { quickXorHash } from './graphModel';
 import { startFakeGraph, type FakeGraph } from './graphApi';
 
+/** A Graph answer as the tests read it: a page, a resource or an error. */
+interface GraphBody {
+	value: Array<Record<string, unknown> & { id: string; name: string; parentReference: { path?: string } }>;
+	error: { code: string };
+	'@odata.nextLink'?: string;
+	'@odata.deltaLink'?: string;
+	[field: string]: unknown;
+}
+
 describe('fake Microsoft Graph', () => {
 	let graph: FakeGraph;
 	let token: string;
@@ -18,7 +27,7 @@ describe('fake Microsoft Graph', () => {
 	const get = async (path: string, headers: Record<string, string> = {}) => {
 		const response = await fetch(path.startsWith('http') ? path : `${graph.origin}/v1.0${path}`, { headers: { authorization: `Bearer ${token}`, ...headers }, redirect: 'manual' });
 		const text = await response.text();
-		return { status: response.status, headers: response.headers, body: text.startsWith('{') ? (JSON.parse(text) as Record<string, any>) : text };
+		return { status: response.status, headers: response.headers, body: (text.startsWith('{') ? JSON.parse(text) : {}) as GraphBody };
 	};
 
 	it('returns only the $select fields, and refuses an unknown one with Graph’s error JSON', async () => {
@@ -43,11 +52,11 @@ describe('fake Microsoft Graph', () => {
 		for (let index = 0; index < 5; index++) graph.addFile({ name: `f${index}.txt`, content: `${index}` });
 		const first = await get('/me/drive/root/children?$select=id,name&$top=2');
 		expect(first.body.value).toHaveLength(2);
-		const next = new URL(first.body['@odata.nextLink'] as string);
+		const next = new URL(first.body['@odata.nextLink'] ?? '');
 		expect(next.searchParams.get('$select')).toBeNull();
 		next.searchParams.set('$select', 'id,name');
 		const second = await get(next.href);
-		expect(second.body.value.map((item: { name: string }) => item.name)).toEqual(['f2.txt', 'f3.txt']);
+		expect(second.body.value.map((item) => item.name)).toEqual(['f2.txt', 'f3.txt']);
 		expect((await get('/me/drive/root/children?$top=1000')).status).toBe(400);
 		expect((await get('/me/drive/root/children?$skiptoken=bogus')).status).toBe(400);
 	});
@@ -57,14 +66,14 @@ describe('fake Microsoft Graph', () => {
 		const file = graph.addFile({ name: 'a.txt', parent: folder.id, content: 'a' });
 		const latest = await get('/me/drive/root/delta?token=latest&$select=id');
 		expect(latest.body.value).toEqual([]);
-		const link = new URL(latest.body['@odata.deltaLink'] as string);
+		const link = new URL(latest.body['@odata.deltaLink'] ?? '');
 		link.searchParams.set('$select', 'id,name,deleted,parentReference');
 
 		graph.editContent(file.id, 'b');
 		const other = graph.addFile({ name: 'b.txt', content: 'b' });
 		graph.remove(other.id);
 		const changes = await get(link.href);
-		expect(changes.body.value.map((item: { id: string }) => item.id)).toEqual([graph.myDrive.rootId, folder.id, file.id, other.id]);
+		expect(changes.body.value.map((item) => item.id)).toEqual([graph.myDrive.rootId, folder.id, file.id, other.id]);
 		expect(changes.body.value[3]).toEqual({ id: other.id, deleted: { state: 'deleted' }, parentReference: { driveId: graph.myDrive.id, driveType: 'business', id: graph.myDrive.rootId } });
 		expect(changes.body['@odata.deltaLink']).toEqual(expect.any(String));
 		expect(changes.body.value[1].parentReference.path).toBeUndefined();

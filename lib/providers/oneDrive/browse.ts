@@ -3,7 +3,7 @@ import { NotFoundError } from '../../errors';
 import type { OneDriveConnection } from './connection';
 import { GraphError } from './errors';
 import { DRIVE_SELECT, ITEM_SELECT, SITE_SELECT, segment, type GraphClient, type GraphCollection, type GraphDrive, type GraphItem, type GraphSite } from './graph';
-import { MY_DRIVE, shareIdOf } from './ids';
+import { isShareUrl, MY_DRIVE, shareIdOf } from './ids';
 import { drivePath, isFolder, mimeOf } from './listing/graphListing';
 
 export type OneDriveEntryType = 'drive' | 'site' | 'folder' | 'file' | 'notebook';
@@ -54,6 +54,9 @@ export type OneDriveBrowseQuery =
 	| { kind: 'share'; url: string };
 
 export async function browseOneDrive({ graph }: OneDriveConnection, query: OneDriveBrowseQuery): Promise<OneDriveBrowsePage> {
+	if ((query.kind === 'folder' || query.kind === 'searchFolders') && isShareUrl(query.driveId)) {
+		return await browseOneDrive({ graph }, { ...query, driveId: (await sharedItem(graph, query.driveId)).drive_id ?? MY_DRIVE });
+	}
 	switch (query.kind) {
 		case 'myDrive':
 			return await itemsPage(graph, query.pageToken, `${drivePath(MY_DRIVE)}/root/children`, { $top: pageSize(query) }, 'your OneDrive');

@@ -17,14 +17,14 @@ export function shareIdOf(url: string): string {
 	return `u!${Buffer.from(url.trim(), 'utf8').toString('base64url')}`;
 }
 
-/** A drive id, `me` for the user's OneDrive; anything else is a clear input error. */
+/** A drive id (`me` for the user's OneDrive), or a SharePoint library's address; anything else is a clear input error. */
 export function parseDriveId(input: string): string {
 	const value = input.trim();
 	if (value === '' || value === MY_DRIVE) return MY_DRIVE;
-	if (DRIVE_ID.test(value)) return value;
+	if (DRIVE_ID.test(value) || isShareUrl(value)) return value;
 	throw new InvalidInputError(
 		`"${value}" is not a OneDrive or SharePoint drive id`,
-		'Pick the drive from the list, or paste its id (SharePoint library ids start with "b!"); leave it empty for My OneDrive.',
+		'Pick the drive from the list, paste its address or its id (SharePoint library ids start with "b!"); leave it empty for My OneDrive.',
 	);
 }
 

@@ -44,11 +44,16 @@ export class GraphListingApi {
 
 	private async rootItem(driveId: string, folderId: string | null): Promise<GraphItem> {
 		const what = folderId === null ? `drive ${driveId}` : `folder ${folderId}`;
-		const path =
-			folderId !== null && isShareUrl(folderId)
-				? `/shares/${shareIdOf(folderId)}/driveItem`
-				: `${drivePath(driveId)}/${folderId === null || folderId === 'root' ? 'root' : `items/${segment(folderId)}`}`;
 		try {
+			if (folderId === null && isShareUrl(driveId)) {
+				// A library's or site's address: the item it names tells the drive, whose root is the source.
+				const named = await this.graph.get<GraphItem>(`/shares/${shareIdOf(driveId)}/driveItem`, { $select: ITEM_SELECT }, what, this.signal);
+				return await this.graph.get<GraphItem>(`/drives/${segment(named.parentReference?.driveId ?? '')}/root`, { $select: ITEM_SELECT }, what, this.signal);
+			}
+			const path =
+				folderId !== null && isShareUrl(folderId)
+					? `/shares/${shareIdOf(folderId)}/driveItem`
+					: `${drivePath(driveId)}/${folderId === null || folderId === 'root' ? 'root' : `items/${segment(folderId)}`}`;
 			return await this.graph.get<GraphItem>(path, { $select: ITEM_SELECT }, what, this.signal);
 		} catch (error) {
 			if (error instanceof GraphError && (error.status === 404 || error.status === 403)) {
