@@ -8,6 +8,7 @@
  *   npm run bench -- drive               # Drive listing and export against the fake Drive at 50 ms latency
  *   npm run bench -- n8n-export          # n8n's peak RSS while exporting a 1 GiB Drive file
  *   npm run bench -- notion              # Notion export of 200 pages against the fake Notion at 3 requests/s
+ *   npm run bench -- onedrive            # OneDrive listing and export against the fake Graph at 50 ms latency
  *
  * `--name=value` options go to the benchmarks that read them (each file's header lists its own),
  * e.g. `npm run bench -- cache --seed=10000 --items=1000`.
@@ -17,6 +18,7 @@ import { benchDrive, driveBenchOptions } from './bench/drive';
 import { benchN8nDedup, n8nDedupBenchOptions } from './bench/n8nDedup';
 import { benchN8nExport, n8nExportBenchOptions } from './bench/n8nExport';
 import { benchNotion, notionBenchOptions } from './bench/notion';
+import { benchOneDrive, oneDriveBenchOptions } from './bench/oneDrive';
 
 const benches: Record<string, () => void | Promise<void>> = {
 	cache: () => {
@@ -30,6 +32,7 @@ const benches: Record<string, () => void | Promise<void>> = {
 	drive: async () => console.log(await benchDrive(driveBenchOptions())),
 	'n8n-export': async () => console.log(await benchN8nExport(n8nExportBenchOptions())),
 	notion: async () => console.log(await benchNotion(notionBenchOptions())),
+	onedrive: async () => console.log(await benchOneDrive(oneDriveBenchOptions())),
 };
 
 async function main(): Promise<void> {
