@@ -178,7 +178,7 @@ describe('The n8n editor in a real browser, on the example workflows', () => {
 		});
 
 		it('runs from the Execute workflow button and the index receives every document', async () => {
-			const expected = example.provider === 'google_drive' ? sandbox.drive.importable : sandbox.notion.importable;
+			const expected = sandbox.importable[example.provider];
 			const before = sandbox.index.stats.upserts;
 			await openWorkflow(example.workflow.id);
 			await page.locator('[data-test-id="execute-workflow-button"]').click();

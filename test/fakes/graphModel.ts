@@ -103,8 +103,9 @@ export class GraphModel {
 		return { site: record, drives };
 	}
 
-	addFolder(folder: { name: string; parent?: string; drive?: string }): FakeItem {
-		return this.addItem('folder', folder.name, folder.parent, folder.drive, Buffer.alloc(0), '');
+	/** `id` fixes the item id (for fixtures that refer to it); a new one is made up otherwise. */
+	addFolder(folder: { name: string; parent?: string; drive?: string; id?: string }): FakeItem {
+		return this.addItem('folder', folder.name, folder.parent, folder.drive, Buffer.alloc(0), '', folder.id);
 	}
 
 	addFile(file: { name: string; parent?: string; drive?: string; content?: string | Buffer; mimeType?: string }): FakeItem {
@@ -239,11 +240,12 @@ export class GraphModel {
 		return drive;
 	}
 
-	private addItem(kind: FakeItemKind, name: string, parent: string | undefined, driveId: string | undefined, content: Buffer, mimeType: string): FakeItem {
+	private addItem(kind: FakeItemKind, name: string, parent: string | undefined, driveId: string | undefined, content: Buffer, mimeType: string, id?: string): FakeItem {
+		if (id !== undefined && this.items.has(id)) throw new Error(`fake graph: item ${id} exists`);
 		const parentItem = parent === undefined ? this.item((this.drives.get(driveId ?? this.myDrive.id) as FakeDrive).rootId) : this.item(parent);
 		if (parentItem.kind !== 'folder' && parentItem.kind !== 'root') throw new Error(`fake graph: ${parentItem.name} is not a folder`);
 		const item: FakeItem = {
-			id: this.itemId(),
+			id: id ?? this.itemId(),
 			driveId: parentItem.driveId,
 			kind,
 			name,
