@@ -314,6 +314,8 @@ export interface Sandbox {
 	oneDrive: OneDriveSeed;
 	/** Documents each example's first run sends to the index, by provider id. */
 	importable: Record<string, number>;
+	/** What the first picker of each example's List Changes lists (at least), by provider id. */
+	pickerEntries: Record<string, string[]>;
 	/** The connectors' settings that point n8n at the fakes (CONNECTORS_*_API_URL). */
 	env: Record<string, string>;
 	/** Credentials for the examples, connected to the fakes (re-import on every start: tokens are new). */
@@ -346,6 +348,12 @@ export async function startSandbox(options: { indexPort?: number } = {}): Promis
 		notion,
 		oneDrive,
 		importable: { google_drive: drive.importable, notion: notion.importable, onedrive: oneDrive.importable },
+		pickerEntries: {
+			google_drive: [drive.folderName, ...drive.subfolders],
+			notion: [notion.rootTitle, ...notion.childTitles.filter((title) => title !== 'Meeting notes')],
+			// The folder picker, in My OneDrive (the drive the example's Drive picker names).
+			onedrive: ['/Sales Playbook'],
+		},
 		env: { ...fakes.env },
 		credentials: () => [
 			{

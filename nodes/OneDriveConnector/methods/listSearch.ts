@@ -6,7 +6,8 @@ import { oneDriveNode } from '../transport';
 
 function searchResult({ entries, nextPageToken }: OneDriveBrowsePage): INodeListSearchResult {
 	return {
-		results: entries.map((entry) => ({ name: entry.path && entry.type === 'folder' ? `${entry.name} (${entry.path})` : entry.name, value: entry.id, url: entry.url ?? undefined })),
+		// A folder by its path: two folders of one name in different places stay apart.
+		results: entries.map((entry) => ({ name: entry.type === 'folder' && entry.path ? entry.path : entry.name, value: entry.id, url: entry.url ?? undefined })),
 		paginationToken: nextPageToken,
 	};
 }
