@@ -536,7 +536,10 @@ export class FakeGraph extends GraphModel implements RequestLog {
 		if (!encoded.startsWith('u!')) throw badRequest('The sharing token is not valid.', 'invalidRequest');
 		const url = Buffer.from(encoded.slice(2), 'base64url').toString('utf8');
 		if (/[=+/]/.test(encoded.slice(2))) throw badRequest('The sharing URL must be encoded as unpadded base64url.', 'invalidRequest');
-		const id = this.shares.get(url);
+		// Share links, and (as for SharePoint) the address of a library or an item itself.
+		const library = [...this.drives.values()].find((drive) => drive.webUrl === url);
+		const named = [...this.items.values()].find((candidate) => !candidate.deleted && candidate.kind !== 'root' && this.webUrlOf(candidate) === url);
+		const id = this.shares.get(url) ?? library?.rootId ?? named?.id;
 		const item = id === undefined ? undefined : this.items.get(id);
 		if (!item || item.deleted) throw notFound();
 		return item;
