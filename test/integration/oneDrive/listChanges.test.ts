@@ -189,6 +189,19 @@ describe('OneDrive listChanges against the strict fake Microsoft Graph', () => {
 		expect(summary((await runs.run(source, { options })).items)).toEqual(['deleted /a.md']);
 	});
 
+	it('stops at Max Items per Run and brings the rest on the next run, nothing dropped', async () => {
+		const root = graph.addFolder({ name: 'Root' });
+		for (const name of ['a.txt', 'b.txt', 'c.txt']) graph.addFile({ name, parent: root.id, content: name });
+		const source = folder(root.id);
+
+		const first = await runs.run(source, { options: { maxItems: 2 } });
+		expect(summary(first.items)).toEqual(['upsert /a.txt', 'upsert /b.txt']);
+		expect(first.hasMore).toBe(true);
+		const second = await runs.run(source, { options: { maxItems: 2 } });
+		expect(summary(second.items)).toEqual(['upsert /c.txt']);
+		expect(second.hasMore).toBe(false);
+	});
+
 	it('refuses a file as the source and an unknown folder, with what to do next', async () => {
 		const file = graph.addFile({ name: 'plain.txt', content: 'p' });
 		await expect(runs.run(folder(file.id))).rejects.toThrow(/is a file, not a folder/);
