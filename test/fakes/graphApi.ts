@@ -177,6 +177,7 @@ export class FakeGraph extends GraphModel implements RequestLog {
 	private readonly faults = new FaultQueue();
 	private rateLimit?: TokenBucket;
 	private oldestValidDelta = 0;
+	private readonly deltaDenied = new Set<string>();
 	private server?: RunningServer;
 	private readonly accessTokens = new Map<string, { expiresAt: number; revoked: boolean }>();
 	private readonly refreshTokens = new Map<string, { revoked: boolean }>();
@@ -244,6 +245,11 @@ export class FakeGraph extends GraphModel implements RequestLog {
 
 	setLatency(ms: number): void {
 		this.latencyMs = ms;
+	}
+
+	/** The drive's change feed answers 403 `accessDenied`, as another person's OneDrive does to an account a folder of it is shared with. */
+	denyDelta(driveId: string): void {
+		this.deltaDenied.add(driveId);
 	}
 
 	/** Every delta link handed out so far answers 410 `resyncRequired`, as after a long pause or a service-side reset. */
@@ -400,6 +406,7 @@ export class FakeGraph extends GraphModel implements RequestLog {
 		if (scope.kind !== 'root' && drive.driveType !== 'personal') {
 			throw badRequest('Delta is only supported on the root folder of OneDrive for Business and SharePoint drives.', 'invalidRequest');
 		}
+		if (this.deltaDenied.has(drive.id)) throw new GraphApiError(403, 'accessDenied', 'Access denied');
 		const query = new Query(ctx.url.searchParams, ['$select', '$top', 'token']);
 		const select = query.select('driveItem');
 		const top = query.top();

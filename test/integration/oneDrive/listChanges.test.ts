@@ -189,6 +189,26 @@ describe('OneDrive listChanges against the strict fake Microsoft Graph', () => {
 		expect(summary((await runs.run(source, { options })).items)).toEqual(['deleted /a.md']);
 	});
 
+	it('lists a shared folder whose drive offers no change feed in full on every run, with a warning, deletions from the snapshot', async () => {
+		const { drives } = graph.addSite({ displayName: 'Partner', libraries: ['Shared'] });
+		const shared = graph.addFolder({ name: 'Deliverables', drive: drives[0].id });
+		const kept = graph.addFile({ name: 'kept.txt', parent: shared.id, content: 'k' });
+		const gone = graph.addFile({ name: 'gone.txt', parent: shared.id, content: 'g' });
+		graph.denyDelta(drives[0].id);
+		const source = { kind: 'folder', driveId: drives[0].id, folderId: shared.id, recursive: true } as const;
+
+		const first = await runs.run(source);
+		expect(summary(first.items)).toEqual(['upsert /gone.txt', 'upsert /kept.txt']);
+		expect(first.warnings).toEqual([expect.stringContaining('no change feed')]);
+
+		graph.remove(gone.id);
+		graph.editContent(kept.id, 'k2');
+		const second = await runs.run(source);
+		expect(second.fullListing).toBe(true);
+		expect(summary(second.items)).toEqual(['deleted /gone.txt', 'upsert /kept.txt']);
+		expect(graph.graphRequests().some((request) => request.path.endsWith('/delta') && request.status === 403)).toBe(true);
+	});
+
 	it('stops at Max Items per Run and brings the rest on the next run, nothing dropped', async () => {
 		const root = graph.addFolder({ name: 'Root' });
 		for (const name of ['a.txt', 'b.txt', 'c.txt']) graph.addFile({ name, parent: root.id, content: name });

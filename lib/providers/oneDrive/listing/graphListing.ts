@@ -67,14 +67,24 @@ export class GraphListingApi {
 		}
 	}
 
-	/** The drive's latest delta link, taken before a full listing so changes made during it are read next time. */
-	async latestDeltaLink(driveId: string): Promise<string> {
-		const page = await this.graph.get<GraphCollection<GraphItem>>(
-			`/drives/${segment(driveId)}/root/delta`,
-			{ token: 'latest', $select: ITEM_SELECT },
-			`the change feed of drive ${driveId}`,
-			this.signal,
-		);
+	/**
+	 * The drive's latest delta link, taken before a full listing so changes made during it are read
+	 * next time; null when Graph refuses the account the drive's change feed (403/404: a folder
+	 * shared from a drive the account cannot read as a whole).
+	 */
+	async latestDeltaLink(driveId: string): Promise<string | null> {
+		let page: GraphCollection<GraphItem>;
+		try {
+			page = await this.graph.get<GraphCollection<GraphItem>>(
+				`/drives/${segment(driveId)}/root/delta`,
+				{ token: 'latest', $select: ITEM_SELECT },
+				`the change feed of drive ${driveId}`,
+				this.signal,
+			);
+		} catch (error) {
+			if (error instanceof GraphError && (error.status === 403 || error.status === 404)) return null;
+			throw error;
+		}
 		if (!page['@odata.deltaLink']) throw new GraphError(500, 'missingDeltaLink', 'Microsoft Graph answered the delta request without a delta link');
 		return page['@odata.deltaLink'];
 	}

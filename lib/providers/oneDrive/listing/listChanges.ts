@@ -24,15 +24,16 @@ export async function listOneDriveChanges(graph: GraphClient, request: OneDriveL
 	};
 
 	let state: OneDriveListingState;
-	let deltaLink: string;
+	let deltaLink: string | null;
 	let listed: ConnectorItem[];
-	const feed = cursor === null || previous === null ? null : await api.changesSince(cursor.deltaLink);
+	const link = cursor?.deltaLink ?? null;
+	const feed = link === null || previous === null ? null : await api.changesSince(link);
 	if (previous !== null && feed !== null) {
 		state = structuredClone(previous);
 		deltaLink = feed.deltaLink;
 		listed = await applyDelta(api, state, feed.items, sourceKey, report);
 	} else {
-		if (cursor !== null && previous !== null) {
+		if (cursor !== null && cursor.deltaLink !== null && previous !== null) {
 			warnings.push(
 				`Microsoft Graph asked for a resync of ${sourceKey} (its change token expired or was reset); ` +
 					'the source was listed in full again: unchanged files come as upserts that Connector Dedup reports Unchanged, files gone since as deletions',
@@ -40,6 +41,12 @@ export async function listOneDriveChanges(graph: GraphClient, request: OneDriveL
 		}
 		const root = await api.root(source.driveId, source.kind === 'folder' ? source.folderId : null);
 		deltaLink = await api.latestDeltaLink(root.driveId);
+		if (deltaLink === null) {
+			warnings.push(
+				`Microsoft Graph offers this account no change feed of the drive ${sourceKey} is in (a folder shared from someone else's OneDrive): ` +
+					'every run lists the source in full; Connector Dedup reports unchanged files Unchanged, files gone as deletions',
+			);
+		}
 		state = emptyState(root.driveId, root.rootId, isRecursive(source));
 		listed = await walk(api, state, root.rootId, sourceKey, report);
 	}

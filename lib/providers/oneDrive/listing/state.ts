@@ -65,13 +65,18 @@ export function joinPath(parentPath: string, name: string): string {
 	return `${parentPath}/${name}`;
 }
 
-/** Where the next listing starts: the drive's `@odata.deltaLink`. */
+/**
+ * Where the next listing starts: the drive's `@odata.deltaLink`, or null when Graph offers the
+ * account no change feed of the drive (a folder shared from someone else's OneDrive): every run
+ * then walks the source and compares it with the snapshot.
+ */
 export interface OneDriveCursor {
-	deltaLink: string;
+	deltaLink: string | null;
 }
 
 export function parseOneDriveCursor(value: unknown): OneDriveCursor | null {
 	if (typeof value !== 'object' || value === null) return null;
 	const { deltaLink } = value as Record<string, unknown>;
+	if (deltaLink === null) return { deltaLink };
 	return typeof deltaLink === 'string' && /^https?:\/\//.test(deltaLink) ? { deltaLink } : null;
 }

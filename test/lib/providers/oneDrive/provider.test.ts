@@ -52,10 +52,11 @@ describe('OneDrive provider', () => {
 		expect(() => parseFolderRef('a/b')).toThrow(/not a OneDrive folder id or link/);
 	});
 
-	it('reads back only a cursor it wrote: a delta link', () => {
+	it('reads back only a cursor it wrote: a delta link, or none for a drive without a change feed', () => {
 		expect(oneDriveProvider.parseCursor({ deltaLink: 'https://graph.microsoft.com/v1.0/drives/x/root/delta?token=1', snapshot: '3' })).toEqual({
 			deltaLink: 'https://graph.microsoft.com/v1.0/drives/x/root/delta?token=1',
 		});
+		expect(oneDriveProvider.parseCursor({ deltaLink: null, snapshot: '4' })).toEqual({ deltaLink: null });
 		expect(oneDriveProvider.parseCursor({ pageToken: '12' })).toBeNull();
 		expect(oneDriveProvider.parseCursor({ deltaLink: 'javascript:alert(1)' })).toBeNull();
 		expect(oneDriveProvider.parseCursor(null)).toBeNull();
