@@ -331,7 +331,7 @@ export class FakeDropbox extends DropboxModel implements RequestLog {
 			return new DropboxFault(429, { error_summary: `${reason}/..`, error: { reason: { '.tag': reason }, retry_after: retryAfter } }, { 'Retry-After': String(retryAfter) });
 		}
 		if (status === 409 && fault.reason) return routeError(...fault.reason.split('/'));
-		if (status >= 500) return new DropboxFault(status, fault.message ?? 'Internal Server Error', fault.retryAfter ? { 'Retry-After': String(fault.retryAfter) } : {});
+		if (status >= 500) return new DropboxFault(status, fault.message ?? 'Internal Server Error', fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {});
 		return new DropboxFault(status, fault.message ?? `fault ${status}`);
 	}
 
