@@ -84,6 +84,7 @@ export async function listDropboxChanges(connection: DropboxConnection, request:
 	const changes = cursor !== null && previous !== null ? await continueFrom(connection, cursor.cursor, pathRoot, request) : null;
 	if (changes !== null && previous !== null) {
 		state = structuredClone(previous);
+		await followMovedRoot(connection, state, changes.entries, signal);
 		listed = applyEntries(state, changes.entries, sourceKey, request.onListed);
 		nextCursor = changes.cursor;
 	} else {
@@ -149,6 +150,18 @@ async function continueFrom(
 		if (error instanceof DropboxApiError && error.is('path', 'not_found')) throw folderGone(request.source, error);
 		throw error;
 	}
+}
+
+/**
+ * The source folder itself was renamed or moved when Dropbox reports entries outside its old
+ * path: the cursor follows the folder, so its new path is looked up once. Paths in the state are
+ * relative to the root and stay as they are.
+ */
+async function followMovedRoot(connection: DropboxConnection, state: DropboxListingState, entries: readonly Metadata[], signal: AbortSignal | undefined): Promise<void> {
+	const outside = entries.some((entry) => entry['.tag'] !== 'deleted' && entry.path_lower !== undefined && relativeTo(state.rootLower, entry.path_lower) === null);
+	if (!outside || !state.rootId.startsWith('id:')) return;
+	const root = await connection.rpc<Metadata>('files/get_metadata', { path: state.rootId }, { pathRoot: pathRootOf(state.namespaceId), signal });
+	if (root['.tag'] === 'folder' && root.path_lower !== undefined) state.rootLower = root.path_lower;
 }
 
 interface ResolvedRoot {

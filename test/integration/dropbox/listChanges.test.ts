@@ -118,6 +118,21 @@ describe('Dropbox listChanges against the strict fake Dropbox', () => {
 		expect(fifth.items[0]).toMatchObject({ provider: 'dropbox', external_id: api.id, change: 'deleted', mime: 'text/markdown' });
 	});
 
+	it('follows the source folder when it is renamed: same files, same relative paths, changes still seen', async () => {
+		dropbox.addFolder('/Projects');
+		dropbox.addFolder('/Projects/Specs');
+		const api = dropbox.addFile('/Projects/Specs/api.md', '# api');
+		await run(folderSource('/Projects'));
+		dropbox.move('/Projects', '/Archive 2025');
+		dropbox.editFile('/Archive 2025/Specs/api.md', '# api v2');
+
+		const result = await run(folderSource('/Projects'));
+
+		expect(summary(result.items)).toEqual(['upsert /Specs/api.md']);
+		expect(result.items[0]).toMatchObject({ external_id: api.id, hash: dropboxContentHash(Buffer.from('# api v2')) });
+		expect(dropbox.calls('files/get_metadata').map((call) => call.body)).toEqual([{ path: expect.stringMatching(/^id:/) }]);
+	});
+
 	it('lists only the direct children of a non-recursive folder, then and later', async () => {
 		dropbox.addFolder('/Docs');
 		dropbox.addFolder('/Docs/Sub');
