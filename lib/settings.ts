@@ -9,6 +9,14 @@ export function notionApiUrl(env: NodeJS.ProcessEnv = process.env): string {
 	return trimSlash(env.CONNECTORS_NOTION_API_URL || 'https://api.notion.com');
 }
 
+export function dropboxApiUrl(env: NodeJS.ProcessEnv = process.env): string {
+	return trimSlash(env.CONNECTORS_DROPBOX_API_URL || 'https://api.dropboxapi.com');
+}
+
+export function dropboxContentUrl(env: NodeJS.ProcessEnv = process.env): string {
+	return trimSlash(env.CONNECTORS_DROPBOX_CONTENT_URL || 'https://content.dropboxapi.com');
+}
+
 /** Microsoft Graph for OneDrive and SharePoint; a national cloud's (e.g. https://graph.microsoft.us) or a test server's. */
 export function microsoftGraphUrl(env: NodeJS.ProcessEnv = process.env): string {
 	return trimSlash(env.CONNECTORS_MICROSOFT_GRAPH_URL || 'https://graph.microsoft.com');

@@ -3,6 +3,7 @@
  * ConnectorProvider and one line here; nothing outside a provider's folder and this file names it.
  * Providers do not import lib/policy (the engine applies the policy), which imports this file.
  */
+import { dropboxProvider } from './dropbox';
 import { googleDriveProvider } from './googleDrive';
 import { notionProvider } from './notion';
 import { oneDriveProvider } from './oneDrive';
@@ -11,6 +12,7 @@ import type { ProviderFacts, ProviderId } from './types';
 const PROVIDERS: readonly ProviderFacts[] = [
 	googleDriveProvider,
 	notionProvider,
+	dropboxProvider,
 	oneDriveProvider,
 ];
 

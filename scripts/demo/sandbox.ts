@@ -4,12 +4,14 @@
  * documents, and a document index standing in for the ingestion API.
  */
 import type { CredentialFixture } from '../../test/e2e/harness/n8n';
+import { startFakeDropbox, type FakeDropbox } from '../../test/fakes/dropboxApi';
 import type { FakeGoogle } from '../../test/fakes/googleApi';
 import type { FakeGraph } from '../../test/fakes/graphApi';
 import type { FakeNotion } from '../../test/fakes/notionApi';
 import { b, rt } from '../../test/fakes/notionBlocks';
 import { startFakeServers, type FakeServers } from '../../test/fakes/serve';
 import { DocumentIndex } from './documentIndex';
+import { editDropbox, seedDropbox, type DropboxSeed } from './dropboxSeed';
 
 /** Ids the example workflows refer to (examples/*.json): fixed, so the examples import as they are. */
 export const SANDBOX_IDS = {
@@ -17,6 +19,7 @@ export const SANDBOX_IDS = {
 	notionRootPage: '2a9c1d3e-5f60-4b7a-8c9d-0e1f2a3b4c5d',
 	driveCredential: { id: 'exampleDriveCred', name: 'Google Drive Connector account' },
 	notionCredential: { id: 'exampleNotionCrd', name: 'Notion Connector account' },
+	dropboxCredential: { id: 'exampleDbxCred01', name: 'Dropbox Connector account' },
 	oneDriveFolder: '01ACMESALESPLAYBOOKSANDBOX000001',
 	oneDriveCredential: { id: 'exampleOneDrvCrd', name: 'OneDrive Connector account' },
 } as const;
@@ -311,17 +314,23 @@ export interface Sandbox {
 	index: DocumentIndex;
 	drive: DriveSeed;
 	notion: NotionSeed;
-	oneDrive: OneDriveSeed;
-	/** Documents each example's first run sends to the index, by provider id. */
+	/** The fake Dropbox (a team account) and what it was seeded with. */
+	dropbox: { fake: FakeDropbox; seed: DropboxSeed };
+	/** Documents the first import of each provider's example indexes. */
 	importable: Record<string, number>;
-	/** What the first picker of each example's List Changes lists (at least), by provider id. */
-	pickerEntries: Record<string, string[]>;
+	/** The user's OneDrive (and a SharePoint site) in the fake Microsoft Graph, and what it was seeded with. */
+	oneDrive: OneDriveSeed;
 	/** The connectors' settings that point n8n at the fakes (CONNECTORS_*_API_URL). */
 	env: Record<string, string>;
 	/** Credentials for the examples, connected to the fakes (re-import on every start: tokens are new). */
 	credentials(): CredentialFixture[];
 	/** Edits one document and deletes another in each provider, as people do between two runs. */
-	editUpstream(): { drive: { edited: string; deleted: string }; notion: { edited: string; deleted: string }; oneDrive: { edited: string; deleted: string } };
+	editUpstream(): {
+		drive: { edited: string; deleted: string };
+		notion: { edited: string; deleted: string };
+		dropbox: { edited: string; deleted: string };
+		oneDrive: { edited: string; deleted: string };
+	};
 	close(): Promise<void>;
 }
 
@@ -331,6 +340,8 @@ export async function startSandbox(options: { indexPort?: number } = {}): Promis
 		await fakes.close();
 		throw error;
 	});
+	const dropboxFake = await startFakeDropbox({ team: { name: 'Acme', memberFolder: 'Alice Smith' } });
+	const dropboxSeed = seedDropbox(dropboxFake);
 	const drive = seedDrive(fakes.google);
 	const notion = seedNotion(fakes.notion);
 	const oneDrive = seedOneDrive(fakes.graph);
@@ -346,15 +357,10 @@ export async function startSandbox(options: { indexPort?: number } = {}): Promis
 		index,
 		drive,
 		notion,
+		dropbox: { fake: dropboxFake, seed: dropboxSeed },
 		oneDrive,
-		importable: { google_drive: drive.importable, notion: notion.importable, onedrive: oneDrive.importable },
-		pickerEntries: {
-			google_drive: [drive.folderName, ...drive.subfolders],
-			notion: [notion.rootTitle, ...notion.childTitles.filter((title) => title !== 'Meeting notes')],
-			// The folder picker, in My OneDrive (the drive the example's Drive picker names).
-			onedrive: ['/Sales Playbook'],
-		},
-		env: { ...fakes.env },
+		importable: { google_drive: drive.importable, notion: notion.importable, dropbox: dropboxSeed.importable, onedrive: oneDrive.importable },
+		env: { ...fakes.env, ...dropboxFake.env },
 		credentials: () => [
 			{
 				...SANDBOX_IDS.driveCredential,
@@ -362,6 +368,11 @@ export async function startSandbox(options: { indexPort?: number } = {}): Promis
 				data: { clientId: fakes.google.clientId, clientSecret: fakes.google.clientSecret, oauthTokenData: { ...fakes.google.issueTokens() } },
 			},
 			{ ...SANDBOX_IDS.notionCredential, type: 'notionConnectorApi', data: { apiKey: fakes.notion.issueToken() } },
+			{
+				...SANDBOX_IDS.dropboxCredential,
+				type: 'dropboxConnectorOAuth2Api',
+				data: { clientId: dropboxFake.clientId, clientSecret: dropboxFake.clientSecret, oauthTokenData: { ...dropboxFake.issueTokens() } },
+			},
 			{
 				...SANDBOX_IDS.oneDriveCredential,
 				type: 'microsoftOneDriveConnectorOAuth2Api',
@@ -383,11 +394,12 @@ export async function startSandbox(options: { indexPort?: number } = {}): Promis
 			return {
 				drive: { edited: drive.files.onboarding.name, deleted: drive.files.oldPricing.name },
 				notion: { edited: notion.pages.gettingStarted.title, deleted: notion.pages.oldVpn.title },
+				dropbox: editDropbox(dropboxFake, dropboxSeed),
 				oneDrive: { edited: oneDrive.files.objections.name, deleted: oneDrive.files.oldPrices.name },
 			};
 		},
 		close: async () => {
-			await Promise.all([fakes.close(), index.close()]);
+			await Promise.all([fakes.close(), index.close(), dropboxFake.close()]);
 		},
 	};
 }

@@ -13,7 +13,7 @@ describe('describePolicy', () => {
 			allowedNotionWorkspaces: 'any',
 			maxFilesPerRun: 'unlimited',
 			maxConcurrentRuns: 'unlimited',
-			paths: Object.fromEntries(providerIds().map((provider) => [provider, { allow: 'any', deny: [] }])),
+			paths: Object.fromEntries(providerIds().map((id) => [id, { allow: 'any', deny: [] }])),
 			policyFile: null,
 		});
 	});

@@ -9,7 +9,7 @@ const org: OrgPolicy = {
 	allowedFileTypes: ['pdf', 'md', 'text/*'],
 	maxFileSizeMb: 100,
 	maxFilesPerRun: 1000,
-	paths: { ...Object.fromEntries(providerIds().map((provider) => [provider, { allow: null, deny: [] }])), google_drive: { allow: ['/Engineering/**'], deny: ['/HR/**'] }, notion: { allow: null, deny: [] } },
+	paths: { ...Object.fromEntries(providerIds().map((id) => [id, { allow: null, deny: [] }])), google_drive: { allow: ['/Engineering/**'], deny: ['/HR/**'] }, notion: { allow: null, deny: [] } },
 };
 
 describe('narrowPolicy', () => {
