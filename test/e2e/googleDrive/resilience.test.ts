@@ -55,7 +55,10 @@ describe('Google Drive Connector under rate limits and failures in a real n8n', 
 		await n8n.importCredentials([driveCredential(google, google.issueTokens())]);
 	});
 
-	afterEach(() => google.clearFaults());
+	afterEach(() => {
+		google.clearFaults();
+		delete n8n.env.CONNECTORS_RETRY_BUDGET_SECONDS;
+	});
 
 	afterAll(async () => {
 		await n8n?.dispose();
@@ -63,10 +66,11 @@ describe('Google Drive Connector under rate limits and failures in a real n8n', 
 		await google?.close();
 	});
 
-	it('rides out a storm of 429s and rate-limit 403s: every file arrives, each after its retries', async () => {
+	it('rides out ten 429s in a row on the listing and a storm of 429s and rate-limit 403s on downloads: every file arrives once', async () => {
 		const id = workflowId('drivestorm');
 		await n8n.importWorkflow(listAndExport(id, stormFolder, exportNode(4)));
 		google.resetRequestLog();
+		google.failNext(10, { status: 429, retryAfter: 1, path: /^\/drive\/v3\/files$/ });
 		google.failNext(6, { status: 429, retryAfter: 1, path: downloads(stormIds) });
 		google.failNext(2, { status: 403, reason: 'userRateLimitExceeded', path: downloads(stormIds) });
 
@@ -80,6 +84,8 @@ describe('Google Drive Connector under rate limits and failures in a real n8n', 
 		for (const fileId of stormIds) {
 			expect(attempts.filter((request) => request.path.endsWith(fileId) && request.status === 200)).toHaveLength(1);
 		}
+		const listing = google.driveRequests().filter((request) => request.path === '/drive/v3/files');
+		expect(listing.map((request) => request.status)).toEqual([...Array.from({ length: 10 }, () => 429), 200]);
 		const logs = n8n.allLogs();
 		expect(logs).toMatch(/Google Drive export: \d+ exported of 12 in \d+ s so far/);
 		expect(logs).toMatch(/Google Drive export: 12 exported of 12 in \d+ s, done/);
@@ -88,7 +94,9 @@ describe('Google Drive Connector under rate limits and failures in a real n8n', 
 	it('fails the node with a message naming the file that failed after its retries, without error output', async () => {
 		const id = workflowId('drivefailfile');
 		await n8n.importWorkflow(listAndExport(id, stormFolder, exportNode(4)));
-		google.failNext(5, { status: 503, path: downloads([stormIds[3]]) });
+		// A short budget, so that an endless outage of one file ends the test in seconds.
+		n8n.env.CONNECTORS_RETRY_BUDGET_SECONDS = '2';
+		google.failNext(10_000, { status: 503, path: downloads([stormIds[3]]) });
 
 		const run = await n8n.execute(id);
 
@@ -100,6 +108,7 @@ describe('Google Drive Connector under rate limits and failures in a real n8n', 
 		const id = workflowId('drivebreaker');
 		await n8n.importWorkflow(listAndExport(id, stormFolder, exportNode(2, 'continueErrorOutput')));
 		google.resetRequestLog();
+		n8n.env.CONNECTORS_RETRY_BUDGET_SECONDS = '2';
 		google.failNext(10_000, { status: 503, path: downloads(stormIds) });
 
 		const run = await n8n.execute(id);
@@ -111,9 +120,9 @@ describe('Google Drive Connector under rate limits and failures in a real n8n', 
 		expect(failed.map((item) => item.external_id).sort()).toEqual([...stormIds].sort());
 		const paused = failed.filter((item) => /Google Drive keeps failing.*paused for \d+ s/.test(String(item.error)));
 		expect(paused.length).toBeGreaterThanOrEqual(12 - 5 - 1);
-		// Five whole requests (five attempts each) open the circuit; at most one more was already under way.
-		const attempts = google.driveRequests().filter((request) => downloads(stormIds).test(request.path));
-		expect(attempts.length).toBeLessThanOrEqual((5 + 1) * 5);
+		// Five whole requests, each out of budget, open the circuit; at most one more was already under way.
+		const attempted = new Set(google.driveRequests().filter((request) => downloads(stormIds).test(request.path)).map((request) => request.path));
+		expect(attempted.size).toBeLessThanOrEqual(5 + 1);
 	});
 
 	it('sends a file failing after retries to the error output, exports the others, and retries it on the next run', async () => {
@@ -155,7 +164,8 @@ describe('Google Drive Connector under rate limits and failures in a real n8n', 
 		const bad = mixedIds['bad.txt'];
 		const others = [mixedIds['a.txt'], mixedIds['b.txt'], mixedIds['c.txt']].sort();
 		ingestion.reset();
-		google.failNext(5, { status: 503, path: downloads([bad]) });
+		n8n.env.CONNECTORS_RETRY_BUDGET_SECONDS = '2';
+		google.failNext(10_000, { status: 503, path: downloads([bad]) });
 
 		const first = await n8n.execute(id);
 
@@ -167,6 +177,7 @@ describe('Google Drive Connector under rate limits and failures in a real n8n', 
 		expect(ingestion.ids()).toEqual(others);
 
 		ingestion.reset();
+		google.clearFaults();
 		const second = await n8n.execute(id);
 
 		expect(second.status).toBe('success');
