@@ -16,6 +16,8 @@ describe('Google Drive Connector under rate limits and failures in a real n8n', 
 	const mixedIds: Record<string, string> = {};
 	let stormFolder: string;
 	let mixedFolder: string;
+	let team: string;
+	const teamFiles: string[] = [];
 
 	const listNode = (folderId: string): NodeSpec => ({
 		name: 'List Changes',
@@ -49,6 +51,15 @@ describe('Google Drive Connector under rate limits and failures in a real n8n', 
 		for (const name of ['a.txt', 'b.txt', 'bad.txt', 'c.txt']) {
 			mixedIds[name] = google.addFile({ name, parent: mixedFolder, mimeType: 'text/plain', content: name }).id;
 		}
+		team = google.addSharedDrive({ name: 'Team' }).id;
+		for (let f = 0; f < 4; f++) {
+			const folder = google.addFolder({ name: `Area ${f}`, parent: team }).id;
+			const sub = google.addFolder({ name: 'Notes', parent: folder }).id;
+			for (let i = 0; i < 5; i++) {
+				teamFiles.push(google.addFile({ name: `a${f}-${i}.txt`, parent: folder, mimeType: 'text/plain', content: `area ${f} file ${i}` }).id);
+				teamFiles.push(google.addFile({ name: `Note ${f}-${i}`, parent: sub, mimeType: 'application/vnd.google-apps.document', content: `note ${f} ${i}` }).id);
+			}
+		}
 		ingestion = await new IngestionEndpoint().start();
 		n8n = await N8nInstance.create({ CONNECTORS_GOOGLE_API_URL: google.origin, CONNECTORS_PROGRESS_INTERVAL_MS: '0' });
 		n8n.env.CONNECTORS_CACHE_PATH = path.join(n8n.userFolder, 'connectors-cache.sqlite');
@@ -57,6 +68,7 @@ describe('Google Drive Connector under rate limits and failures in a real n8n', 
 
 	afterEach(() => {
 		google.clearFaults();
+		google.setRateLimit(null);
 		delete n8n.env.CONNECTORS_RETRY_BUDGET_SECONDS;
 	});
 
@@ -89,6 +101,36 @@ describe('Google Drive Connector under rate limits and failures in a real n8n', 
 		const logs = n8n.allLogs();
 		expect(logs).toMatch(/Google Drive export: \d+ exported of 12 in \d+ s so far/);
 		expect(logs).toMatch(/Google Drive export: 12 exported of 12 in \d+ s, done/);
+	});
+
+	it('syncs a shared drive for the first time through one corpus listing, riding out a sustained rate limit mid-export with every file exported once', async () => {
+		const id = workflowId('driveteamstorm');
+		const listTeam: NodeSpec = {
+			name: 'List Changes',
+			type: NODE_TYPES.googleDriveConnector,
+			parameters: { operation: 'listChanges', source: 'sharedDrive', sourceDriveId: { __rl: true, mode: 'id', value: team } },
+			credentials: driveCredentials,
+		};
+		const exporter: NodeSpec = { name: 'Export', type: NODE_TYPES.googleDriveConnector, parameters: { operation: 'export' }, credentials: driveCredentials };
+		await n8n.importWorkflow(graphWorkflow(id, [manualTrigger(), listTeam, exporter], [['Start', 'List Changes'], ['List Changes', 'Export']]));
+		google.resetRequestLog();
+		// A burst of 4 lets the listing through; then Drive allows 4 requests a second, answering 403 userRateLimitExceeded beyond.
+		google.setRateLimit({ requestsPerSecond: 4, burst: 4, status: 403 });
+
+		const run = await n8n.execute(id);
+
+		expect(run.status).toBe('success');
+		expect(run.outputs['List Changes'][0]).toHaveLength(40);
+		expect(run.outputs.Export[0].map((item) => item.external_id).sort()).toEqual([...teamFiles].sort());
+		const requests = google.driveRequests();
+		const lists = requests.filter((request) => request.path === '/drive/v3/files');
+		expect(lists.every((request) => request.query.corpora === 'drive' && request.query.q === 'trashed = false')).toBe(true);
+		expect(lists.filter((request) => request.status === 200)).toHaveLength(1);
+		expect(requests.filter((request) => request.status === 403).length).toBeGreaterThan(10);
+		for (const fileId of teamFiles) {
+			const downloads = requests.filter((request) => request.path.startsWith(`/drive/v3/files/${fileId}`) && request.status === 200);
+			expect(downloads).toHaveLength(1);
+		}
 	});
 
 	it('fails the node with a message naming the file that failed after its retries, without error output', async () => {

@@ -7,10 +7,14 @@ import { googleErrorOf } from '../errors';
 import { childrenOfAny, UNTRASHED } from '../query';
 
 const PAGE_SIZE = 1000;
-/** Folders named in one children query; rclone's `--fast-list` groups about as many. */
-const FOLDERS_PER_QUERY = 50;
-/** Children queries in flight at once during a walk. */
-const LISTING_PARALLELISM = 8;
+/** How a walk asks for children: folders named in one query, and queries in flight at once. */
+export interface WalkShape {
+	foldersPerQuery: number;
+	parallelism: number;
+}
+
+/** 50 folders a query (rclone's `--fast-list` groups about as many), 8 queries at once. */
+export const DEFAULT_WALK: WalkShape = { foldersPerQuery: 50, parallelism: 8 };
 const CHANGE_FIELDS = `nextPageToken,newStartPageToken,changes(changeType,fileId,removed,time,file(${FILE_FIELDS}))`;
 
 export interface ChangeFeed {
@@ -29,6 +33,7 @@ export class DriveListingApi {
 		/** Told how many files each folder page brought, so a long listing can show progress. */
 		private readonly onListed: (files: number) => void = () => undefined,
 		private readonly signal?: AbortSignal,
+		private readonly walk: WalkShape = DEFAULT_WALK,
 	) {}
 
 	/** Request options of every call: the caller's abort signal. */
@@ -115,7 +120,7 @@ export class DriveListingApi {
 
 	/**
 	 * The untrashed children of each of `folderIds`, in Drive's order: from the corpus when it was
-	 * loaded, otherwise batched, up to 50 folders per query and 8 queries at once.
+	 * loaded, otherwise batched (DEFAULT_WALK: up to 50 folders per query, 8 queries at once).
 	 */
 	async childrenOf(folderIds: readonly string[], driveId: string | null): Promise<Map<string, drive_v3.Schema$File[]>> {
 		const found = new Map<string, drive_v3.Schema$File[]>();
@@ -129,8 +134,9 @@ export class DriveListingApi {
 			}
 		}
 		const batches: string[][] = [];
-		for (let start = 0; start < asked.length; start += FOLDERS_PER_QUERY) batches.push(asked.slice(start, start + FOLDERS_PER_QUERY));
-		await inParallel(batches, LISTING_PARALLELISM, async (batch) => {
+		const { foldersPerQuery, parallelism } = this.walk;
+		for (let start = 0; start < asked.length; start += foldersPerQuery) batches.push(asked.slice(start, start + foldersPerQuery));
+		await inParallel(batches, parallelism, async (batch) => {
 			for (const file of await this.childrenQuery(batch, driveId)) {
 				for (const parent of file.parents ?? []) found.get(parent)?.push(file);
 			}
