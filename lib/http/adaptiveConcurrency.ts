@@ -57,10 +57,14 @@ export class AdaptiveConcurrency {
 		};
 	}
 
-	/** The provider asked to slow down: half the slots, once per storm. */
-	backOff(): void {
+	/**
+	 * The provider asked to slow down: half the slots, once per storm. `sentAt` is when the limited
+	 * request began; one that began before the last cut was sent at the old pace and cuts nothing
+	 * more (so a single request retrying through a storm halves the limit once, not at every retry).
+	 */
+	backOff(sentAt = Number.POSITIVE_INFINITY): void {
 		const now = this.now();
-		if (now - this.lastCut < this.coolDownMs) return;
+		if (now - this.lastCut < this.coolDownMs || sentAt <= this.lastCut) return;
 		this.lastCut = now;
 		this.successes = 0;
 		this.current = Math.max(this.min, Math.floor(this.current / 2));

@@ -41,6 +41,8 @@ export interface RetryEvent {
 	reason: string;
 	status?: number;
 	url: string;
+	/** When the request's first attempt began (the `now` of the deps), to tell one request's retries from new requests. */
+	startedAt: number;
 }
 
 /** Running totals for benchmarks and logs; one object per wrapper, mutated in place. */
@@ -155,7 +157,7 @@ export function resilientFetch(
 		async function wait(attempt: number, delayMs: number, reason: string, status: number | undefined) {
 			stats.retries++;
 			stats.waitedMs += delayMs;
-			policy.onRetry?.({ attempt, delayMs, reason, status, url: request.url });
+			policy.onRetry?.({ attempt, delayMs, reason, status, url: request.url, startedAt });
 			await sleep(delayMs, signal);
 		}
 	};

@@ -37,8 +37,8 @@ export function connectDrive({ fetch, credentialKey }: ProviderTransport, apiUrl
 		isRetryable: driveResilience.isRetryable,
 		breaker: circuitBreakerFor(key, { providerName: 'Google Drive' }),
 		// Only rate limits reach here as 403s (isGoogleRetryable): each one tells the downloads to slow down.
-		onRetry: ({ status }) => {
-			if (status === 429 || status === 403) downloads.backOff();
+		onRetry: ({ status, startedAt }) => {
+			if (status === 429 || status === 403) downloads.backOff(startedAt);
 		},
 	});
 	return { drive: createDriveClient({ fetch: signedFetch, apiUrl }), signedFetch, downloads };

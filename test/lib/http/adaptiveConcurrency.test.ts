@@ -32,6 +32,15 @@ describe('AdaptiveConcurrency', () => {
 		expect(limit.limit).toBe(2);
 	});
 
+	it('takes no further cut from a request sent before the last one, however long it keeps retrying', () => {
+		let now = 0;
+		const limit = new AdaptiveConcurrency({ initial: 32, max: 32, coolDownMs: 1000, now: () => now });
+		for (; now <= 10_000; now += 1100) limit.backOff(0);
+		expect(limit.limit).toBe(16);
+		limit.backOff(now);
+		expect(limit.limit).toBe(8);
+	});
+
 	it('grows by one after as many successes in a row as it has slots, up to its cap', async () => {
 		const limit = new AdaptiveConcurrency({ initial: 2, max: 3 });
 		const succeed = async (times: number) => {

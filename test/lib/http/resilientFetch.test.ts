@@ -285,8 +285,8 @@ describe('resilientFetch', () => {
 		)(URL_);
 		expect(events).toEqual([
 			// Retry-After's 2 s and a jitter of half its tenth.
-			{ attempt: 1, delayMs: 2100, reason: '429 Too Many Requests', status: 429, url: URL_ },
-			{ attempt: 2, delayMs: 100, reason: 'ECONNRESET', status: undefined, url: URL_ },
+			{ attempt: 1, delayMs: 2100, reason: '429 Too Many Requests', status: 429, url: URL_, startedAt: expect.any(Number) },
+			{ attempt: 2, delayMs: 100, reason: 'ECONNRESET', status: undefined, url: URL_, startedAt: expect.any(Number) },
 		]);
 	});
 
