@@ -4,11 +4,12 @@
  * at 1, side by side. Reports the Export node's execution time from n8n's run data (n8n's own
  * start-up excluded) and the whole `n8n execute` wall time.
  *
- *   npm run bench -- n8n-drive [--files=500] [--latency=50]
+ *   npm run bench -- n8n-drive [--files=500] [--latency=50] [--cpu-prof-dir=/tmp/prof]
  *   node --import tsx scripts/bench/n8nDrive.ts [the same options]
  *
  * The fake Drive (test/fakes/googleApi.ts) runs in this process; each run gets a fresh n8n user
- * folder and cache, with the package installed as n8n's installer does.
+ * folder and cache, with the package installed as n8n's installer does. With `--cpu-prof-dir`,
+ * the `n8n execute` processes write V8 CPU profiles there (open them in Chrome's DevTools).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -16,7 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { startFakeGoogle, type FakeGoogle } from '../../test/fakes/googleApi';
-import { freePort, numberArg, runFromLog, runScript, type N8nEnvironment } from './support';
+import { freePort, numberArg, runFromLog, runScript, stringArg, type N8nEnvironment } from './support';
 
 const PACKAGE = 'n8n-nodes-external-connectors';
 const CREDENTIAL = { id: 'driveCredential01', name: 'Drive (fake)' };
@@ -53,6 +54,13 @@ function seed(google: FakeGoogle, files: number): string {
 	return root.id;
 }
 
+/** NODE_OPTIONS that make the execute process write a CPU profile, when asked for. */
+function profiling(concurrency: number): NodeJS.ProcessEnv {
+	const dir = stringArg('cpu-prof-dir');
+	if (!dir) return {};
+	return { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${path.join(dir, `c${concurrency}`)}`.trim() };
+}
+
 async function runOnce(n8n: string, files: number, latencyMs: number, concurrency: number) {
 	const google = await startFakeGoogle();
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'connectors-bench-drive-'));
@@ -84,7 +92,7 @@ async function runOnce(n8n: string, files: number, latencyMs: number, concurrenc
 		const logFile = path.join(userFolder, 'bench.log');
 		const started = performance.now();
 		const child = spawn(n8n, ['execute', `--id=${id}`, '--rawOutput'], {
-			env: { ...env, N8N_RUNNERS_BROKER_PORT: String(await freePort()), N8N_LOG_FILE_LOCATION: logFile, N8N_LOG_OUTPUT: 'file' },
+			env: { ...env, ...profiling(concurrency), N8N_RUNNERS_BROKER_PORT: String(await freePort()), N8N_LOG_FILE_LOCATION: logFile, N8N_LOG_OUTPUT: 'file' },
 			stdio: ['ignore', 'ignore', 'pipe'],
 		});
 		let stderr = '';

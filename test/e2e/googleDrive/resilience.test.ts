@@ -69,6 +69,7 @@ describe('Google Drive Connector under rate limits and failures in a real n8n', 
 	afterEach(() => {
 		google.clearFaults();
 		google.setRateLimit(null);
+		google.setLatency(0);
 		delete n8n.env.CONNECTORS_RETRY_BUDGET_SECONDS;
 	});
 
@@ -103,7 +104,7 @@ describe('Google Drive Connector under rate limits and failures in a real n8n', 
 		expect(logs).toMatch(/Google Drive export: 12 exported of 12 in \d+ s, done/);
 	});
 
-	it('syncs a shared drive for the first time through one corpus listing, riding out a sustained rate limit mid-export with every file exported once', async () => {
+	it('syncs a shared drive for the first time through one corpus listing, riding out 60 s of rate-limit 403s mid-export with every file exported once', async () => {
 		const id = workflowId('driveteamstorm');
 		const listTeam: NodeSpec = {
 			name: 'List Changes',
@@ -114,19 +115,38 @@ describe('Google Drive Connector under rate limits and failures in a real n8n', 
 		const exporter: NodeSpec = { name: 'Export', type: NODE_TYPES.googleDriveConnector, parameters: { operation: 'export' }, credentials: driveCredentials };
 		await n8n.importWorkflow(graphWorkflow(id, [manualTrigger(), listTeam, exporter], [['Start', 'List Changes'], ['List Changes', 'Export']]));
 		google.resetRequestLog();
-		// A burst of 4 lets the listing through; then Drive allows 4 requests a second, answering 403 userRateLimitExceeded beyond.
-		google.setRateLimit({ requestsPerSecond: 4, burst: 4, status: 403 });
+		// Slow enough that the storm begins with most files still to come.
+		google.setLatency(200);
+		const contentRequest = /^\/drive\/v3\/files\/[^/]+(\/export)?$/;
+		const exportedSoFar = () => google.driveRequests().filter((request) => contentRequest.test(request.path) && request.status === 200).length;
+		// Once 8 files are in, Drive answers every download 403 userRateLimitExceeded for 60 s.
+		const storm = { startedAt: 0, endedAt: 0 };
+		const watcher = setInterval(() => {
+			if (storm.startedAt === 0 && exportedSoFar() >= 8) {
+				storm.startedAt = Date.now();
+				google.failNext(1_000_000, { status: 403, reason: 'userRateLimitExceeded', retryAfter: 2, path: contentRequest });
+			} else if (storm.startedAt !== 0 && storm.endedAt === 0 && Date.now() - storm.startedAt >= 60_000) {
+				storm.endedAt = Date.now();
+				google.clearFaults();
+			}
+		}, 50);
 
-		const run = await n8n.execute(id);
+		let run: Awaited<ReturnType<N8nInstance['execute']>>;
+		try {
+			run = await n8n.execute(id);
+		} finally {
+			clearInterval(watcher);
+		}
 
+		expect(storm.startedAt).toBeGreaterThan(0);
+		expect(storm.endedAt).toBeGreaterThan(0);
 		expect(run.status).toBe('success');
 		expect(run.outputs['List Changes'][0]).toHaveLength(40);
 		expect(run.outputs.Export[0].map((item) => item.external_id).sort()).toEqual([...teamFiles].sort());
 		const requests = google.driveRequests();
 		const lists = requests.filter((request) => request.path === '/drive/v3/files');
-		expect(lists.every((request) => request.query.corpora === 'drive' && request.query.q === 'trashed = false')).toBe(true);
-		expect(lists.filter((request) => request.status === 200)).toHaveLength(1);
-		expect(requests.filter((request) => request.status === 403).length).toBeGreaterThan(10);
+		expect(lists.map((request) => [request.query.corpora, request.query.q, request.status])).toEqual([['drive', 'trashed = false', 200]]);
+		expect(requests.filter((request) => request.status === 403).length).toBeGreaterThan(16);
 		for (const fileId of teamFiles) {
 			const downloads = requests.filter((request) => request.path.startsWith(`/drive/v3/files/${fileId}`) && request.status === 200);
 			expect(downloads).toHaveLength(1);
