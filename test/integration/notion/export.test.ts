@@ -123,9 +123,14 @@ describe('Notion export against the strict fake Notion', () => {
 		notion.advanceTime(2 * 60 * 60 * 1000);
 		const second = await exportNotionPage(client, { external_id: page.id });
 
-		expect(second.markdown).not.toBe(first.markdown);
+		// The Markdown links the files' blocks on the page, so it has no signed URL that could go stale in an index.
+		expect(second.markdown).toBe(first.markdown);
+		expect(first.markdown).not.toMatch(/[?&](?:X-Amz-|signature=|expirationTimestamp=)/i);
+		expect(first.markdown).toMatch(/!\[Chart\]\(https:\/\/www\.notion\.so\/Photos-[0-9a-f]{32}#[0-9a-f]{32}\)/);
 		expect(second.contentHash).toBe(first.contentHash);
+		// The hash also covers the files' stable paths: a replaced upload changes it.
 		expect(first.contentHash).not.toBe(createHash('sha256').update(first.markdown).digest('hex'));
+		expect(second.files).not.toEqual(first.files);
 		expect(second.files).toEqual([
 			{ name: 'chart.png', url: expect.stringContaining('/chart.png?'), mime: 'image/png' },
 			{ name: 'data.csv', url: expect.stringContaining('/data.csv?'), mime: 'text/csv' },
