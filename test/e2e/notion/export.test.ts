@@ -78,6 +78,7 @@ describe('Notion Connector export in a real n8n', () => {
 					notionNode('Export', { operation: 'export', exportOptions: { attachFiles: true } }),
 					readText('Read Guide'),
 					notionNode('Export Only Text', { operation: 'export', policyNarrowing: { allowedExportFormats: 'txt' } }),
+					notionNode('Export No Images', { operation: 'export', exportOptions: { attachFiles: true }, policyNarrowing: { allowedFileTypes: 'md' } }),
 					notionNode(
 						'List Tasks',
 						{ operation: 'listChanges', source: 'database', sourceDatabaseId: locator('url', `https://www.notion.so/${tasks.database.id.replace(/-/g, '')}?v=0123456789abcdef0123456789abcdef`) },
@@ -93,6 +94,7 @@ describe('Notion Connector export in a real n8n', () => {
 					['List Guide', 'Export'],
 					['Export', 'Read Guide'],
 					['List Guide', 'Export Only Text'],
+					['List Guide', 'Export No Images'],
 					['Start', 'List Tasks'],
 					['List Tasks', 'Export OAuth2'],
 					['Export OAuth2', 'Read Row'],
@@ -177,6 +179,14 @@ describe('Notion Connector export in a real n8n', () => {
 		const tokenData = (stored?.data as { oauthTokenData: NotionOAuth2Tokens }).oauthTokenData;
 		expect(tokenData.access_token).not.toBe(oauthTokens.access_token);
 		expect(tokenData.refresh_token).not.toBe(oauthTokens.refresh_token);
+	});
+
+	it('holds attached files to the file type rules, naming each one left out and why', () => {
+		const [exported] = first.outputs['Export No Images'][0];
+		expect(Object.keys(exported._binary as object)).toEqual(['data']);
+		expect(exported.attachments_skipped).toEqual([
+			{ name: 'chart.png', skip_reason: 'policy_file_type', skip_detail: expect.stringContaining('chart.png') },
+		]);
 	});
 
 	it('sends a page to Skipped when the node allows no Markdown export', () => {

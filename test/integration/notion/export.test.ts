@@ -140,6 +140,38 @@ describe('Notion export against the strict fake Notion', () => {
 		expect((await exportNotionPage(client, { external_id: page.id })).contentHash).not.toBe(first.contentHash);
 	});
 
+	it('attaches at most Max Files per Page files, reporting the others as attachment_limit', async () => {
+		const page = notion.addPage({
+			title: 'Album',
+			children: [1, 2, 3].map((n) => b.image({ content: `PNG${n}`, name: `photo${n}.png` })),
+		});
+
+		const outcome = await notionProvider.exportItem(client, {
+			item: listedItem(page.id),
+			options: { attachFiles: true, maxFilesPerPage: 2 },
+		});
+
+		expect(outcome.kind).toBe('content');
+		if (outcome.kind !== 'content') return;
+		expect(outcome.attachments?.map((attachment) => attachment.name)).toEqual(['photo1.png', 'photo2.png']);
+		expect(outcome.skippedAttachments).toEqual([
+			{ name: 'photo3.png', skip_reason: 'attachment_limit', skip_detail: expect.stringContaining('first 2') },
+		]);
+	});
+
+	it('downloads an attachment with the execution’s cancel signal', async () => {
+		const page = notion.addPage({ title: 'One', children: [b.image({ content: 'PNG', name: 'p.png' })] });
+		const controller = new AbortController();
+		const outcome = await notionProvider.exportItem(client, {
+			item: listedItem(page.id),
+			options: { attachFiles: true },
+			signal: controller.signal,
+		});
+		controller.abort();
+		if (outcome.kind !== 'content') throw new Error('expected content');
+		await expect(outcome.attachments![0].open()).rejects.toThrow(/abort/i);
+	});
+
 	it('lists files uploaded to a database row’s files property, and keeps their hash stable too', async () => {
 		const { rows } = notion.addDatabase({
 			title: 'Contracts',
