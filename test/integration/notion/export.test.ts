@@ -140,6 +140,20 @@ describe('Notion export against the strict fake Notion', () => {
 		expect((await exportNotionPage(client, { external_id: page.id })).contentHash).not.toBe(first.contentHash);
 	});
 
+	it('reads a deeply nested page only as deep as it renders, saying where the content was cut', async () => {
+		let deepest: BlockInput = b.bulleted('level 130');
+		for (let level = 129; level >= 1; level--) deepest = b.bulleted(`level ${level}`, [deepest]);
+		const page = notion.addPage({ title: 'Deep', children: [deepest] });
+
+		const result = await exportNotionPage(client, { external_id: page.id });
+
+		expect(result.markdown).toContain('- level 100\n');
+		expect(result.markdown).not.toContain('level 102');
+		expect(result.markdown).toContain('> [Content nested deeper than 100 levels is left out]');
+		// The page, and the blocks of levels 1 to 101 (the 101st to say it is left out), nothing deeper.
+		expect(result.requests).toBe(1 + 101);
+	});
+
 	it('attaches at most Max Files per Page files, reporting the others as attachment_limit', async () => {
 		const page = notion.addPage({
 			title: 'Album',
