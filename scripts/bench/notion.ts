@@ -109,9 +109,9 @@ export function notionBenchOptions(): Required<NotionBenchOptions> {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * A first, full listing of a `pages`-page workspace (at an unlimited rate: only its requests are
- * of interest here), then an incremental run a day later over the unchanged workspace at
- * Notion's rate limit, both through the provider's `listChanges`.
+ * A first, full listing of a `pages`-page workspace, then an incremental run a day later over the
+ * unchanged workspace with the fake held to Notion's rate limit, then the daily re-walk of the
+ * same tree (counted unthrottled), all through the provider's `listChanges`.
  */
 async function benchUnchangedWorkspace(pages: number, latencyMs: number): Promise<string[][]> {
 	const fake = await startFakeNotion({ requestsPerSecond: Infinity });
@@ -143,12 +143,28 @@ async function benchUnchangedWorkspace(pages: number, latencyMs: number): Promis
 		const again = await notionProvider.listChanges(client, { ...request, cursor: first.nextCursor, snapshot: first.nextSnapshot });
 		const incrementalMs = performance.now() - started;
 		const requests = fake.apiRequests().length;
+		const calls = fake.apiRequests().map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, ':id')}`);
+		const limited = fake.rateLimitedCount;
+
+		// Past the re-walk interval (a day since the first listing): the run walks the tree block by block.
+		fake.advanceTime(2 * 60 * 60 * 1000);
+		fake.setRateLimit(Infinity);
+		fake.setLatency(0);
+		fake.resetRequestLog();
+		// Unthrottled: only its requests are of interest, at 3 per second it would take as long as the row says.
+		const fastClient = notionClient({ baseUrl: fake.url, auth: fake.token, integrationKey: 'bench:rewalk', requestsPerSecond: Infinity });
+		const rewalk = await notionProvider.listChanges(fastClient, { ...request, cursor: again.nextCursor, snapshot: again.nextSnapshot });
+		const rewalkRequests = fake.apiRequests().length;
 		if (fake.internalErrors.length > 0) throw new Error(`fake Notion internal errors: ${JSON.stringify(fake.internalErrors.slice(0, 3))}`);
 		return [
-			[`first listing of a ${added + 1}-page workspace`, `${first.items.length} items, ${firstRequests} requests (${seconds((firstRequests / RATE) * 1000)} at ${RATE}/s; measured ${seconds(firstMs)} unthrottled)`],
+			[`first listing of a ${added + 1}-page workspace`, `${first.items.length} items, ${firstRequests} requests (floor ${seconds((firstRequests / RATE) * 1000)} at ${RATE}/s; measured ${seconds(firstMs)})`],
 			[
 				'incremental run a day later, nothing changed',
-				`${again.items.length} items, ${again.deletions.length} deletions, ${requests} requests (${fake.apiRequests().map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, ':id')}`).join(', ')}), ${seconds(incrementalMs)} at ${RATE}/s, ${fake.rateLimitedCount} 429s`,
+				`${again.items.length} items, ${again.deletions.length} deletions, ${requests} requests (${calls.join(', ')}), ${seconds(incrementalMs)} at ${RATE}/s, ${limited} 429s`,
+			],
+			[
+				'daily re-walk of the same unchanged tree (reconcile)',
+				`${rewalk.items.length} items, ${rewalkRequests} requests (${seconds((rewalkRequests / RATE) * 1000)} at ${RATE}/s; pages without content, 1 request each at least)`,
 			],
 		];
 	} finally {
