@@ -37,6 +37,15 @@ const properties: INodeProperties[] = [
 				description: 'Comma-separated glob patterns on paths from the source root (page titles); matching pages are left out',
 			},
 			{
+				displayName: 'Full Re-Walk Every (Hours)',
+				name: 'rewalkHours',
+				type: 'number',
+				default: DEFAULT_RECONCILE_MINUTES / 60,
+				typeOptions: { minValue: 1 },
+				description:
+					"How often a run walks the whole page tree block by block, to catch what Notion's search does not show; it costs about one request per page and block with children, so a large workspace may want it weekly (168)",
+			},
+			{
 				displayName: 'Max Depth',
 				name: 'maxDepth',
 				type: 'number',
@@ -52,15 +61,6 @@ const properties: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				description:
 					'Stop after this many items; the rest comes on the next run, nothing is dropped. 0 for no limit (ORG_CONNECTORS_MAX_FILES_PER_RUN still applies).',
-			},
-			{
-				displayName: 'Full Re-Walk Every (Hours)',
-				name: 'rewalkHours',
-				type: 'number',
-				default: DEFAULT_RECONCILE_MINUTES / 60,
-				typeOptions: { minValue: 1 },
-				description:
-					"How often a run walks the whole page tree block by block, to catch what Notion's search does not show; it costs about one request per page and block with children, so a large workspace may want it weekly (168)",
 			},
 			{
 				displayName: 'Overlap (Minutes)',
