@@ -108,6 +108,15 @@ export interface ExportedContent {
 	contentHash?: string;
 	/** Extra binaries (Notion's Attach Files). */
 	attachments?: ExportAttachment[];
+	/** Attachments the provider left out itself (past its per-item count), reported with the item. */
+	skippedAttachments?: SkippedAttachment[];
+}
+
+/** An attachment not exported, with why: a stable code (`policy_file_type`, `attachment_limit`…) and a sentence. */
+export interface SkippedAttachment {
+	name: string;
+	skip_reason: string;
+	skip_detail: string;
 }
 
 export interface SkippedExport {
