@@ -62,15 +62,20 @@ describe('OneDrive requests under throttling and failures, against the strict fa
 	});
 
 	it('opens the circuit breaker of one credential while Graph keeps failing, and leaves another credential’s alone', async () => {
-		const failing = testConnection(graph);
-		graph.failNext(25, { status: 500, retryAfter: 0 });
-		for (let attempt = 0; attempt < 5; attempt++) await expect(oneDriveProvider.account(failing)).rejects.toThrow();
-		const sent = graph.requests.length;
-		await expect(oneDriveProvider.account(failing)).rejects.toThrow(/OneDrive/);
-		expect(graph.requests.length).toBe(sent);
-
-		const other = testConnection(graph, bearerFetch(graph.issueTokens().access_token));
-		await expect(oneDriveProvider.account(other)).resolves.toMatchObject({ email: 'alice@contoso.com' });
+		// No retry budget (read when a connection is made): each call is one attempt, so five calls are five failures in a row.
+		process.env.CONNECTORS_RETRY_BUDGET_SECONDS = '0';
+		try {
+			const failing = testConnection(graph);
+			const other = testConnection(graph, bearerFetch(graph.issueTokens().access_token));
+			graph.failNext(5, { status: 500, retryAfter: 0 });
+			for (let attempt = 0; attempt < 5; attempt++) await expect(oneDriveProvider.account(failing)).rejects.toMatchObject({ status: 500 });
+			const sent = graph.requests.length;
+			await expect(oneDriveProvider.account(failing)).rejects.toMatchObject({ code: 'provider_unavailable', message: expect.stringContaining('OneDrive keeps failing') });
+			expect(graph.requests.length).toBe(sent);
+			await expect(oneDriveProvider.account(other)).resolves.toMatchObject({ email: 'alice@contoso.com' });
+		} finally {
+			delete process.env.CONNECTORS_RETRY_BUDGET_SECONDS;
+		}
 	}, 15_000);
 
 	it('refuses to follow a paging link to another host, so the token never leaves Graph', async () => {
