@@ -19,6 +19,16 @@ export function dropboxContentUrl(env: NodeJS.ProcessEnv = process.env): string 
 	return trimSlash(env.CONNECTORS_DROPBOX_CONTENT_URL || 'https://content.dropboxapi.com');
 }
 
+/** Microsoft Graph for OneDrive and SharePoint; a national cloud's (e.g. https://graph.microsoft.us) or a test server's. */
+export function microsoftGraphUrl(env: NodeJS.ProcessEnv = process.env): string {
+	return trimSlash(env.CONNECTORS_MICROSOFT_GRAPH_URL || 'https://graph.microsoft.com');
+}
+
+/** The Microsoft identity platform the OneDrive credential signs in through. */
+export function microsoftLoginUrl(env: NodeJS.ProcessEnv = process.env): string {
+	return trimSlash(env.CONNECTORS_MICROSOFT_LOGIN_URL || 'https://login.microsoftonline.com');
+}
+
 function trimSlash(url: string): string {
 	return url.replace(/\/+$/, '');
 }

@@ -10,6 +10,7 @@
  *   npm run bench -- n8n-export          # n8n's peak RSS while exporting a 1 GiB Drive file
  *   npm run bench -- notion              # Notion export of 200 pages against the fake Notion at 3 requests/s
  *   npm run bench -- dropbox             # Dropbox listing and export against the fake Dropbox at 50 ms latency
+ *   npm run bench -- onedrive            # OneDrive listing and export against the fake Graph at 50 ms latency
  *
  * `--name=value` options go to the benchmarks that read them (each file's header lists its own),
  * e.g. `npm run bench -- cache --seed=10000 --items=1000`.
@@ -21,6 +22,7 @@ import { benchN8nDedup, n8nDedupBenchOptions } from './bench/n8nDedup';
 import { benchN8nDrive, n8nDriveBenchOptions } from './bench/n8nDrive';
 import { benchN8nExport, n8nExportBenchOptions } from './bench/n8nExport';
 import { benchNotion, notionBenchOptions } from './bench/notion';
+import { benchOneDrive, oneDriveBenchOptions } from './bench/oneDrive';
 
 const benches: Record<string, () => void | Promise<void>> = {
 	cache: () => {
@@ -36,6 +38,7 @@ const benches: Record<string, () => void | Promise<void>> = {
 	'n8n-export': async () => console.log(await benchN8nExport(n8nExportBenchOptions())),
 	notion: async () => console.log(await benchNotion(notionBenchOptions())),
 	dropbox: async () => console.log(await benchDropbox(dropboxBenchOptions())),
+	onedrive: async () => console.log(await benchOneDrive(oneDriveBenchOptions())),
 };
 
 async function main(): Promise<void> {

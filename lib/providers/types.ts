@@ -70,6 +70,11 @@ export interface ExportChoices {
 	default: string;
 	/** Every format the provider can produce for the type. */
 	formats: readonly string[];
+	/**
+	 * The default is the item's own bytes (an Office file as it is), not a conversion: the policy's
+	 * export-format list binds only the conversions, and one is chosen when only it passes the type rule.
+	 */
+	keepsOriginal?: boolean;
 }
 
 export interface ExportRequest {
