@@ -3,7 +3,7 @@
  * noisy, so comparisons are measured side by side in one run). Run after a build:
  *
  *   npm run bench                        # all (also bash scripts/dev.sh bench, which builds first)
- *   npm run bench -- cache               # the external_items cache, per SQLite driver
+ *   npm run bench -- cache               # the external_items cache: SQLite per driver, and PostgreSQL
  *   npm run bench -- n8n-dedup           # Connector Dedup vs n8n's Remove Duplicates, in real n8n
  *   npm run bench -- drive               # Drive listing and export against the fake Drive at 50 ms latency
  *   npm run bench -- n8n-drive           # Drive list + export of 500 files in real n8n, 16 parallel downloads vs 1
@@ -25,12 +25,12 @@ import { benchNotion, notionBenchOptions } from './bench/notion';
 import { benchOneDrive, oneDriveBenchOptions } from './bench/oneDrive';
 
 const benches: Record<string, () => void | Promise<void>> = {
-	cache: () => {
+	cache: async () => {
 		const options = cacheBenchOptions();
 		const items = (options.checkItems ?? 100_000).toLocaleString('en-US');
 		const seeded = (options.seedItems ?? 1_000_000).toLocaleString('en-US');
 		console.log(`check + commit of ${items} items against a cache holding ${seeded} (and against an empty one):`);
-		console.log(benchCache({ ...options, log: (line) => console.error(line) }).table);
+		console.log((await benchCache({ ...options, log: (line) => console.error(line) })).table);
 	},
 	'n8n-dedup': () => console.log(benchN8nDedup(n8nDedupBenchOptions())),
 	drive: async () => console.log(await benchDrive(driveBenchOptions())),

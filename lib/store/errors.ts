@@ -5,13 +5,15 @@ export type CacheErrorCode =
 	| 'cache_unwritable'
 	| 'cache_too_new'
 	| 'cache_driver_unavailable'
+	| 'cache_unreachable'
+	| 'cache_refused'
 	| 'cache_closed'
 	| 'unknown_run'
 	| 'invalid_item';
 
 export class CacheError extends Error {
 	readonly code: CacheErrorCode;
-	/** The cache file the error is about, when there is one. */
+	/** The cache file (or the database, without its password) the error is about, when there is one. */
 	readonly path: string | null;
 
 	constructor(code: CacheErrorCode, message: string, options: { path?: string | null; cause?: unknown } = {}) {

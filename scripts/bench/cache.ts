@@ -1,10 +1,13 @@
 /**
- * Benchmark of the external_items cache (lib/store, SQLite) on the built package (`npm run build` first):
- * per driver, seed 1,000,000 committed items, then check 100,000 listed items (90% unchanged,
+ * Benchmark of the external_items cache (lib/store) on the built package (`npm run build` first):
+ * per store (SQLite through either driver, and PostgreSQL on a throwaway server), seed 1,000,000 committed items, then check 100,000 listed items (90% unchanged,
  * 5% changed, 5% new) and commit what check emitted; the same workload against an empty cache
  * shows that memory does not grow with the cache's size.
  *
- *   npm run bench -- cache [--drivers=better-sqlite3,node:sqlite] [--seed=1000000] [--items=100000]
+ *   npm run bench -- cache [--drivers=better-sqlite3,node:sqlite,postgres] [--seed=1000000] [--items=100000]
+ *
+ * PostgreSQL 15 runs from /usr/lib/postgresql/15/bin (`bash scripts/dev.sh test` installs it), with
+ * fsync off as in the tests; its rows also give the round trips per 5,000-item batch.
  *   node --import tsx scripts/bench/cache.ts [the same options]
  *
  * Each driver × scenario runs in its own process so that its RSS is its own. That process loads
@@ -21,6 +24,7 @@ import type { ConnectorItem } from '../../lib/items';
 import type * as StoreLib from '../../lib/store';
 import type * as DriverLib from '../../lib/store/sqlite/driver';
 import type * as MigrationsLib from '../../lib/store/sqlite/migrations';
+import type { PostgresConnection } from '../../test/e2e/queue/harness/postgres';
 import { stringArg } from './support';
 
 const DIST_STORE = join(__dirname, '..', '..', 'dist', 'lib', 'store');
@@ -68,9 +72,14 @@ function listedChunk(start: number, seeded: number, count: number, runId: number
 
 /** The SQLite layer beneath the store, for seeding rows faster than check + commit would. */
 type SqliteLib = typeof DriverLib & typeof MigrationsLib;
-type DriverName = DriverLib.DriverName;
+type SqliteDriverName = DriverLib.DriverName;
+/** A SQLite driver, or PostgreSQL (`pg`). */
+type DriverName = SqliteDriverName | 'postgres';
+const BENCH_SCHEMA = 'bench';
+/** check and commit split their calls into transactions of this many items (DEFAULT_BATCH_SIZE). */
+const BATCH = 5000;
 
-function seed(sqlite: SqliteLib, path: string, driver: DriverName, count: number): DriverLib.SqliteDriver {
+function seed(sqlite: SqliteLib, path: string, driver: SqliteDriverName, count: number): DriverLib.SqliteDriver {
 	const db = sqlite.openDriver(path, { driver });
 	sqlite.migrate(db);
 	const now = new Date().toISOString();
@@ -91,6 +100,34 @@ function seed(sqlite: SqliteLib, path: string, driver: DriverName, count: number
 	return db;
 }
 
+/** The same rows as `describeItem`, made by the server itself: a million in seconds. */
+async function seedPostgres(connection: PostgresConnection, count: number, pg: typeof import('pg')): Promise<void> {
+	const client = new pg.Client(connection);
+	await client.connect();
+	try {
+		const now = new Date().toISOString();
+		const [sourceRow] = (
+			await client.query<{ source_id: number }>(
+				`INSERT INTO ${BENCH_SCHEMA}.sync_state (source_key, provider, created_at) VALUES ($1, 'google_drive', $2) RETURNING source_id`,
+				[SOURCE, now],
+			)
+		).rows;
+		await client.query(
+			`INSERT INTO ${BENCH_SCHEMA}.external_items (source_id, external_id, name, path, mime, size, modified_at, version, hash, last_ingested_at)
+			 SELECT $1, '1AbCdEfGhIjKlMnOpQrStUvWxYz-' || i, 'Quarterly report ' || i || '.docx',
+				'/Team drive/Reports/' || (i % 100) || '/Quarterly report ' || i || '.docx',
+				'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 10000 + (i % 5000),
+				to_char(timestamp '2025-01-01' + i * interval '1 second', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), '1',
+				lpad(to_hex(i), 8, '0') || 'd41d8cd98f00b204e9800998', $2
+			 FROM generate_series(0, $3::int - 1) AS i`,
+			[sourceRow.source_id, now, count],
+		);
+		await client.query(`VACUUM ANALYZE ${BENCH_SCHEMA}.external_items`);
+	} finally {
+		await client.end();
+	}
+}
+
 const rssMb = () => process.memoryUsage().rss / 1024 / 1024;
 
 /** What one driver × scenario runs with; passed to the worker process as JSON. */
@@ -99,6 +136,8 @@ interface WorkerConfig {
 	seedItems: number;
 	checkItems: number;
 	pageCacheMb?: number;
+	/** The throwaway server, for `postgres`. */
+	postgres?: PostgresConnection;
 }
 
 interface Phase {
@@ -110,6 +149,8 @@ interface Phase {
 	heapAfterGcMb?: number;
 	counts?: Record<StoreLib.DedupChange, number>;
 	cursorCommitted?: boolean;
+	/** Statements sent to PostgreSQL per transaction of BATCH items. */
+	roundTripsPerBatch?: number;
 }
 
 interface WorkerResult {
@@ -126,7 +167,7 @@ export interface CacheBenchRow extends Phase {
 }
 
 /** Runs one driver × scenario in this process and returns its phases. */
-async function runWorker({ driver, seedItems, checkItems, pageCacheMb }: WorkerConfig): Promise<WorkerResult> {
+async function runWorker({ driver, seedItems, checkItems, pageCacheMb, postgres }: WorkerConfig): Promise<WorkerResult> {
 	// The built package, as n8n loads it, not the TypeScript sources.
 	const load = createRequire(__filename);
 	const { openStore } = load(DIST_STORE) as typeof StoreLib;
@@ -140,11 +181,28 @@ async function runWorker({ driver, seedItems, checkItems, pageCacheMb }: WorkerC
 	const opened: Array<{ close(): void | Promise<void> }> = [];
 	try {
 		const seedStarted = process.hrtime.bigint();
-		opened.push(seed(sqlite, path, driver, seedItems));
+		let store: StoreLib.ConnectorStore;
+		let trips = () => 0;
+		if (driver === 'postgres') {
+			if (postgres === undefined) throw new Error('the postgres bench needs a server');
+			const pg = load('pg') as typeof import('pg');
+			const target = { connection: postgres, schema: BENCH_SCHEMA, setting: 'the bench' };
+			store = await openStore({ postgres: target });
+			await seedPostgres(postgres, seedItems, pg);
+			// Every statement the store sends goes through Client#query: count them.
+			const query = pg.Client.prototype.query;
+			let sent = 0;
+			pg.Client.prototype.query = function counted(this: unknown, ...args: unknown[]) {
+				sent++;
+				return (query as (...a: unknown[]) => unknown).apply(this, args);
+			} as typeof query;
+			trips = () => sent;
+		} else {
+			opened.push(seed(sqlite, path, driver, seedItems));
+			store = await openStore({ path, driver, pageCacheMb });
+		}
 		const seedSeconds = Number(process.hrtime.bigint() - seedStarted) / 1e9;
 		if (seedItems > 0) phases.push({ phase: 'seed', items: seedItems, seconds: seedSeconds, peakRssMb: rssMb() });
-
-		const store = await openStore({ path, driver, pageCacheMb });
 		opened.push(store);
 		global.gc?.();
 		const baseline = rssMb();
@@ -165,19 +223,29 @@ async function runWorker({ driver, seedItems, checkItems, pageCacheMb }: WorkerC
 		let checkSeconds = 0;
 		let commitSeconds = 0;
 		let committed = 0;
+		let checkTrips = 0;
+		let commitTrips = 0;
+		let commitBatches = 0;
 		for (let start = 0; start < checkItems; start += CHUNK) {
 			const chunk = listedChunk(start, seedItems, checkItems, runId);
+			let before = trips();
 			const [checked, checkTime] = await timed(() => store.items.check(chunk));
+			checkTrips += trips() - before;
 			checkSeconds += checkTime;
 			for (const result of checked) counts[result.change]++;
 			const emitted = checked.filter((result) => result.change !== 'unchanged').map((result) => result.item);
+			before = trips();
 			const [, commitTime] = await timed(() => store.items.commit(emitted));
+			commitTrips += trips() - before;
+			commitBatches += Math.ceil(emitted.length / BATCH);
 			commitSeconds += commitTime;
 			committed += emitted.length;
 			sample();
 		}
-		phases.push({ phase: 'check', items: checkItems, seconds: checkSeconds, peakRssMb: peak, rssGrowthMb: peak - baseline, counts });
-		phases.push({ phase: 'commit emitted', items: committed, seconds: commitSeconds, peakRssMb: peak, rssGrowthMb: peak - baseline });
+		const perBatch = (sent: number, batches: number) => (driver === 'postgres' && batches > 0 ? sent / batches : undefined);
+		const checkBatches = Math.ceil(CHUNK / BATCH) * Math.ceil(checkItems / CHUNK);
+		phases.push({ phase: 'check', items: checkItems, seconds: checkSeconds, peakRssMb: peak, rssGrowthMb: peak - baseline, counts, roundTripsPerBatch: perBatch(checkTrips, checkBatches) });
+		phases.push({ phase: 'commit emitted', items: committed, seconds: commitSeconds, peakRssMb: peak, rssGrowthMb: peak - baseline, roundTripsPerBatch: perBatch(commitTrips, commitBatches) });
 		phases.push({
 			phase: 'check + commit',
 			items: checkItems,
@@ -188,12 +256,20 @@ async function runWorker({ driver, seedItems, checkItems, pageCacheMb }: WorkerC
 		});
 
 		let commitAllSeconds = 0;
+		const allBefore = trips();
 		for (let start = 0; start < checkItems; start += CHUNK) {
 			const chunk = listedChunk(start, seedItems, checkItems, runId);
 			commitAllSeconds += (await timed(() => store.items.commit(chunk)))[1];
 			sample();
 		}
-		phases.push({ phase: 'commit all (worst case)', items: checkItems, seconds: commitAllSeconds, peakRssMb: peak, rssGrowthMb: peak - baseline });
+		phases.push({
+			phase: 'commit all (worst case)',
+			items: checkItems,
+			seconds: commitAllSeconds,
+			peakRssMb: peak,
+			rssGrowthMb: peak - baseline,
+			roundTripsPerBatch: perBatch(trips() - allBefore, checkBatches),
+		});
 		// What the engine keeps: V8 grows its heap for the garbage of 100,000 items, but retains none of it.
 		global.gc?.();
 		for (const phase of phases) phase.heapAfterGcMb = process.memoryUsage().heapUsed / 1024 / 1024;
@@ -202,6 +278,23 @@ async function runWorker({ driver, seedItems, checkItems, pageCacheMb }: WorkerC
 		for (const handle of opened) await handle.close();
 		rmSync(directory, { recursive: true, force: true });
 	}
+}
+
+/** A throwaway PostgreSQL for the bench; `fresh` empties the bench schema before each scenario. */
+async function startBenchPostgres(): Promise<{ fresh(): Promise<PostgresConnection>; stop(): Promise<void> }> {
+	const { PostgresServer } = await import('../../test/e2e/queue/harness/postgres');
+	const pg = await import('pg');
+	const server = await PostgresServer.start('bench');
+	return {
+		fresh: async () => {
+			const client = new pg.Client(server.connection);
+			await client.connect();
+			await client.query(`DROP SCHEMA IF EXISTS ${BENCH_SCHEMA} CASCADE`);
+			await client.end();
+			return server.connection;
+		},
+		stop: async () => await server.stop(),
+	};
 }
 
 function runInChild(config: WorkerConfig): WorkerResult {
@@ -217,7 +310,7 @@ function runInChild(config: WorkerConfig): WorkerResult {
 }
 
 export function formatTable(rows: readonly CacheBenchRow[]): string {
-	const header = ['driver', 'cache rows', 'phase', 'items', 'seconds', 'items/s', 'peak RSS MB', 'RSS growth MB', 'growth vs empty MB', 'heap after GC MB'];
+	const header = ['store', 'cache rows', 'phase', 'items', 'seconds', 'items/s', 'round trips / 5,000', 'peak RSS MB', 'RSS growth MB', 'growth vs empty MB', 'heap after GC MB'];
 	const lines = rows.map((row) => [
 		row.driver,
 		row.seedItems.toLocaleString('en-US'),
@@ -225,6 +318,7 @@ export function formatTable(rows: readonly CacheBenchRow[]): string {
 		row.items.toLocaleString('en-US'),
 		row.seconds.toFixed(2),
 		Math.round(row.items / row.seconds).toLocaleString('en-US'),
+		row.roundTripsPerBatch === undefined ? '' : row.roundTripsPerBatch.toFixed(1),
 		row.peakRssMb.toFixed(0),
 		row.rssGrowthMb === undefined ? '' : row.rssGrowthMb.toFixed(1),
 		row.growthVsEmptyMb === undefined ? '' : row.growthVsEmptyMb.toFixed(1),
@@ -257,17 +351,24 @@ export function cacheBenchOptions(): CacheBenchOptions {
  * Runs the cache benchmark per driver and returns one row per driver × scenario × phase;
  * `scripts/bench.ts` calls this. Requires the build (`dist/lib/store`).
  */
-export function benchCache(options: CacheBenchOptions = {}): { rows: CacheBenchRow[]; table: string } {
-	const drivers = options.drivers ?? ['better-sqlite3', 'node:sqlite'];
+export async function benchCache(options: CacheBenchOptions = {}): Promise<{ rows: CacheBenchRow[]; table: string }> {
+	const drivers = options.drivers ?? ['better-sqlite3', 'node:sqlite', 'postgres'];
 	const seedItems = options.seedItems ?? 1_000_000;
 	const checkItems = options.checkItems ?? 100_000;
 	const log = options.log ?? (() => undefined);
 	const rows: CacheBenchRow[] = [];
 	for (const driver of drivers) {
-		log(`cache bench: ${driver}, empty cache…`);
-		const empty = runInChild({ driver, seedItems: 0, checkItems });
-		log(`cache bench: ${driver}, ${seedItems.toLocaleString('en-US')} cached items…`);
-		const seeded = runInChild({ driver, seedItems, checkItems });
+		const server = driver === 'postgres' ? await startBenchPostgres() : undefined;
+		let empty: WorkerResult;
+		let seeded: WorkerResult;
+		try {
+			log(`cache bench: ${driver}, empty cache…`);
+			empty = runInChild({ driver, seedItems: 0, checkItems, postgres: await server?.fresh() });
+			log(`cache bench: ${driver}, ${seedItems.toLocaleString('en-US')} cached items…`);
+			seeded = runInChild({ driver, seedItems, checkItems, postgres: await server?.fresh() });
+		} finally {
+			await server?.stop();
+		}
 		const emptyGrowth = new Map(empty.phases.map((phase) => [phase.phase, phase.rssGrowthMb]));
 		for (const result of [empty, seeded]) {
 			for (const phase of result.phases) {
@@ -290,7 +391,7 @@ async function main(): Promise<void> {
 		process.stdout.write(`${JSON.stringify(result)}\n`);
 		return;
 	}
-	const { table } = benchCache({ ...cacheBenchOptions(), log: (line) => process.stderr.write(`${line}\n`) });
+	const { table } = await benchCache({ ...cacheBenchOptions(), log: (line) => process.stderr.write(`${line}\n`) });
 	process.stdout.write(`${table}\n`);
 }
 

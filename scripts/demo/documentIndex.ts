@@ -42,6 +42,10 @@ export class DocumentIndex {
 	readonly stats: IndexStats = { documents: 0, upserts: 0, deletes: 0, failed: 0, rejected: 0 };
 	/** Answers this many of the next POST/DELETE requests with 500 once `failAfter` more have succeeded. */
 	private failure = { after: 0, count: 0 };
+	/** Milliseconds each POST waits before it is stored and answered (see `delayWrites`). */
+	private writeDelayMs = 0;
+	/** POSTs received and not yet answered. */
+	pendingWrites = 0;
 	private server?: http.Server;
 	url = '';
 
@@ -64,6 +68,11 @@ export class DocumentIndex {
 	/** Lets `after` more writes succeed, then answers the `count` following ones with 500. */
 	failRequests(count: number, after = 0): void {
 		this.failure = { after, count };
+	}
+
+	/** Holds each POST for `ms` before storing and answering it: an index under load, for tests that stop a sender mid-way. */
+	delayWrites(ms: number): void {
+		this.writeDelayMs = ms;
 	}
 
 	list(): IndexedDocument[] {
@@ -94,6 +103,11 @@ export class DocumentIndex {
 		if (req.method === 'GET' && url.pathname === '/stats') return send(res, 200, this.stats);
 		if (req.method === 'GET' && url.pathname === '/documents') return send(res, 200, this.list());
 		if (req.method === 'POST' && url.pathname === '/documents') {
+			if (this.writeDelayMs > 0) {
+				this.pendingWrites++;
+				await new Promise((resolve) => setTimeout(resolve, this.writeDelayMs));
+				this.pendingWrites--;
+			}
 			if (this.takeFailure()) return send(res, 500, { error: 'index unavailable' });
 			const document = await parseDocument(req.headers['content-type'], body);
 			if ('error' in document) {

@@ -43,6 +43,11 @@ export interface QueueClusterDescription {
 	controlUrl: string;
 	/** What an n8n CLI command needs to work on the cluster's database. */
 	databaseEnv: NodeJS.ProcessEnv;
+	/**
+	 * The org policy file every n8n process reads (ORG_CONNECTORS_POLICY_FILE), `{}` at start: the
+	 * package reads it at each execution, so a test can set a limit for a while and put `{}` back.
+	 */
+	policyFile: string;
 }
 
 interface Stoppable {
@@ -65,6 +70,8 @@ export class QueueCluster {
 	/** Seconds from the start to each step, for the line the global setup prints. */
 	readonly startTimings: Record<string, number> = {};
 	private readonly n8nProcesses: ServiceProcess[] = [];
+	/** How each worker was started, to start it again after a test killed it. */
+	private readonly workerSpawns = new Map<string, { process: ServiceProcess; args: string[]; userFolder: string; env: NodeJS.ProcessEnv; url: string }>();
 	private description?: QueueClusterDescription;
 	private readonly killOnExit = () => this.killNow();
 	private readonly killOnSignal = (signal: NodeJS.Signals) => {
@@ -117,6 +124,8 @@ export class QueueCluster {
 		await installs;
 		const [postgres, redis, control] = await services;
 		const databaseEnv = postgres.n8nEnvironment();
+		const policyFile = folder('policy.json');
+		fs.writeFileSync(policyFile, '{}\n');
 
 		const shared: NodeJS.ProcessEnv = {
 			...databaseEnv,
@@ -126,6 +135,11 @@ export class QueueCluster {
 			CONNECTORS_GOOGLE_API_URL: control.relayUrls.google,
 			CONNECTORS_NOTION_API_URL: control.relayUrls.notion,
 			N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false',
+			// No connectors setting: on n8n's own PostgreSQL the package keeps its state there (schema n8n_connectors).
+			CONNECTORS_CACHE_PATH: undefined,
+			CONNECTORS_CACHE_URL: undefined,
+			CONNECTORS_CACHE_SCHEMA: undefined,
+			ORG_CONNECTORS_POLICY_FILE: policyFile,
 			// Debug logs of a whole run in one file: execution attribution reads it.
 			N8N_LOG_FILE_SIZE_MAX: '1024',
 			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
@@ -142,12 +156,12 @@ export class QueueCluster {
 		const workers = await Promise.all(
 			workerNames.map(async (name) => {
 				const port = await freePort();
-				return await this.spawnN8n(name, ['worker', `--concurrency=${WORKER_CONCURRENCY}`], folder(name), {
-					...shared,
-					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-					QUEUE_HEALTH_CHECK_PORT: String(port),
-					N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
-				}, `http://127.0.0.1:${port}`);
+				const args = ['worker', `--concurrency=${WORKER_CONCURRENCY}`];
+				const env = { ...shared, QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' };
+				const url = `http://127.0.0.1:${port}`;
+				const worker = await this.spawnN8n(name, args, folder(name), env, url);
+				this.workerSpawns.set(name, { process: worker.process, args, userFolder: folder(name), env, url });
+				return worker;
 			}),
 		);
 		// /healthz answers as soon as a worker's server listens; /healthz/readiness once it is
@@ -166,6 +180,7 @@ export class QueueCluster {
 			),
 		);
 		lap('main and workers ready');
+		control.workers = { kill: (name) => this.killWorker(name), start: async (name) => await this.startWorker(name) };
 		const owner = await N8nRest.asOwner(main.description.url);
 
 		this.description = {
@@ -176,6 +191,7 @@ export class QueueCluster {
 			ownerCookie: owner.cookie,
 			controlUrl: control.url,
 			databaseEnv,
+			policyFile,
 		};
 	}
 
@@ -202,6 +218,33 @@ export class QueueCluster {
 			process: n8n,
 			description: { name, pid: n8n.pid ?? 0, userFolder, logFile: processEnv.N8N_LOG_FILE_LOCATION as string, url },
 		};
+	}
+
+	/** SIGKILL, as when a machine dies: the worker's executions stop where they are. */
+	killWorker(name: string): void {
+		const spawned = this.workerSpawns.get(name);
+		if (!spawned) throw new Error(`no worker ${name}`);
+		spawned.process.killNow();
+	}
+
+	/** Starts a killed worker again with the same settings and user folder; resolves with its pid once it takes jobs. */
+	async startWorker(name: string): Promise<number> {
+		const spawned = this.workerSpawns.get(name);
+		if (!spawned) throw new Error(`no worker ${name}`);
+		if (!spawned.process.exited) return spawned.process.pid ?? 0;
+		this.n8nProcesses.splice(this.n8nProcesses.indexOf(spawned.process), 1);
+		const restarted = await this.spawnN8n(name, spawned.args, spawned.userFolder, spawned.env, spawned.url);
+		spawned.process = restarted.process;
+		await waitFor(
+			async () => {
+				restarted.process.assertRunning();
+				const response = await fetch(`${spawned.url}/healthz/readiness`).catch(() => undefined);
+				return response?.status === 200;
+			},
+			120_000,
+			`n8n ${name} to answer /healthz/readiness again`,
+		);
+		return restarted.process.pid ?? 0;
 	}
 
 	/** n8n first (workers finish their jobs), then Redis and PostgreSQL, then the folders; resolves with the seconds to each step. */

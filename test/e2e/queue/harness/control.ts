@@ -27,6 +27,8 @@ export class ClusterControl {
 	private readonly upstreams: Partial<Record<FakeProvider, string>> = {};
 	private readonly servers: http.Server[] = [];
 	url = '';
+	/** Set by the cluster once its workers run: stop one with SIGKILL, start it again. */
+	workers?: { kill(name: string): void; start(name: string): Promise<number> };
 	readonly relayUrls = {} as Record<FakeProvider, string>;
 
 	static async start(): Promise<ClusterControl> {
@@ -86,6 +88,15 @@ export class ClusterControl {
 			this.detachAll();
 			Object.assign(this.upstreams, fakes);
 			return send(res, 200, { fakes: this.upstreams });
+		}
+		if (route === 'POST /workers/kill' || route === 'POST /workers/start') {
+			const { name } = body as { name: string };
+			if (!this.workers) return send(res, 409, { error: 'the workers are not running yet' });
+			if (route === 'POST /workers/kill') {
+				this.workers.kill(name);
+				return send(res, 200, {});
+			}
+			return send(res, 200, { pid: await this.workers.start(name) });
 		}
 		send(res, 404, { error: `no route ${route}` });
 	}

@@ -117,6 +117,16 @@ export class QueueSession {
 		return allowed.split(',').map((method) => method.trim()).filter((method) => method && method !== 'OPTIONS');
 	}
 
+	/** Kills the worker with SIGKILL (its process group: task runners too), as when its machine dies. */
+	async killWorker(name: string): Promise<void> {
+		await expectOk(await control(this.cluster, 'POST', '/workers/kill', { token: this.token, name }), `killing ${name}`);
+	}
+
+	/** Starts a killed worker again; resolves once it takes jobs. */
+	async startWorker(name: string): Promise<void> {
+		await expectOk(await control(this.cluster, 'POST', '/workers/start', { token: this.token, name }), `starting ${name}`);
+	}
+
 	webhookUrl(webhookPath: string): string {
 		return `${this.cluster.main.url}/webhook/${webhookPath}`;
 	}

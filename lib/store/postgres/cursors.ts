@@ -1,0 +1,53 @@
+/** Where each source's next listing starts (`sync_state`, and each run's proposal in `runs`), and its provider state. */
+import type { Provider } from '../../items';
+import { CacheError } from '../errors';
+import type { CursorStore } from '../types';
+import { type PgContext, query, registerSource, rows, transaction } from './context';
+import { selectRunSql, unknownRunError } from './runs';
+import { settleRuns } from './settlement';
+
+export class PgCursorStore implements CursorStore {
+	constructor(private readonly context: PgContext) {}
+
+	async committed(sourceKey: string): Promise<string | null> {
+		const [row] = await query(this.context, `SELECT committed_cursor FROM ${this.context.table('sync_state')} WHERE source_key = $1`, [sourceKey]);
+		return typeof row?.committed_cursor === 'string' ? row.committed_cursor : null;
+	}
+
+	/** As the SQLite store: the cursor waits until the run has checked `listedItems` items and settled. */
+	async propose(runId: number, sourceKey: string, cursor: string, options: { listedItems: number }): Promise<void> {
+		const { context } = this;
+		await transaction(context, async (client) => {
+			const [run] = await rows(client, `${selectRunSql(context)} WHERE runs.id = $1`, [runId]);
+			if (run === undefined) throw unknownRunError(context, runId);
+			if (run.source_key !== sourceKey) {
+				throw new CacheError(
+					'unknown_run',
+					`Run ${runId} belongs to source ${String(run.source_key)}, not ${sourceKey} — propose the cursor with the run started for that source.`,
+					{ path: context.location },
+				);
+			}
+			await client.query(
+				`UPDATE ${context.table('runs')} SET proposed_cursor = $1, proposed_at = $2, listed_items = $3, cursor_committed_at = NULL WHERE id = $4`,
+				[cursor, context.nowIso(), Math.max(0, Math.trunc(options.listedItems)), runId],
+			);
+			await settleRuns(context, client, [runId], new Set());
+		});
+	}
+
+	async providerState(sourceKey: string): Promise<string | null> {
+		const [row] = await query(this.context, `SELECT provider_state FROM ${this.context.table('sync_state')} WHERE source_key = $1`, [sourceKey]);
+		return typeof row?.provider_state === 'string' ? row.provider_state : null;
+	}
+
+	/** Read and written under the source row's lock, so two workers' runs of the source never interleave. */
+	async updateProviderState(sourceKey: string, provider: Provider, update: (current: string | null) => string | null): Promise<void> {
+		const { context } = this;
+		await transaction(context, async (client) => {
+			const sourceId = await registerSource(context, client, sourceKey, provider);
+			const [row] = await rows(client, `SELECT provider_state FROM ${context.table('sync_state')} WHERE source_id = $1 FOR UPDATE`, [sourceId]);
+			const current = typeof row?.provider_state === 'string' ? row.provider_state : null;
+			await client.query(`UPDATE ${context.table('sync_state')} SET provider_state = $1 WHERE source_id = $2`, [update(current), sourceId]);
+		});
+	}
+}

@@ -1,0 +1,71 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { copySqliteToPostgres } from '../../../../lib/store/copyToPostgres';
+import { openSqliteStore } from '../../../../lib/store/sqlite/store';
+import { item, items, manualClock, SOURCE } from '../helpers';
+import { emitted, listRun } from '../contract/support';
+import { collectClosedHandles } from '../sqlite/helpers';
+import { openTestPostgresStore, usePostgres } from './helpers';
+
+collectClosedHandles();
+const postgres = usePostgres();
+
+describe('copying a SQLite cache into PostgreSQL', () => {
+	let directory = '';
+	beforeEach(() => {
+		directory = mkdtempSync(join(tmpdir(), 'connectors-copy-'));
+	});
+	afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+	it('keeps cursors, provider state, items, run records and open claims, so PostgreSQL goes on where SQLite stopped', async () => {
+		const path = join(directory, 'cache.sqlite');
+		const clock = manualClock(Date.now());
+		const sqlite = openSqliteStore({ path, now: clock.now });
+		const done = await listRun(sqlite, items(30), 'cursor-1');
+		await sqlite.items.commit(emitted(await sqlite.items.check(done.items)).map((result) => result.item));
+		await sqlite.items.commit([item('gone', { change: 'deleted' })], { runId: done.runId });
+		await sqlite.cursors.updateProviderState(SOURCE, 'google_drive', () => '{"snapshot":1}');
+		// A run still ingesting one new version when the move happens.
+		const open = await listRun(sqlite, [item('in-flight', { version: '7' })], 'cursor-2');
+		await sqlite.items.check(open.items);
+		const before = await sqlite.status(SOURCE);
+		await sqlite.close();
+
+		const target = postgres.target();
+		expect(await copySqliteToPostgres(path, target)).toMatchObject({ sources: 1, items: 31, runs: 2, claims: 1 });
+
+		const store = await openTestPostgresStore(target);
+		try {
+			expect(await store.cursors.committed(SOURCE)).toBe('cursor-1');
+			expect(await store.cursors.providerState(SOURCE)).toBe('{"snapshot":1}');
+			expect(await store.status(SOURCE)).toEqual(before);
+			expect(await store.runs.get(done.runId)).toMatchObject({ status: 'success', counts: { new: 30, committed: 31 } });
+
+			const next = await listRun(store, [...items(30), item('in-flight', { version: '7' }), item('fresh')], 'cursor-3');
+			expect(next.runId).toBeGreaterThan(open.runId);
+			const checked = await store.items.check(next.items);
+			expect(emitted(checked).map((result) => result.item.external_id)).toEqual(['fresh']);
+			expect(checked.find((result) => result.item.external_id === 'in-flight')).toMatchObject({ reason: 'claimed_by_other_run', claimedByRunId: open.runId });
+		} finally {
+			await store.close();
+		}
+	});
+
+	it('refuses a file that does not exist, without creating it', async () => {
+		const missing = join(directory, 'missing.sqlite');
+		await expect(copySqliteToPostgres(missing, postgres.target())).rejects.toMatchObject({ code: 'cache_refused' });
+		expect(existsSync(missing)).toBe(false);
+	});
+
+	it('refuses a schema that holds state already', async () => {
+		const path = join(directory, 'cache.sqlite');
+		const sqlite = openSqliteStore({ path });
+		await listRun(sqlite, items(1), 'c');
+		await sqlite.close();
+		const target = postgres.target();
+		await copySqliteToPostgres(path, target);
+		await expect(copySqliteToPostgres(path, target)).rejects.toMatchObject({ code: 'cache_refused', message: expect.stringMatching(/already holds .*CONNECTORS_CACHE_SCHEMA/) });
+	});
+});
