@@ -110,6 +110,24 @@ CREATE TABLE run_slots (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * `listed_items`: what the source's listings last emitted of each item (the provider's name, path,
+ * type and size), so Export checks the org policy against them rather than against item JSON.
+ */
+const CREATE_LISTED_ITEMS = `
+CREATE TABLE listed_items (
+	source_id INTEGER NOT NULL REFERENCES sync_state (source_id),
+	external_id TEXT NOT NULL,
+	name TEXT NOT NULL,
+	path TEXT NOT NULL,
+	mime TEXT,
+	size INTEGER,
+	version TEXT,
+	listed_at TEXT NOT NULL,
+	PRIMARY KEY (source_id, external_id)
+) WITHOUT ROWID;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
 	{
 		version: 1,
@@ -120,6 +138,11 @@ export const MIGRATIONS: readonly Migration[] = [
 		version: 2,
 		description: 'run_slots for the concurrent-runs limit',
 		up: (db) => db.exec(CREATE_RUN_SLOTS),
+	},
+	{
+		version: 3,
+		description: 'listed_items for the export policy check',
+		up: (db) => db.exec(CREATE_LISTED_ITEMS),
 	},
 ];
 

@@ -42,7 +42,7 @@ export function sourceStatus(context: SqliteContext, sourceKey?: string): Source
 	});
 }
 
-/** Drops a source's items, cursor, claims and runs: its next run is a full re-import. */
+/** Drops a source's items, listed items, cursor, claims and runs: its next run is a full re-import. */
 export function forgetSource(context: SqliteContext, sourceKey: string): ForgetSummary {
 	const { db, statements } = context;
 	return db.transaction(() => {
@@ -51,6 +51,7 @@ export function forgetSource(context: SqliteContext, sourceKey: string): ForgetS
 		const hadCursor = text(statements.selectSource.get(sourceKey), 'committed_cursor') !== null;
 		const claims = statements.forgetClaims.run(sourceId).changes;
 		const items = statements.forgetItems.run(sourceId).changes;
+		statements.forgetListed.run(sourceId);
 		const runs = statements.forgetRuns.run(sourceId).changes;
 		statements.forgetSource.run(sourceId);
 		return { sourceKey, items, runs, claims, hadCursor };
