@@ -12,6 +12,8 @@ export interface DriveConnection {
 	drive: DriveClient;
 	/** The same signed, retried fetch, for URLs outside the API such as a file's export links. */
 	signedFetch: typeof fetch;
+	/** The API base URL the client talks to; export links on it are accepted beside Google's hosts. */
+	apiUrl: string;
 }
 
 export const driveResilience: ProviderResilience = {
@@ -26,5 +28,5 @@ export function connectDrive({ fetch, credentialKey }: ProviderTransport, apiUrl
 		isRetryable: driveResilience.isRetryable,
 		breaker: circuitBreakerFor(driveResilience.breakerKey(credentialKey), { providerName: 'Google Drive' }),
 	});
-	return { drive: createDriveClient({ fetch: signedFetch, apiUrl }), signedFetch };
+	return { drive: createDriveClient({ fetch: signedFetch, apiUrl }), signedFetch, apiUrl };
 }

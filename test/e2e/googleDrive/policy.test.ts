@@ -1,4 +1,6 @@
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 
 import { startFakeGoogle, type FakeGoogle } from '../../fakes/googleApi';
@@ -110,6 +112,24 @@ describe('org policy applied by Google Drive Connector listChanges in a real n8n
 		const allowed = await n8n.execute(browseId, { ORG_CONNECTORS_ALLOWED_ACCOUNT_DOMAINS: 'example.com' });
 		expect(allowed.status).toBe('success');
 		expect(allowed.outputs.Browse[0].length).toBeGreaterThan(0);
+	});
+
+	it('sends no token along a redirect from the Drive API to another host', async () => {
+		const received: http.IncomingHttpHeaders[] = [];
+		const elsewhere = http.createServer((req, res) => {
+			received.push(req.headers);
+			res.writeHead(503, { 'content-type': 'application/json' }).end('{}');
+		});
+		await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+		try {
+			const { port } = elsewhere.address() as AddressInfo;
+			google.failNext(1, { path: '/drive/v3/about', redirectTo: `http://127.0.0.1:${port}/collect` });
+			await n8n.execute(listOnly);
+			expect(received.length).toBeGreaterThan(0);
+			expect(received.map((headers) => headers.authorization)).toEqual(received.map(() => undefined));
+		} finally {
+			await new Promise((resolve) => elsewhere.close(resolve));
+		}
 	});
 
 	it('fails loudly, naming the variable, on a bad policy value', async () => {

@@ -55,7 +55,7 @@ describe('browse', () => {
 			},
 		} as unknown as DriveClient;
 
-		await googleDriveProvider.browse({ drive, signedFetch: fetch } satisfies DriveConnection, { kind: 'myDrive' });
+		await googleDriveProvider.browse({ drive, signedFetch: fetch, apiUrl: 'https://www.googleapis.com' } satisfies DriveConnection, { kind: 'myDrive' });
 
 		expect(queries).toEqual(["'it\\'s' in parents and trashed = false"]);
 	});
