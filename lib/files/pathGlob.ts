@@ -38,16 +38,22 @@ export interface PathGlob {
 
 export function compilePathGlob(glob: string, options: PathGlobOptions = {}): PathGlob {
 	if (glob.length > MAX_GLOB_LENGTH) throw new PathGlobError(glob.slice(0, 40) + '…', `longer than ${MAX_GLOB_LENGTH} characters`);
-	const text = options.nocase ? glob.toLowerCase() : glob;
+	const text = comparable(glob, options);
 	const alternatives = expandBraces(glob, text).map((alternative) => parseSegments(glob, alternative.replace(/^\/+/, '')));
 	return {
 		source: glob,
 		matches(path) {
-			const target = (options.nocase ? path.toLowerCase() : path).replace(/\/{2,}/g, '/').replace(/^\/+/, '');
+			const target = comparable(path, options).replace(/\/{2,}/g, '/').replace(/^\/+/, '');
 			const segments = target === '' ? [] : target.split('/');
 			return alternatives.some((pattern) => matchSegments(pattern, segments));
 		},
 	};
+}
+
+/** NFC, so a folder name typed on one system matches the same name uploaded from macOS (NFD). */
+function comparable(text: string, options: PathGlobOptions): string {
+	const composed = text.normalize('NFC');
+	return options.nocase ? composed.toLowerCase() : composed;
 }
 
 /** `{a,b}` groups (nested too) expanded into plain alternatives. */

@@ -33,6 +33,14 @@ describe('path globs', () => {
 		expect(matches(glob, path)).toBe(expected);
 	});
 
+	it('matches NFC and NFD spellings of the same name alike (macOS uploads are NFD)', () => {
+		const nfc = '/Rh\u00f4ne/Cr\u00e8me/**';
+		const nfd = '/Rho\u0302ne/Cre\u0300me/notes.pdf';
+		expect(matches(nfc, nfd)).toBe(true);
+		expect(matches(nfd.replace('notes.pdf', '**'), nfc.replace('**', 'notes.pdf'))).toBe(true);
+		expect(matchingPathGlob(['/R\u00c9SUM\u00c9S/**'], '/re\u0301sume\u0301s/a.pdf')).toBe('/R\u00c9SUM\u00c9S/**');
+	});
+
 	it('ignores case only when asked, as the org policy does', () => {
 		expect(matches('/hr/**', '/HR/a.pdf')).toBe(false);
 		expect(matches('/hr/**', '/HR/a.pdf', true)).toBe(true);
