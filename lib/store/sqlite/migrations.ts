@@ -153,6 +153,43 @@ export function schemaVersion(db: SqliteDriver): number {
 	return typeof version === 'number' ? version : 0;
 }
 
+/** `PRAGMA application_id` of our cache files ("N8EC"), so another application's database is never taken for one. */
+export const CACHE_APPLICATION_ID = 0x4e384543;
+
+function userTables(db: SqliteDriver): string[] {
+	return db
+		.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+		.all()
+		.map((row) => String(row.name));
+}
+
+function foreignDatabaseError(db: SqliteDriver, what: string): CacheError {
+	return new CacheError(
+		'cache_foreign_database',
+		`${db.path} is not a connectors cache file (${what}) — set CONNECTORS_CACHE_PATH to a file of its own, ` +
+			'e.g. external-connectors.sqlite in the n8n user folder; the package never writes into another application\'s database.',
+		{ path: db.path },
+	);
+}
+
+/**
+ * Marks a new file as ours and refuses another application's: a file with another application id,
+ * or an unmarked one with tables of its own (an unmarked file with our tables is ours, from before
+ * files were marked).
+ */
+export function claimCacheFile(db: SqliteDriver): void {
+	db.transaction(() => {
+		const id = db.prepare('PRAGMA application_id').get()?.application_id;
+		if (id === CACHE_APPLICATION_ID) return;
+		if (typeof id === 'number' && id !== 0) throw foreignDatabaseError(db, `its application id is ${id}`);
+		const tables = userTables(db);
+		if (tables.length > 0 && !tables.includes('sync_state')) {
+			throw foreignDatabaseError(db, `it holds tables such as ${tables.slice(0, 3).join(', ')}`);
+		}
+		db.exec(`PRAGMA application_id = ${CACHE_APPLICATION_ID}`);
+	});
+}
+
 function assertOrdered(migrations: readonly Migration[]): void {
 	migrations.forEach((migration, index) => {
 		if (migration.version !== index + 1) {
@@ -176,6 +213,7 @@ function tooNewError(db: SqliteDriver, found: number, known: number): CacheError
  */
 export function migrate(db: SqliteDriver, migrations: readonly Migration[] = MIGRATIONS): { from: number; to: number } {
 	assertOrdered(migrations);
+	claimCacheFile(db);
 	const latest = migrations.length;
 	const from = schemaVersion(db);
 	if (from > latest) throw tooNewError(db, from, latest);
