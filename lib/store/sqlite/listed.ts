@@ -13,7 +13,7 @@ export class SqliteListedItems implements ListedItemStore {
 		// One batch per transaction, so a large first listing does not hold the write lock for long.
 		for (let start = 0; start < items.length; start += this.context.batchSize) {
 			const batch = items.slice(start, start + this.context.batchSize);
-			db.transaction(() => {
+			await db.transactionAsync(() => {
 				const sourceId = registerSource(this.context, sourceKey, provider);
 				const now = this.context.nowIso();
 				for (const item of batch) {

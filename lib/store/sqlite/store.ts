@@ -46,7 +46,7 @@ export class SqliteStore implements ConnectorStore {
 	}
 
 	async forget(sourceKey: string): Promise<ForgetSummary> {
-		return forgetSource(this.context, sourceKey);
+		return await forgetSource(this.context, sourceKey);
 	}
 
 	get isClosed(): boolean {
