@@ -9,6 +9,14 @@ export function notionApiUrl(env: NodeJS.ProcessEnv = process.env): string {
 	return trimSlash(env.CONNECTORS_NOTION_API_URL || 'https://api.notion.com');
 }
 
+export function dropboxApiUrl(env: NodeJS.ProcessEnv = process.env): string {
+	return trimSlash(env.CONNECTORS_DROPBOX_API_URL || 'https://api.dropboxapi.com');
+}
+
+export function dropboxContentUrl(env: NodeJS.ProcessEnv = process.env): string {
+	return trimSlash(env.CONNECTORS_DROPBOX_CONTENT_URL || 'https://content.dropboxapi.com');
+}
+
 function trimSlash(url: string): string {
 	return url.replace(/\/+$/, '');
 }

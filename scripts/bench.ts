@@ -8,12 +8,14 @@
  *   npm run bench -- drive               # Drive listing and export against the fake Drive at 50 ms latency
  *   npm run bench -- n8n-export          # n8n's peak RSS while exporting a 1 GiB Drive file
  *   npm run bench -- notion              # Notion export of 200 pages against the fake Notion at 3 requests/s
+ *   npm run bench -- dropbox             # Dropbox listing and export against the fake Dropbox at 50 ms latency
  *
  * `--name=value` options go to the benchmarks that read them (each file's header lists its own),
  * e.g. `npm run bench -- cache --seed=10000 --items=1000`.
  */
 import { benchCache, cacheBenchOptions } from './bench/cache';
 import { benchDrive, driveBenchOptions } from './bench/drive';
+import { benchDropbox, dropboxBenchOptions } from './bench/dropbox';
 import { benchN8nDedup, n8nDedupBenchOptions } from './bench/n8nDedup';
 import { benchN8nExport, n8nExportBenchOptions } from './bench/n8nExport';
 import { benchNotion, notionBenchOptions } from './bench/notion';
@@ -30,6 +32,7 @@ const benches: Record<string, () => void | Promise<void>> = {
 	drive: async () => console.log(await benchDrive(driveBenchOptions())),
 	'n8n-export': async () => console.log(await benchN8nExport(n8nExportBenchOptions())),
 	notion: async () => console.log(await benchNotion(notionBenchOptions())),
+	dropbox: async () => console.log(await benchDropbox(dropboxBenchOptions())),
 };
 
 async function main(): Promise<void> {

@@ -3,11 +3,16 @@
  * ConnectorProvider and one line here; nothing outside a provider's folder and this file names it.
  * Providers do not import lib/policy (the engine applies the policy), which imports this file.
  */
+import { dropboxProvider } from './dropbox';
 import { googleDriveProvider } from './googleDrive';
 import { notionProvider } from './notion';
 import type { ProviderFacts, ProviderId } from './types';
 
-const PROVIDERS: readonly ProviderFacts[] = [googleDriveProvider, notionProvider];
+const PROVIDERS: readonly ProviderFacts[] = [
+	googleDriveProvider,
+	notionProvider,
+	dropboxProvider,
+];
 
 /** The `provider` values of every shipped provider, e.g. for ORG_CONNECTORS_ENABLED_PROVIDERS. */
 export function providerIds(): ProviderId[] {

@@ -97,7 +97,8 @@ export async function main(n8nBin: string): Promise<number> {
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'connectors-demo-'));
 	const problems: string[] = [];
 	try {
-		say(`Sandbox: a fake Google Drive (folder "${sandbox.drive.folderName}") and a fake Notion (page "${sandbox.notion.rootTitle}"),`);
+		say(`Sandbox: a fake Google Drive (folder "${sandbox.drive.folderName}"), a fake Notion (page "${sandbox.notion.rootTitle}"),`);
+		say(`a fake Dropbox (team folder "${sandbox.dropbox.seed.folderName}"),`);
 		say(`and a document index at ${sandbox.index.url}. n8n runs in ${userFolder}.`);
 		say('');
 		const install = spawnSync('bash', [path.join(REPO_ROOT, 'scripts/install-package.sh'), userFolder], { encoding: 'utf8' });
@@ -107,7 +108,7 @@ export async function main(n8nBin: string): Promise<number> {
 		const demos = examples();
 		await n8n.importCredentials(sandbox.credentials());
 		await n8n.importWorkflows(demos.map((example) => withIngestionUrl(example.workflow, sandbox.index.url)));
-		say(`Imported ${demos.map((example) => `examples/${example.file}`).join(' and ')} into n8n.`);
+		say(`Imported ${demos.map((example) => `examples/${example.file}`).join(', ')} into n8n.`);
 		say('');
 
 		const results = new Map<Example, RunCounts[]>();
@@ -122,6 +123,7 @@ export async function main(n8nBin: string): Promise<number> {
 		say('Upstream, between two runs:');
 		say(`  Google Drive  edited "${edits.drive.edited}", trashed "${edits.drive.deleted}"`);
 		say(`  Notion        edited "${edits.notion.edited}", archived "${edits.notion.deleted}"`);
+		say(`  Dropbox       edited "${edits.dropbox.edited}", deleted "${edits.dropbox.deleted}"`);
 		say('Run 3, after the edits:');
 		await runAll('run 3');
 
@@ -129,7 +131,7 @@ export async function main(n8nBin: string): Promise<number> {
 		say('Summary');
 		for (const example of demos) {
 			const [first, second, third] = results.get(example) ?? [];
-			const expected = example.provider === 'google_drive' ? sandbox.drive.importable : sandbox.notion.importable;
+			const expected = sandbox.importable[example.provider];
 			say(
 				`  ${example.label.padEnd(12)} imported ${first.indexed}; second run: ${second.new} new, ${second.changed} changed; ` +
 					`after the edit: ${third.changed} changed; deleted: ${third.removed}`,

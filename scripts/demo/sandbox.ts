@@ -4,11 +4,13 @@
  * documents, and a document index standing in for the ingestion API.
  */
 import type { CredentialFixture } from '../../test/e2e/harness/n8n';
+import { startFakeDropbox, type FakeDropbox } from '../../test/fakes/dropboxApi';
 import type { FakeGoogle } from '../../test/fakes/googleApi';
 import type { FakeNotion } from '../../test/fakes/notionApi';
 import { b, rt } from '../../test/fakes/notionBlocks';
 import { startFakeServers, type FakeServers } from '../../test/fakes/serve';
 import { DocumentIndex } from './documentIndex';
+import { editDropbox, seedDropbox, type DropboxSeed } from './dropboxSeed';
 
 /** Ids the example workflows refer to (examples/*.json): fixed, so the examples import as they are. */
 export const SANDBOX_IDS = {
@@ -16,6 +18,7 @@ export const SANDBOX_IDS = {
 	notionRootPage: '2a9c1d3e-5f60-4b7a-8c9d-0e1f2a3b4c5d',
 	driveCredential: { id: 'exampleDriveCred', name: 'Google Drive Connector account' },
 	notionCredential: { id: 'exampleNotionCrd', name: 'Notion Connector account' },
+	dropboxCredential: { id: 'exampleDbxCred01', name: 'Dropbox Connector account' },
 } as const;
 
 /** Where the examples' Config step points by default: the sandbox's document index. */
@@ -275,12 +278,16 @@ export interface Sandbox {
 	index: DocumentIndex;
 	drive: DriveSeed;
 	notion: NotionSeed;
+	/** The fake Dropbox (a team account) and what it was seeded with. */
+	dropbox: { fake: FakeDropbox; seed: DropboxSeed };
+	/** Documents the first import of each provider's example indexes. */
+	importable: Record<string, number>;
 	/** The connectors' settings that point n8n at the fakes (CONNECTORS_*_API_URL). */
 	env: Record<string, string>;
 	/** Credentials for the examples, connected to the fakes (re-import on every start: tokens are new). */
 	credentials(): CredentialFixture[];
 	/** Edits one document and deletes another in each provider, as people do between two runs. */
-	editUpstream(): { drive: { edited: string; deleted: string }; notion: { edited: string; deleted: string } };
+	editUpstream(): { drive: { edited: string; deleted: string }; notion: { edited: string; deleted: string }; dropbox: { edited: string; deleted: string } };
 	close(): Promise<void>;
 }
 
@@ -290,6 +297,8 @@ export async function startSandbox(options: { indexPort?: number } = {}): Promis
 		await fakes.close();
 		throw error;
 	});
+	const dropboxFake = await startFakeDropbox({ team: { name: 'Acme', memberFolder: 'Alice Smith' } });
+	const dropboxSeed = seedDropbox(dropboxFake);
 	const drive = seedDrive(fakes.google);
 	const notion = seedNotion(fakes.notion);
 	// From here on the fakes' clocks follow the real one: what people edit is stamped "now".
@@ -304,7 +313,9 @@ export async function startSandbox(options: { indexPort?: number } = {}): Promis
 		index,
 		drive,
 		notion,
-		env: { ...fakes.env },
+		dropbox: { fake: dropboxFake, seed: dropboxSeed },
+		importable: { google_drive: drive.importable, notion: notion.importable, dropbox: dropboxSeed.importable },
+		env: { ...fakes.env, ...dropboxFake.env },
 		credentials: () => [
 			{
 				...SANDBOX_IDS.driveCredential,
@@ -312,6 +323,11 @@ export async function startSandbox(options: { indexPort?: number } = {}): Promis
 				data: { clientId: fakes.google.clientId, clientSecret: fakes.google.clientSecret, oauthTokenData: { ...fakes.google.issueTokens() } },
 			},
 			{ ...SANDBOX_IDS.notionCredential, type: 'notionConnectorApi', data: { apiKey: fakes.notion.issueToken() } },
+			{
+				...SANDBOX_IDS.dropboxCredential,
+				type: 'dropboxConnectorOAuth2Api',
+				data: { clientId: dropboxFake.clientId, clientSecret: dropboxFake.clientSecret, oauthTokenData: { ...dropboxFake.issueTokens() } },
+			},
 		],
 		editUpstream: () => {
 			syncClocks();
@@ -326,10 +342,11 @@ export async function startSandbox(options: { indexPort?: number } = {}): Promis
 			return {
 				drive: { edited: drive.files.onboarding.name, deleted: drive.files.oldPricing.name },
 				notion: { edited: notion.pages.gettingStarted.title, deleted: notion.pages.oldVpn.title },
+				dropbox: editDropbox(dropboxFake, dropboxSeed),
 			};
 		},
 		close: async () => {
-			await Promise.all([fakes.close(), index.close()]);
+			await Promise.all([fakes.close(), index.close(), dropboxFake.close()]);
 		},
 	};
 }

@@ -43,6 +43,7 @@ export async function main(n8nBin: string): Promise<number> {
 	log('');
 	log(`n8n:      http://localhost:${port} (data in ${userFolder}/.n8n; on the first visit, create the owner account)`);
 	log(`Sandbox:  fake Google Drive ${sandbox.env.CONNECTORS_GOOGLE_API_URL}, fake Notion ${sandbox.env.CONNECTORS_NOTION_API_URL}`);
+	log(`          fake Dropbox ${sandbox.env.CONNECTORS_DROPBOX_API_URL} (team folder "${sandbox.dropbox.seed.folderName}")`);
 	log(`Index:    ${sandbox.index.url} — GET it to see what the workflows ingested`);
 	log('Open:     Workflows → ' + loaded.map((example) => `"${example.workflow.name}"`).join(', ') + ', then "Execute workflow".');
 	log('Stop with Ctrl+C.');

@@ -1,5 +1,7 @@
+import { startFakeDropbox, type FakeDropbox } from '../fakes/dropboxApi';
 import { startFakeGoogle, type FakeGoogle } from '../fakes/googleApi';
 import { startFakeNotion, type FakeNotion } from '../fakes/notionApi';
+import { dropboxCredential } from './dropbox/credential';
 import { driveCredential } from './harness/google';
 import { N8nInstance } from './harness/n8n';
 import { N8nRest } from './harness/rest';
@@ -8,6 +10,7 @@ import { N8nRest } from './harness/rest';
 describe('credential tests in a running n8n', () => {
 	let google: FakeGoogle;
 	let notion: FakeNotion;
+	let dropbox: FakeDropbox;
 	let n8n: N8nInstance;
 	let rest: N8nRest;
 
@@ -16,10 +19,12 @@ describe('credential tests in a running n8n', () => {
 	const notionTokenOk = { id: 'notionOkCred0001', name: 'Notion token', type: 'notionConnectorApi' };
 	const notionTokenBad = { id: 'notionBadCred001', name: 'Notion bad token', type: 'notionConnectorApi' };
 	const notionOAuth = { id: 'notionOAuthCred1', name: 'Notion OAuth', type: 'notionConnectorOAuth2Api' };
+	const dropboxOk = { id: 'dropboxOkCred001', name: 'Dropbox ok', type: 'dropboxConnectorOAuth2Api' };
 
 	beforeAll(async () => {
 		google = await startFakeGoogle();
 		notion = await startFakeNotion({ requestsPerSecond: Infinity });
+		dropbox = await startFakeDropbox();
 		const revoked = google.issueTokens();
 		google.revokeRefreshToken(revoked.refresh_token);
 		google.revokeAccessToken(revoked.access_token);
@@ -27,6 +32,7 @@ describe('credential tests in a running n8n', () => {
 		n8n = await N8nInstance.create({
 			CONNECTORS_GOOGLE_API_URL: google.origin,
 			CONNECTORS_NOTION_API_URL: notion.url,
+			...dropbox.env,
 		});
 		await n8n.importCredentials([
 			{ ...driveCredential(google, google.issueTokens()), ...googleOk },
@@ -41,6 +47,7 @@ describe('credential tests in a running n8n', () => {
 					oauthTokenData: { access_token: notion.issueToken(), token_type: 'bearer', workspace_id: 'w' },
 				},
 			},
+			{ ...dropboxCredential(dropbox, dropbox.issueTokens()), ...dropboxOk },
 		]);
 		const baseUrl = await n8n.start({
 			CREDENTIALS_OVERWRITE_DATA: JSON.stringify({ googleDriveConnectorOAuth2Api: { accessTokenUrl: google.tokenUrl } }),
@@ -52,6 +59,7 @@ describe('credential tests in a running n8n', () => {
 		await n8n?.dispose();
 		await google?.close();
 		await notion?.close();
+		await dropbox?.close();
 	});
 
 	it('passes for a connected Google account, by calling Drive about', async () => {
@@ -81,10 +89,17 @@ describe('credential tests in a running n8n', () => {
 		await expect(rest.testCredential(notionOAuth)).resolves.toEqual(expect.objectContaining({ status: 'OK' }));
 	});
 
+	it('passes for a connected Dropbox account, by calling users/get_current_account as Dropbox accepts it', async () => {
+		await expect(rest.testCredential(dropboxOk)).resolves.toEqual(expect.objectContaining({ status: 'OK' }));
+		expect(dropbox.calls('users/get_current_account').map((call) => call.status)).toEqual([200]);
+		expect(dropbox.internalErrors).toEqual([]);
+	});
+
 	it('never logs a secret while testing', () => {
 		const logs = n8n.allLogs();
 		expect(logs).not.toContain(notion.token);
 		expect(logs).not.toContain(notion.clientSecret);
 		expect(logs).not.toContain(google.clientSecret);
+		expect(logs).not.toContain(dropbox.clientSecret);
 	});
 });

@@ -27,7 +27,7 @@ describe.each(examples().map((example) => [example.label, example] as const))(
 
 		beforeAll(async () => {
 			sandbox = await startSandbox();
-			importable = example.provider === 'google_drive' ? sandbox.drive.importable : sandbox.notion.importable;
+			importable = sandbox.importable[example.provider];
 			n8n = await N8nInstance.create(sandbox.env);
 			await n8n.importCredentials(sandbox.credentials());
 			await n8n.importWorkflow(withLease(withIngestionUrl(example.workflow, sandbox.index.url), LEASE_SECONDS));

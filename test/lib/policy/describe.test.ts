@@ -1,9 +1,10 @@
 import { defaultPolicy, describePolicy, loadPolicy } from '../../../lib/policy';
+import { providerIds } from '../../../lib/providers/registry';
 
 describe('describePolicy', () => {
 	it('spells out any and unlimited for the settings the default policy leaves open', () => {
 		expect(describePolicy(defaultPolicy())).toEqual({
-			enabledProviders: ['google_drive', 'notion'],
+			enabledProviders: providerIds(),
 			allowedExportFormats: ['md', 'txt', 'csv', 'pdf'],
 			allowedFileTypes: 'any',
 			maxFileSizeMb: 500,
@@ -12,7 +13,7 @@ describe('describePolicy', () => {
 			allowedNotionWorkspaces: 'any',
 			maxFilesPerRun: 'unlimited',
 			maxConcurrentRuns: 'unlimited',
-			paths: { google_drive: { allow: 'any', deny: [] }, notion: { allow: 'any', deny: [] } },
+			paths: Object.fromEntries(providerIds().map((id) => [id, { allow: 'any', deny: [] }])),
 			policyFile: null,
 		});
 	});

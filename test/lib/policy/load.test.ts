@@ -1,5 +1,6 @@
 import { ConnectorError } from '../../../lib/errors';
 import { defaultPolicy, loadPolicy, PolicyError, type ReadPolicyFile } from '../../../lib/policy';
+import { providerIds } from '../../../lib/providers/registry';
 
 const POLICY_PATH = '/etc/n8n/connectors-policy.json';
 
@@ -29,7 +30,7 @@ function policyError(run: () => unknown): PolicyError {
 describe('loadPolicy defaults', () => {
 	it('enables both providers, allows md, txt, csv and pdf exports and 500 MB files when nothing is set', () => {
 		const policy = load({});
-		expect(policy.enabledProviders).toEqual(['google_drive', 'notion']);
+		expect(policy.enabledProviders).toEqual(providerIds());
 		expect(policy.allowedExportFormats).toEqual(['md', 'txt', 'csv', 'pdf']);
 		expect(policy.maxFileSizeMb).toBe(500);
 	});
@@ -100,7 +101,7 @@ describe('loadPolicy from environment variables', () => {
 
 describe('loadPolicy rejects bad variable values, naming the variable, the value and what is accepted', () => {
 	it.each([
-		['ORG_CONNECTORS_ENABLED_PROVIDERS', 'google_drive,dropbox', '"dropbox"', 'google_drive, notion'],
+		['ORG_CONNECTORS_ENABLED_PROVIDERS', 'google_drive,box', '"box"', 'google_drive, notion'],
 		['ORG_CONNECTORS_ALLOWED_EXPORT_FORMATS', 'md,exe', '"exe"', 'md, txt, csv'],
 		['ORG_CONNECTORS_ALLOWED_FILE_TYPES', 'pdf,text/[a-z]', '"text/[a-z]"', 'a file extension'],
 		['ORG_CONNECTORS_ALLOWED_FILE_TYPES', 'my file', '"my file"', 'a file extension'],
@@ -203,7 +204,7 @@ describe('loadPolicy from a policy file', () => {
 
 	it.each([
 		[{ maxFileSize: 50 }, 'maxFileSize'],
-		[{ providers: { dropbox: {} } }, 'providers.dropbox'],
+		[{ providers: { box: {} } }, 'providers.box'],
 		[{ providers: { notion: { path: {} } } }, 'providers.notion.path'],
 		[{ providers: { notion: { paths: { exclude: [] } } } }, 'providers.notion.paths.exclude'],
 	])('rejects the unknown key in %j, naming it, so a typo never silently disables a rule', (settings, key) => {

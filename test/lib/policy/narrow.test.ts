@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../../../lib/errors';
 import { checkFile, defaultPolicy, narrowPolicy, type OrgPolicy } from '../../../lib/policy';
+import { providerIds } from '../../../lib/providers/registry';
 
 const org: OrgPolicy = {
 	...defaultPolicy(),
@@ -8,7 +9,7 @@ const org: OrgPolicy = {
 	allowedFileTypes: ['pdf', 'md', 'text/*'],
 	maxFileSizeMb: 100,
 	maxFilesPerRun: 1000,
-	paths: { google_drive: { allow: ['/Engineering/**'], deny: ['/HR/**'] }, notion: { allow: null, deny: [] } },
+	paths: { ...Object.fromEntries(providerIds().map((id) => [id, { allow: null, deny: [] }])), google_drive: { allow: ['/Engineering/**'], deny: ['/HR/**'] }, notion: { allow: null, deny: [] } },
 };
 
 describe('narrowPolicy', () => {
