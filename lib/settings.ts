@@ -1,3 +1,5 @@
+import { InvalidInputError } from './errors';
+
 /** Endpoints the clients talk to; an administrator may point them at a proxy (docs/architecture.md, "Other settings"). */
 export const NOTION_API_VERSION = '2025-09-03';
 
@@ -17,6 +19,36 @@ export function dropboxContentUrl(env: NodeJS.ProcessEnv = process.env): string 
 	return trimSlash(env.CONNECTORS_DROPBOX_CONTENT_URL || 'https://content.dropboxapi.com');
 }
 
+/** Microsoft Graph for OneDrive and SharePoint; a national cloud's (e.g. https://graph.microsoft.us) or a test server's. */
+export function microsoftGraphUrl(env: NodeJS.ProcessEnv = process.env): string {
+	return trimSlash(env.CONNECTORS_MICROSOFT_GRAPH_URL || 'https://graph.microsoft.com');
+}
+
+/** The Microsoft identity platform the OneDrive credential signs in through. */
+export function microsoftLoginUrl(env: NodeJS.ProcessEnv = process.env): string {
+	return trimSlash(env.CONNECTORS_MICROSOFT_LOGIN_URL || 'https://login.microsoftonline.com');
+}
+
 function trimSlash(url: string): string {
 	return url.replace(/\/+$/, '');
+}
+
+const DEFAULT_RETRY_BUDGET_SECONDS = 120;
+
+/**
+ * How long one request may keep retrying rate limits and outages before it fails
+ * (`CONNECTORS_RETRY_BUDGET_SECONDS`, default 120): Google's guidance is backoff up to about a minute,
+ * and a shared quota can stay exhausted a little longer than that.
+ */
+export function retryBudgetMs(env: NodeJS.ProcessEnv = process.env): number {
+	const raw = env.CONNECTORS_RETRY_BUDGET_SECONDS?.trim();
+	if (!raw) return DEFAULT_RETRY_BUDGET_SECONDS * 1000;
+	const seconds = Number(raw);
+	if (!Number.isFinite(seconds) || seconds < 0) {
+		throw new InvalidInputError(
+			`CONNECTORS_RETRY_BUDGET_SECONDS must be a number of seconds, zero or more, got "${raw}"`,
+			`Unset it for the default of ${DEFAULT_RETRY_BUDGET_SECONDS} s, or set e.g. 300.`,
+		);
+	}
+	return Math.round(seconds * 1000);
 }

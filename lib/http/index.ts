@@ -1,3 +1,5 @@
+export { AdaptiveConcurrency, adaptiveConcurrencyFor } from './adaptiveConcurrency';
+export type { AdaptiveConcurrencyOptions } from './adaptiveConcurrency';
 export { backoffDelayMs, retryAfterMs } from './backoff';
 export { CircuitBreaker, circuitBreakerFor } from './circuitBreaker';
 export type { CircuitBreakerOptions, CircuitState } from './circuitBreaker';

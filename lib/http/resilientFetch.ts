@@ -1,14 +1,20 @@
 import { STATUS_CODES } from 'node:http';
 
 import { InvalidInputError } from '../errors';
+import { retryBudgetMs } from '../settings';
 import { backoffDelayMs, retryAfterMs } from './backoff';
 import type { CircuitBreaker } from './circuitBreaker';
 import type { RequestThrottle } from './requestThrottle';
 import { defaultRetryable, describeNetworkError, isTransientNetworkError } from './retryable';
 
 export interface RetryPolicy {
-	/** Attempts in all, the first included. Default 5. */
+	/** Attempts in all, the first included. Default: as many as `retryBudgetMs` allows. */
 	maxAttempts?: number;
+	/**
+	 * How long retries of one request may go on, from its first attempt: a wait that would end
+	 * past it is not taken and the last answer goes back. Default `CONNECTORS_RETRY_BUDGET_SECONDS` (120 s).
+	 */
+	retryBudgetMs?: number;
 	/** Backoff ceiling of the first retry; doubles each retry. Default 500 ms. */
 	baseDelayMs?: number;
 	/** Cap on backoff and on ordinary `Retry-After` waits. Default 30 s. */
@@ -22,7 +28,7 @@ export interface RetryPolicy {
 	isRetryable?: (response: Response) => boolean | Promise<boolean>;
 	/** Opt-in: fail fast while the provider keeps failing. */
 	breaker?: CircuitBreaker;
-	/** Opt-in: a permit before every attempt; 429s pause it for every caller. */
+	/** Opt-in: a permit before every attempt; rate limits (429, a retryable 403) pause it for every caller. */
 	throttle?: RequestThrottle;
 	onRetry?: (event: RetryEvent) => void;
 }
@@ -35,6 +41,8 @@ export interface RetryEvent {
 	reason: string;
 	status?: number;
 	url: string;
+	/** When the request's first attempt began (the `now` of the deps), to tell one request's retries from new requests. */
+	startedAt: number;
 }
 
 /** Running totals for benchmarks and logs; one object per wrapper, mutated in place. */
@@ -68,7 +76,8 @@ export function resilientFetch(
 	policy: RetryPolicy = {},
 	deps: ResilientFetchDeps = {},
 ): ResilientFetch {
-	const maxAttempts = policy.maxAttempts ?? 5;
+	const maxAttempts = policy.maxAttempts ?? Number.POSITIVE_INFINITY;
+	const retryBudget = policy.retryBudgetMs ?? retryBudgetMs();
 	const baseDelayMs = policy.baseDelayMs ?? 500;
 	const maxDelayMs = policy.maxDelayMs ?? 30_000;
 	const retryAfterCeilingMs = Math.max(policy.retryAfterCeilingMs ?? 120_000, maxDelayMs);
@@ -76,7 +85,7 @@ export function resilientFetch(
 	const sleep = deps.sleep ?? abortableSleep;
 	const random = deps.random ?? Math.random;
 	const now = deps.now ?? Date.now;
-	validatePolicy(maxAttempts, baseDelayMs, maxDelayMs);
+	validatePolicy(maxAttempts, baseDelayMs, maxDelayMs, retryBudget);
 
 	const stats: RetryStats = { requests: 0, attempts: 0, retries: 0, rateLimited: 0, networkErrors: 0, waitedMs: 0 };
 	const { breaker, throttle } = policy;
@@ -88,6 +97,9 @@ export function resilientFetch(
 		const attemptsAllowed = request.replayable ? maxAttempts : 1;
 		breaker?.beforeRequest();
 		let verdictGiven = false;
+		const startedAt = now();
+		/** Time left for waiting and retrying; never below zero. */
+		const budgetLeft = (): number => Math.max(0, retryBudget - (now() - startedAt));
 		try {
 			for (let attempt = 1; ; attempt++) {
 				await throttle?.acquire();
@@ -99,12 +111,12 @@ export function resilientFetch(
 					if (!isTransientNetworkError(error)) throw error;
 					stats.networkErrors++;
 					const reason = describeNetworkError(error);
-					if (attempt >= attemptsAllowed) {
+					if (attempt >= attemptsAllowed || budgetLeft() === 0) {
 						breaker?.recordFailure(reason);
 						verdictGiven = true;
 						throw error;
 					}
-					await wait(attempt, backoffDelayMs(attempt, baseDelayMs, maxDelayMs, random), reason, undefined);
+					await wait(attempt, Math.min(backoffDelayMs(attempt, baseDelayMs, maxDelayMs, random), budgetLeft()), reason, undefined);
 					continue;
 				}
 
@@ -114,16 +126,26 @@ export function resilientFetch(
 					return response;
 				}
 				const reason = describeStatus(response);
-				if (response.status === 429) stats.rateLimited++;
+				// A 403 gets here only when the provider's check calls it a rate limit (Drive's userRateLimitExceeded).
+				const rateLimited = response.status === 429 || response.status === 403;
+				if (rateLimited) stats.rateLimited++;
 				const serverWaitMs = retryAfterMs(response.headers.get('retry-after'), now());
-				if (attempt >= attemptsAllowed || (serverWaitMs !== undefined && serverWaitMs > retryAfterCeilingMs)) {
+				const left = budgetLeft();
+				if (
+					attempt >= attemptsAllowed ||
+					left === 0 ||
+					(serverWaitMs !== undefined && (serverWaitMs > retryAfterCeilingMs || serverWaitMs > left))
+				) {
 					breaker?.recordFailure(reason);
 					verdictGiven = true;
 					return response;
 				}
-				const delayMs = serverWaitMs ?? backoffDelayMs(attempt, baseDelayMs, maxDelayMs, random);
+				const delayMs =
+					serverWaitMs === undefined
+						? Math.min(backoffDelayMs(attempt, baseDelayMs, maxDelayMs, random), left)
+						: Math.min(serverWaitMs + retryAfterJitterMs(serverWaitMs, random), left);
 				// Everyone sharing the integration's quota backs off, not just this caller.
-				if (response.status === 429) throttle?.pause(delayMs);
+				if (rateLimited) throttle?.pause(delayMs);
 				// Not awaited: cancelling one branch of a cloned (teed) body waits for the other branch.
 				void response.body?.cancel().catch(() => undefined);
 				await wait(attempt, delayMs, reason, response.status);
@@ -135,7 +157,7 @@ export function resilientFetch(
 		async function wait(attempt: number, delayMs: number, reason: string, status: number | undefined) {
 			stats.retries++;
 			stats.waitedMs += delayMs;
-			policy.onRetry?.({ attempt, delayMs, reason, status, url: request.url });
+			policy.onRetry?.({ attempt, delayMs, reason, status, url: request.url, startedAt });
 			await sleep(delayMs, signal);
 		}
 	};
@@ -188,9 +210,20 @@ function describeStatus(response: Response): string {
 	return `${response.status} ${response.statusText || STATUS_CODES[response.status] || ''}`.trim();
 }
 
-function validatePolicy(maxAttempts: number, baseDelayMs: number, maxDelayMs: number): void {
-	if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+/**
+ * A little on top of `Retry-After` (a tenth of it, at most 1 s): callers told the same wait would
+ * otherwise all come back in the same millisecond and trip the limit again.
+ */
+function retryAfterJitterMs(serverWaitMs: number, random: () => number): number {
+	return Math.floor(random() * Math.min(1000, Math.max(50, serverWaitMs / 10)));
+}
+
+function validatePolicy(maxAttempts: number, baseDelayMs: number, maxDelayMs: number, retryBudget: number): void {
+	if (!(Number.isInteger(maxAttempts) || maxAttempts === Number.POSITIVE_INFINITY) || maxAttempts < 1) {
 		throw new InvalidInputError(`maxAttempts must be a whole number of at least 1, got ${maxAttempts}`);
+	}
+	if (!(retryBudget >= 0) || !Number.isFinite(retryBudget)) {
+		throw new InvalidInputError(`retryBudgetMs must be a finite number of milliseconds, zero or more, got ${retryBudget}`);
 	}
 	if (!(baseDelayMs >= 0) || !(maxDelayMs >= 0)) {
 		throw new InvalidInputError(`Retry delays must be zero or more, got base ${baseDelayMs} ms and max ${maxDelayMs} ms`);

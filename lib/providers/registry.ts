@@ -6,12 +6,14 @@
 import { dropboxProvider } from './dropbox';
 import { googleDriveProvider } from './googleDrive';
 import { notionProvider } from './notion';
+import { oneDriveProvider } from './oneDrive';
 import type { ProviderFacts, ProviderId } from './types';
 
 const PROVIDERS: readonly ProviderFacts[] = [
 	googleDriveProvider,
 	notionProvider,
 	dropboxProvider,
+	oneDriveProvider,
 ];
 
 /** The `provider` values of every shipped provider, e.g. for ORG_CONNECTORS_ENABLED_PROVIDERS. */

@@ -70,6 +70,11 @@ export interface ExportChoices {
 	default: string;
 	/** Every format the provider can produce for the type. */
 	formats: readonly string[];
+	/**
+	 * The default is the item's own bytes (an Office file as it is), not a conversion: the policy's
+	 * export-format list binds only the conversions, and one is chosen when only it passes the type rule.
+	 */
+	keepsOriginal?: boolean;
 }
 
 export interface ExportRequest {
@@ -103,6 +108,15 @@ export interface ExportedContent {
 	contentHash?: string;
 	/** Extra binaries (Notion's Attach Files). */
 	attachments?: ExportAttachment[];
+	/** Attachments the provider left out itself (past its per-item count), reported with the item. */
+	skippedAttachments?: SkippedAttachment[];
+}
+
+/** An attachment not exported, with why: a stable code (`policy_file_type`, `attachment_limit`…) and a sentence. */
+export interface SkippedAttachment {
+	name: string;
+	skip_reason: string;
+	skip_detail: string;
 }
 
 export interface SkippedExport {

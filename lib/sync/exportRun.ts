@@ -10,8 +10,8 @@ import pLimit from 'p-limit';
 
 import { errorMessage } from '../errors';
 import type { ConnectorItem } from '../items';
-import { PolicySkipError, type OrgPolicy } from '../policy';
-import type { ConnectorProvider } from '../providers/types';
+import { checkFile, PolicySkipError, type OrgPolicy, type PolicyDecision } from '../policy';
+import type { ConnectorProvider, ExportedContent, SkippedAttachment } from '../providers/types';
 import type { ConnectorStore, ListedItem } from '../store/types';
 import { meteredBody } from './content';
 import type { RunHost, RunPolicy } from './host';
@@ -110,24 +110,61 @@ async function exportOne<Connection, Binary>(
 	try {
 		const body = meteredBody(outcome.body, policy, `"${item.name}"`);
 		const content = await storeBinary(body.data, outcome.fileName, outcome.mimeType);
-		const attachments: Binary[] = [];
-		// One at a time: items are already exported in parallel, and files can be large.
-		for (const attachment of outcome.attachments ?? []) {
-			const { stream, mime } = await attachment.open();
-			attachments.push(await storeBinary(stream, attachment.name, mime ?? attachment.mime ?? undefined));
-		}
+		const { attachments, skipped: attachmentsSkipped } = await storeAttachments(input, item, outcome, policy);
 		const json: ConnectorItem = {
 			...item,
 			export_format: outcome.exportFormat,
 			export_mime: outcome.exportMime,
 			content_hash: outcome.contentHash ?? body.contentHash(),
 			export_size: body.bytes(),
+			...(attachmentsSkipped.length ? { attachments_skipped: attachmentsSkipped } : {}),
 		};
 		return { index, output: 'main', json, content, attachments };
 	} catch (error) {
 		if (error instanceof PolicySkipError) return skipped(index, item, error.skipReason, error.skipDetail);
 		throw error;
 	}
+}
+
+/**
+ * An item's attachments, held to the same rules as the item: the org's file types (checked by
+ * name first, then by the type the download reports) and its byte cap; one refused is reported
+ * with the item and the others still stored. Stops when the execution is cancelled.
+ */
+async function storeAttachments<Connection, Binary>(
+	input: ExportRunInput<Connection, Binary>,
+	item: ConnectorItem,
+	outcome: ExportedContent,
+	policy: OrgPolicy,
+): Promise<{ attachments: Binary[]; skipped: SkippedAttachment[] }> {
+	const attachments: Binary[] = [];
+	const skipped: SkippedAttachment[] = [...(outcome.skippedAttachments ?? [])];
+	const refusal = (name: string, mime: string | null): PolicyDecision =>
+		checkFile(policy, input.provider.id, { path: item.path, name, mime, size: null });
+	// One at a time: items are already exported in parallel, and files can be large.
+	for (const attachment of outcome.attachments ?? []) {
+		input.host.signal?.throwIfAborted();
+		const listed = refusal(attachment.name, attachment.mime);
+		if (!listed.allowed) {
+			skipped.push({ name: attachment.name, skip_reason: listed.skipReason, skip_detail: listed.skipDetail });
+			continue;
+		}
+		const { stream, mime } = await attachment.open();
+		const served = mime && mime !== attachment.mime ? refusal(attachment.name, mime) : listed;
+		if (!served.allowed) {
+			stream.destroy();
+			skipped.push({ name: attachment.name, skip_reason: served.skipReason, skip_detail: served.skipDetail });
+			continue;
+		}
+		try {
+			const metered = meteredBody(stream, policy, `"${attachment.name}" of "${item.name}"`);
+			attachments.push(await input.storeBinary(metered.data, attachment.name, mime ?? attachment.mime ?? undefined));
+		} catch (error) {
+			if (!(error instanceof PolicySkipError)) throw error;
+			skipped.push({ name: attachment.name, skip_reason: error.skipReason, skip_detail: error.skipDetail });
+		}
+	}
+	return { attachments, skipped };
 }
 
 /** Results in the input order, whatever order the exports finished in. */

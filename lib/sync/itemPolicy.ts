@@ -44,20 +44,42 @@ export function planExport(
 ): ExportPlan {
 	const choices = provider.exportChoices(item);
 	const override = choices === undefined ? undefined : validOverride(provider, choices, overrides[choices.kind]);
-	const decision = choices === undefined ? undefined : resolveExportFormat(policy, override, choices.default);
-	const format = decision?.allowed ? decision.format : undefined;
-	const rules = checkFile(policy, provider.id, {
-		path: item.path,
-		name: item.name,
-		mime: item.mime ?? undefined,
-		size: choices === undefined ? (item.size ?? undefined) : undefined,
-		exportFormat: format,
-	});
+	const decision = choices === undefined ? undefined : formatDecision(policy, choices, override);
+	let format = decision?.allowed ? decision.format : undefined;
+	const rulesFor = (exportFormat: string | undefined) =>
+		checkFile(policy, provider.id, {
+			path: item.path,
+			name: item.name,
+			mime: item.mime ?? undefined,
+			size: choices === undefined || (choices.keepsOriginal && exportFormat === choices.default) ? (item.size ?? undefined) : undefined,
+			exportFormat,
+		});
+	let rules = rulesFor(format);
+	if (!rules.allowed && rules.skipReason === 'policy_file_type' && choices?.keepsOriginal && override === undefined) {
+		// The policy refuses the file as it is but allows a conversion of it: that is what it asks for.
+		const conversion = choices.formats.find((candidate) => candidate !== choices.default && resolveExportFormat(policy, candidate, candidate).allowed && rulesFor(candidate).allowed);
+		if (conversion !== undefined) {
+			format = conversion;
+			rules = rulesFor(format);
+		}
+	}
 	if (!rules.allowed) return rules;
 	if (decision !== undefined && !decision.allowed) {
 		return { allowed: false, skipReason: decision.skipReason, skipDetail: `"${item.name}": ${decision.skipDetail}` };
 	}
 	return { allowed: true, choices, format };
+}
+
+/**
+ * The format an item is exported to. A provider's own bytes (`keepsOriginal`) need no conversion,
+ * so the export-format list binds only an override that converts; a refused one keeps the bytes.
+ */
+function formatDecision(policy: OrgPolicy, choices: ExportChoices, override: string | undefined): ReturnType<typeof resolveExportFormat> {
+	if (!choices.keepsOriginal) return resolveExportFormat(policy, override, choices.default);
+	const requested = override?.trim().toLowerCase().replace(/^\./, '') || undefined;
+	if (requested === undefined || requested === choices.default) return { allowed: true, format: choices.default };
+	const decision = resolveExportFormat(policy, requested, requested);
+	return decision.allowed ? decision : { allowed: true, format: choices.default, ignoredOverride: requested };
 }
 
 /**
@@ -84,7 +106,7 @@ export function formatOverrideWarnings(
 ): string[] {
 	return exportTypes.flatMap((choices) => {
 		if (overrides[choices.kind] === undefined) return [];
-		const decision = resolveExportFormat(policy, overrides[choices.kind], choices.default);
+		const decision = formatDecision(policy, choices, overrides[choices.kind]);
 		if (decision.allowed && decision.ignoredOverride !== undefined) {
 			return [`The org policy does not allow ${decision.ignoredOverride}: ${choices.label} are exported as ${decision.format} instead`];
 		}

@@ -5,14 +5,16 @@
  * (throttle + resilientFetch), as `notionProvider.connect` builds it for the node, and pages go
  * through the provider's `exportItem`.
  *
- *   npm run bench -- notion [--pages=200] [--latency=20] [--concurrency=3]
+ *   npm run bench -- notion [--pages=200] [--latency=20] [--concurrency=3] [--workspace=10000]
  *   node --import tsx scripts/bench/notion.ts [the same options]
  *
  * Exports `pages` realistic pages (headings, nested lists, toggles, tables, code, callouts; every
  * tenth one over 100 top-level blocks) `concurrency` pages at a time, and prints the wall time
  * against the floor the rate limit sets (requests ÷ 3 per second), requests per page and the
  * 429s the fake answered. Then lists the tree of those pages once through the engine's
- * `listSource` (a first, full listing).
+ * `listSource` (a first, full listing). Last, a workspace of `workspace` pages (100 sections of
+ * pages, no content) is listed in full once, and then again a day later with nothing changed:
+ * the incremental run's requests and wall time at the rate limit.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -90,11 +92,84 @@ export interface NotionBenchOptions {
 	pages?: number;
 	latencyMs?: number;
 	concurrency?: number;
+	/** Pages of the workspace listed for the incremental run (0: skip it). */
+	workspace?: number;
 }
 
 /** The options given on the command line; absent ones keep their defaults. */
 export function notionBenchOptions(): Required<NotionBenchOptions> {
-	return { pages: numberArg('pages', 200), latencyMs: numberArg('latency', 20), concurrency: numberArg('concurrency', 3) };
+	return {
+		pages: numberArg('pages', 200),
+		latencyMs: numberArg('latency', 20),
+		concurrency: numberArg('concurrency', 3),
+		workspace: numberArg('workspace', 10_000),
+	};
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A first, full listing of a `pages`-page workspace, then an incremental run a day later over the
+ * unchanged workspace with the fake held to Notion's rate limit, then the daily re-walk of the
+ * same tree (counted unthrottled), all through the provider's `listChanges`.
+ */
+async function benchUnchangedWorkspace(pages: number, latencyMs: number): Promise<string[][]> {
+	const fake = await startFakeNotion({ requestsPerSecond: Infinity });
+	try {
+		const root = fake.addPage({ title: 'Workspace' });
+		const sections = Math.max(1, Math.ceil(pages / 100));
+		let added = 0;
+		for (let section = 0; section < sections && added < pages; section++) {
+			const parent = fake.addPage({ title: `Section ${section}`, parent: root.id });
+			added++;
+			for (let index = 0; index < 99 && added < pages; index++, added++) fake.addPage({ title: `Page ${section}.${index}`, parent: parent.id });
+		}
+		const client = notionClient({ baseUrl: fake.url, auth: fake.token, integrationKey: 'bench:workspace' });
+		const source: NotionSource = { kind: 'pageTree', pageId: root.id };
+		const request = { source, sourceKey: notionProvider.sourceKey('bench', source), filter: () => true };
+		// The pages were written well before the first listing, not within its overlap window.
+		fake.advanceTime(60 * 60 * 1000);
+		fake.resetRequestLog();
+		const firstStarted = performance.now();
+		const first = await notionProvider.listChanges(client, { ...request, cursor: null, snapshot: null });
+		const firstMs = performance.now() - firstStarted;
+		const firstRequests = fake.apiRequests().length;
+
+		fake.advanceTime(DAY_MS - 60 * 60 * 1000);
+		fake.setRateLimit(RATE);
+		fake.setLatency(latencyMs);
+		fake.resetRequestLog();
+		const started = performance.now();
+		const again = await notionProvider.listChanges(client, { ...request, cursor: first.nextCursor, snapshot: first.nextSnapshot });
+		const incrementalMs = performance.now() - started;
+		const requests = fake.apiRequests().length;
+		const calls = fake.apiRequests().map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, ':id')}`);
+		const limited = fake.rateLimitedCount;
+
+		// Past the re-walk interval (a day since the first listing): the run walks the tree block by block.
+		fake.advanceTime(2 * 60 * 60 * 1000);
+		fake.setRateLimit(Infinity);
+		fake.setLatency(0);
+		fake.resetRequestLog();
+		// Unthrottled: only its requests are of interest, at 3 per second it would take as long as the row says.
+		const fastClient = notionClient({ baseUrl: fake.url, auth: fake.token, integrationKey: 'bench:rewalk', requestsPerSecond: Infinity });
+		const rewalk = await notionProvider.listChanges(fastClient, { ...request, cursor: again.nextCursor, snapshot: again.nextSnapshot });
+		const rewalkRequests = fake.apiRequests().length;
+		if (fake.internalErrors.length > 0) throw new Error(`fake Notion internal errors: ${JSON.stringify(fake.internalErrors.slice(0, 3))}`);
+		return [
+			[`first listing of a ${added + 1}-page workspace`, `${first.items.length} items, ${firstRequests} requests (floor ${seconds((firstRequests / RATE) * 1000)} at ${RATE}/s; measured ${seconds(firstMs)})`],
+			[
+				'incremental run a day later, nothing changed',
+				`${again.items.length} items, ${again.deletions.length} deletions, ${requests} requests (${calls.join(', ')}), ${seconds(incrementalMs)} at ${RATE}/s, ${limited} 429s`,
+			],
+			[
+				'daily re-walk of the same unchanged tree (reconcile)',
+				`${rewalk.items.length} items, ${rewalkRequests} requests (${seconds((rewalkRequests / RATE) * 1000)} at ${RATE}/s; pages without content, 1 request each at least)`,
+			],
+		];
+	} finally {
+		await fake.close();
+	}
 }
 
 export async function benchNotion(options: NotionBenchOptions = {}): Promise<string> {
@@ -153,6 +228,7 @@ export async function benchNotion(options: NotionBenchOptions = {}): Promise<str
 		await store.close();
 		if (fake.internalErrors.length > 0) throw new Error(`fake Notion internal errors: ${JSON.stringify(fake.internalErrors.slice(0, 3))}`);
 
+		const workspaceRows = (options.workspace ?? 10_000) > 0 ? await benchUnchangedWorkspace(options.workspace ?? 10_000, latencyMs) : [];
 		const rows = [
 			['what', 'value'],
 			['---', '---:'],
@@ -164,6 +240,7 @@ export async function benchNotion(options: NotionBenchOptions = {}): Promise<str
 			['requests per page', (requests / pages).toFixed(2)],
 			['429s received', String(rateLimited)],
 			['first listing of the same tree', `${listed.items.length} items, ${listRequests} requests, ${seconds(listMs)} (${fake.rateLimitedCount - rateLimited} more 429s)`],
+			...workspaceRows,
 		];
 		return [
 			`Notion export against the fake Notion at ${RATE} requests/s (burst 6), ${latencyMs} ms latency per request; client = notionClient (throttle ${RATE}/s + resilientFetch)`,

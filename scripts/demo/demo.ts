@@ -99,6 +99,7 @@ export async function main(n8nBin: string): Promise<number> {
 	try {
 		say(`Sandbox: a fake Google Drive (folder "${sandbox.drive.folderName}"), a fake Notion (page "${sandbox.notion.rootTitle}"),`);
 		say(`a fake Dropbox (team folder "${sandbox.dropbox.seed.folderName}"),`);
+		say(`a fake OneDrive (folder "${sandbox.oneDrive.folderName}"),`);
 		say(`and a document index at ${sandbox.index.url}. n8n runs in ${userFolder}.`);
 		say('');
 		const install = spawnSync('bash', [path.join(REPO_ROOT, 'scripts/install-package.sh'), userFolder], { encoding: 'utf8' });
@@ -124,6 +125,7 @@ export async function main(n8nBin: string): Promise<number> {
 		say(`  Google Drive  edited "${edits.drive.edited}", trashed "${edits.drive.deleted}"`);
 		say(`  Notion        edited "${edits.notion.edited}", archived "${edits.notion.deleted}"`);
 		say(`  Dropbox       edited "${edits.dropbox.edited}", deleted "${edits.dropbox.deleted}"`);
+		say(`  OneDrive      edited "${edits.oneDrive.edited}", deleted "${edits.oneDrive.deleted}"`);
 		say('Run 3, after the edits:');
 		await runAll('run 3');
 

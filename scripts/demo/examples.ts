@@ -7,7 +7,8 @@ export const REPO_ROOT = path.resolve(__dirname, '../..');
 const EXAMPLES = path.join(REPO_ROOT, 'examples');
 
 export interface Example {
-	provider: 'google_drive' | 'notion' | 'dropbox';
+	/** The provider id of its connector (`google_drive`, `notion`, `dropbox`, `onedrive`). */
+	provider: string;
 	label: string;
 	file: string;
 	workflow: WorkflowFixture;
@@ -23,6 +24,7 @@ export function examples(): Example[] {
 		{ provider: 'google_drive', label: 'Google Drive', file: 'google-drive-folder-to-index.json', workflow: load('google-drive-folder-to-index.json') },
 		{ provider: 'notion', label: 'Notion', file: 'notion-pages-to-index.json', workflow: load('notion-pages-to-index.json') },
 		{ provider: 'dropbox', label: 'Dropbox', file: 'dropbox-folder-to-index.json', workflow: load('dropbox-folder-to-index.json') },
+		{ provider: 'onedrive', label: 'OneDrive', file: 'onedrive-folder-to-index.json', workflow: load('onedrive-folder-to-index.json') },
 	];
 }
 

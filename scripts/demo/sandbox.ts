@@ -1,11 +1,12 @@
 /**
  * The sandbox the demo, `scripts/dev.sh start` and the browser test run against: the fake Google
- * Drive and Notion servers (test/fakes, strict like the real APIs) seeded with a small company's
+ * Drive, Notion and Microsoft Graph servers (test/fakes, strict like the real APIs) seeded with a small company's
  * documents, and a document index standing in for the ingestion API.
  */
 import type { CredentialFixture } from '../../test/e2e/harness/n8n';
 import { startFakeDropbox, type FakeDropbox } from '../../test/fakes/dropboxApi';
 import type { FakeGoogle } from '../../test/fakes/googleApi';
+import type { FakeGraph } from '../../test/fakes/graphApi';
 import type { FakeNotion } from '../../test/fakes/notionApi';
 import { b, rt } from '../../test/fakes/notionBlocks';
 import { startFakeServers, type FakeServers } from '../../test/fakes/serve';
@@ -19,6 +20,8 @@ export const SANDBOX_IDS = {
 	driveCredential: { id: 'exampleDriveCred', name: 'Google Drive Connector account' },
 	notionCredential: { id: 'exampleNotionCrd', name: 'Notion Connector account' },
 	dropboxCredential: { id: 'exampleDbxCred01', name: 'Dropbox Connector account' },
+	oneDriveFolder: '01ACMESALESPLAYBOOKSANDBOX000001',
+	oneDriveCredential: { id: 'exampleOneDrvCrd', name: 'OneDrive Connector account' },
 } as const;
 
 /** Where the examples' Config step points by default: the sandbox's document index. */
@@ -273,6 +276,39 @@ export function seedNotion(notion: FakeNotion): NotionSeed {
 	};
 }
 
+export interface OneDriveSeed {
+	folderId: string;
+	folderName: string;
+	files: Record<'objections' | 'oldPrices', { id: string; name: string }>;
+	/** Files the import sends to the index (the OneNote notebook goes to Skipped). */
+	importable: number;
+}
+
+/** Acme's sales playbook in the user's OneDrive (Office files, a PDF, Markdown, a OneNote notebook), and an intranet site in SharePoint. */
+export function seedOneDrive(graph: FakeGraph): OneDriveSeed {
+	const playbook = graph.addFolder({ name: 'Sales Playbook', id: SANDBOX_IDS.oneDriveFolder });
+	const stories = graph.addFolder({ name: 'Customer stories', parent: playbook.id });
+	const file = (name: string, parent: string, content: string | Buffer) => graph.addFile({ name, parent, content });
+	file('README.md', playbook.id, '# Sales Playbook\n\nHow Acme sells: the pitch, pricing, objections and customer stories.\n');
+	const objections = file('Objection handling.docx', playbook.id, 'Objection handling\n\n"Too expensive": show the ROI calculator; never discount in the first call.\n');
+	file('Pitch deck.pptx', playbook.id, 'Acme pitch: one platform, two regions, zero downtime deploys.\n');
+	file('Pricing 2026.xlsx', playbook.id, 'plan,seat price (EUR)\nTeam,12\nBusiness,24\nEnterprise,custom\n');
+	file('Discount policy.pdf', playbook.id, samplePdf(['Acme discount policy', 'Up to 10% for annual prepay; anything more needs the sales lead.']));
+	const oldPrices = file('Old price list.pdf', playbook.id, samplePdf(['Acme price list 2025 (superseded)']));
+	file('Globex.md', stories.id, '# Globex\n\nMoved 400 seats from the legacy suite in six weeks.\n');
+	file('Initech.docx', stories.id, 'Initech: cut ticket handling time by 35% with Acme workflows.\n');
+	// A OneNote notebook: Graph has no bytes for it, the export sends it to Skipped.
+	graph.addNotebook({ name: 'Sales team notes', parent: playbook.id });
+	const { drives } = graph.addSite({ displayName: 'Acme Intranet', name: 'intranet', libraries: ['Documents'] });
+	graph.addFile({ name: 'Office locations.md', drive: drives[0].id, content: '# Offices\n\nBerlin, Paris, New York.\n' });
+	return {
+		folderId: playbook.id,
+		folderName: 'Sales Playbook',
+		files: { objections: { id: objections.id, name: objections.name }, oldPrices: { id: oldPrices.id, name: oldPrices.name } },
+		importable: 8,
+	};
+}
+
 export interface Sandbox {
 	fakes: FakeServers;
 	index: DocumentIndex;
@@ -282,12 +318,19 @@ export interface Sandbox {
 	dropbox: { fake: FakeDropbox; seed: DropboxSeed };
 	/** Documents the first import of each provider's example indexes. */
 	importable: Record<string, number>;
+	/** The user's OneDrive (and a SharePoint site) in the fake Microsoft Graph, and what it was seeded with. */
+	oneDrive: OneDriveSeed;
 	/** The connectors' settings that point n8n at the fakes (CONNECTORS_*_API_URL). */
 	env: Record<string, string>;
 	/** Credentials for the examples, connected to the fakes (re-import on every start: tokens are new). */
 	credentials(): CredentialFixture[];
 	/** Edits one document and deletes another in each provider, as people do between two runs. */
-	editUpstream(): { drive: { edited: string; deleted: string }; notion: { edited: string; deleted: string }; dropbox: { edited: string; deleted: string } };
+	editUpstream(): {
+		drive: { edited: string; deleted: string };
+		notion: { edited: string; deleted: string };
+		dropbox: { edited: string; deleted: string };
+		oneDrive: { edited: string; deleted: string };
+	};
 	close(): Promise<void>;
 }
 
@@ -301,6 +344,7 @@ export async function startSandbox(options: { indexPort?: number } = {}): Promis
 	const dropboxSeed = seedDropbox(dropboxFake);
 	const drive = seedDrive(fakes.google);
 	const notion = seedNotion(fakes.notion);
+	const oneDrive = seedOneDrive(fakes.graph);
 	// From here on the fakes' clocks follow the real one: what people edit is stamped "now".
 	const syncClocks = () => {
 		const now = new Date().toISOString();
@@ -314,7 +358,8 @@ export async function startSandbox(options: { indexPort?: number } = {}): Promis
 		drive,
 		notion,
 		dropbox: { fake: dropboxFake, seed: dropboxSeed },
-		importable: { google_drive: drive.importable, notion: notion.importable, dropbox: dropboxSeed.importable },
+		oneDrive,
+		importable: { google_drive: drive.importable, notion: notion.importable, dropbox: dropboxSeed.importable, onedrive: oneDrive.importable },
 		env: { ...fakes.env, ...dropboxFake.env },
 		credentials: () => [
 			{
@@ -328,6 +373,11 @@ export async function startSandbox(options: { indexPort?: number } = {}): Promis
 				type: 'dropboxConnectorOAuth2Api',
 				data: { clientId: dropboxFake.clientId, clientSecret: dropboxFake.clientSecret, oauthTokenData: { ...dropboxFake.issueTokens() } },
 			},
+			{
+				...SANDBOX_IDS.oneDriveCredential,
+				type: 'microsoftOneDriveConnectorOAuth2Api',
+				data: { tenantId: 'common', clientId: fakes.graph.clientId, clientSecret: fakes.graph.clientSecret, oauthTokenData: { ...fakes.graph.issueTokens() } },
+			},
 		],
 		editUpstream: () => {
 			syncClocks();
@@ -339,10 +389,13 @@ export async function startSandbox(options: { indexPort?: number } = {}): Promis
 			fakes.google.trash(drive.files.oldPricing.id);
 			fakes.notion.appendBlocks(notion.pages.gettingStarted.id, [b.todo('Present what you shipped at the Friday demo')]);
 			fakes.notion.archivePage(notion.pages.oldVpn.id);
+			fakes.graph.editContent(oneDrive.files.objections.id, 'Objection handling\n\n"Too expensive": show the ROI calculator.\n"We build it ourselves": show the total cost over three years.\n');
+			fakes.graph.remove(oneDrive.files.oldPrices.id);
 			return {
 				drive: { edited: drive.files.onboarding.name, deleted: drive.files.oldPricing.name },
 				notion: { edited: notion.pages.gettingStarted.title, deleted: notion.pages.oldVpn.title },
 				dropbox: editDropbox(dropboxFake, dropboxSeed),
+				oneDrive: { edited: oneDrive.files.objections.name, deleted: oneDrive.files.oldPrices.name },
 			};
 		},
 		close: async () => {

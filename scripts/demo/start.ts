@@ -1,6 +1,6 @@
 /**
  * `npm start`: n8n with this package (installed by scripts/dev.sh), the example workflows and
- * their credentials, pointed at the sandbox — a fake Drive and Notion and the document index —
+ * their credentials, pointed at the sandbox — a fake Drive, Notion and OneDrive and the document index —
  * so a person can open the editor and click through. Runs until Ctrl+C.
  */
 import { spawn } from 'node:child_process';
@@ -44,6 +44,7 @@ export async function main(n8nBin: string): Promise<number> {
 	log(`n8n:      http://localhost:${port} (data in ${userFolder}/.n8n; on the first visit, create the owner account)`);
 	log(`Sandbox:  fake Google Drive ${sandbox.env.CONNECTORS_GOOGLE_API_URL}, fake Notion ${sandbox.env.CONNECTORS_NOTION_API_URL}`);
 	log(`          fake Dropbox ${sandbox.env.CONNECTORS_DROPBOX_API_URL} (team folder "${sandbox.dropbox.seed.folderName}")`);
+	log(`          fake Microsoft Graph (OneDrive, SharePoint) ${sandbox.env.CONNECTORS_MICROSOFT_GRAPH_URL}`);
 	log(`Index:    ${sandbox.index.url} — GET it to see what the workflows ingested`);
 	log('Open:     Workflows → ' + loaded.map((example) => `"${example.workflow.name}"`).join(', ') + ', then "Execute workflow".');
 	log('Stop with Ctrl+C.');

@@ -20,6 +20,8 @@ function expectedPickerEntries(example: Example, sandbox: Sandbox): string[] {
 		google_drive: [sandbox.drive.folderName, ...sandbox.drive.subfolders],
 		notion: [sandbox.notion.rootTitle, ...sandbox.notion.childTitles.filter((title) => title !== 'Meeting notes')],
 		dropbox: [`Team space: /${sandbox.dropbox.seed.folderName}`],
+		// The folder picker (after the Drive picker), in My OneDrive.
+		onedrive: ['/Sales Playbook'],
 	};
 	return entries[example.provider];
 }
@@ -165,7 +167,8 @@ describe('The n8n editor in a real browser, on the example workflows', () => {
 		it('lists the sandbox in the source picker of List Changes', async () => {
 			await openWorkflow(example.workflow.id);
 			await openNode('List Changes');
-			await page.locator('[data-test-id="ndv"] [data-test-id="rlc-input"]').click();
+			// The source's own picker is the last one (a OneDrive folder's drive picker comes before it).
+			await page.locator('[data-test-id="ndv"] [data-test-id="rlc-input"]').last().click();
 			const items = page.locator('[data-test-id="rlc-item"]');
 			await items.first().waitFor();
 			const expected = expectedPickerEntries(example, sandbox);

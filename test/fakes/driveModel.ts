@@ -184,6 +184,11 @@ export class DriveModel {
 	protected readonly sharedDrives = new Map<string, SharedDrive>();
 	protected readonly changeLog: ChangeEntry[] = [];
 	private changeSeq = 4100;
+
+	/** Moves on with every change the model logs: a list's later pages can reuse its first page's results while it holds. */
+	protected get revision(): number {
+		return this.changeSeq;
+	}
 	private idCounter = 0;
 
 	constructor(options: DriveModelOptions = {}) {

@@ -165,6 +165,21 @@ describe('files.list', () => {
 		expect(new Set(names).size).toBe(253);
 	});
 
+	it('answers a later page from the drive as it is now when it changed since the first page', async () => {
+		const parent = google.addFolder({ name: 'P' });
+		for (const name of ['b', 'd']) google.addFile({ name, parent: parent.id, content: name });
+		const list = async (pageToken?: string) =>
+			(await client.files.list({ q: `'${parent.id}' in parents`, orderBy: 'name', pageSize: 1, fields: 'nextPageToken,files(name)', pageToken }, as(token))).data;
+
+		const first = await list();
+		google.addFile({ name: 'a', parent: parent.id, content: 'a' });
+		const second = await list(first.nextPageToken ?? '');
+
+		expect(first.files?.map((file) => file.name)).toEqual(['b']);
+		// Offset 1 of the new order a, b, d.
+		expect(second.files?.map((file) => file.name)).toEqual(['b']);
+	});
+
 	it('rejects a page size over 1000 and a page token from another query', async () => {
 		expect(await failure(client.files.list({ pageSize: 1001 }, as(token)))).toMatchObject({ status: 400 });
 		for (let i = 0; i < 3; i += 1) google.addFile({ name: `f${i}`, content: 'x' });

@@ -315,6 +315,7 @@ export class FakeGoogle extends DriveModel implements RequestLog {
 	latencyMs: number;
 
 	private readonly faults = new FaultQueue();
+	private listCache?: { signature: string; revision: number; results: DriveFile[] };
 	/** Change page tokens below this are refused, as Drive refuses tokens it has expired. */
 	private oldestValidChangeToken = 0;
 	private rateLimit?: { bucket: TokenBucket; status: 429 | 403 };
@@ -638,18 +639,22 @@ export class FakeGoogle extends DriveModel implements RequestLog {
 			}
 		}
 		const sharedDriveItems = includeAll && supportsAll;
-		const results = spaces.includes('drive')
-			? this.allFiles()
-					.filter((file) => {
-						if (corpora === 'drive') return sharedDriveItems && file.driveId === driveId;
-						return file.driveId === undefined || sharedDriveItems;
-					})
-					.filter(matches)
-					.sort(compare)
-			: [];
-
 		const pageSignature = signature([q, params.get('orderBy'), corpora, driveId, sharedDriveItems, spaces]);
 		const offset = decodePageToken(params.get('pageToken'), pageSignature);
+		// A later page of an unchanged drive reuses the first page's matches: a 100,000-file listing is not filtered and sorted 100 times.
+		const cached = offset > 0 && this.listCache?.signature === pageSignature && this.listCache.revision === this.revision ? this.listCache.results : undefined;
+		const results =
+			cached ??
+			(spaces.includes('drive')
+				? this.allFiles()
+						.filter((file) => {
+							if (corpora === 'drive') return sharedDriveItems && file.driveId === driveId;
+							return file.driveId === undefined || sharedDriveItems;
+						})
+						.filter(matches)
+						.sort(compare)
+				: []);
+		this.listCache = { signature: pageSignature, revision: this.revision, results };
 		const page = results.slice(offset, offset + pageSize);
 		const nextOffset = offset + page.length;
 		this.respond(

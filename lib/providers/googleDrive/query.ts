@@ -13,3 +13,13 @@ export function quoted(value: string): string {
 export function childrenOf(folderId: string): string {
 	return `${quoted(folderId)} in parents and trashed = false`;
 }
+
+/** The untrashed children of any of `folderIds`: one query for a batch of folders. */
+export function childrenOfAny(folderIds: readonly string[]): string {
+	if (folderIds.length === 0) throw new RangeError('childrenOfAny needs at least one folder id');
+	if (folderIds.length === 1) return childrenOf(folderIds[0]);
+	return `(${folderIds.map((id) => `${quoted(id)} in parents`).join(' or ')}) and trashed = false`;
+}
+
+/** Everything untrashed in the corpus the request names (a whole shared drive). */
+export const UNTRASHED = 'trashed = false';

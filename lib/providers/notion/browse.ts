@@ -14,7 +14,7 @@ import {
 	type ParentLink,
 } from './objects';
 
-/** What to browse: a search of everything the integration sees, or one page's children; at most `limit` entries (default 50). */
+/** What to browse: a search of everything the integration sees, or one page's children; at most `limit` entries, all without one. */
 export type NotionBrowseQuery = (
 	| { kind: 'search'; query?: string; objectType?: 'page' | 'database' }
 	| { kind: 'children'; pageId: string }
@@ -35,15 +35,14 @@ export interface NotionBrowseEntry {
 /** Container lookups a path may cost beyond the listing itself; past it a path starts with `/…`. */
 const PATH_LOOKUP_BUDGET = 25;
 const MAX_PATH_DEPTH = 50;
-const DEFAULT_LIMIT = 50;
 
 /**
  * Pages and databases the integration can see (Notion search; a database once, however many data
  * sources it has), or a page's child pages and databases (its block children, also those inside
- * toggles and columns, paginated). Stops at `limit` (default 50).
+ * toggles and columns, paginated). Stops at `limit`; without one (Return All) reads to the end.
  */
 export async function browseNotion(client: Client, query: NotionBrowseQuery): Promise<NotionBrowseEntry[]> {
-	const limit = query.limit ?? DEFAULT_LIMIT;
+	const limit = query.limit ?? Infinity;
 	if (!(limit >= 1)) throw new InvalidInputError(`The browse limit must be at least 1 (got ${String(query.limit)})`);
 	const api = new NotionApi(client);
 	const locator = new Locator(api);

@@ -12,7 +12,7 @@ export { notionProvider, type NotionConnection, type NotionProvider } from './pr
 export { notionAccount, type NotionAccount } from './account';
 export { type NotionBrowseEntry, type NotionBrowseQuery } from './browse';
 export { notionClient, serverTimeOf, type NotionClientOptions } from './client';
-export { NOTION_PAGE_EXPORT, type NotionExportOptions } from './export';
+export { DEFAULT_MAX_FILES_PER_PAGE, NOTION_PAGE_EXPORT, type NotionExportOptions } from './export';
 export { COMPACT_ID_PATTERN, DASHED_ID_PATTERN, notionUrl, parseNotionId } from './ids';
 export {
 	DEFAULT_MAX_DEPTH,

@@ -4,9 +4,12 @@ import { exportOperation } from '../../shared/connectorOperations';
 import { policyNarrowingProperty } from '../../shared/policy';
 import { googleDriveNode } from '../transport';
 
-/** The most downloads at once, whatever the parameter says (the editor's cap does not bind a workflow's JSON). */
-const MAX_CONCURRENCY = 16;
-const DEFAULT_CONCURRENCY = 4;
+/**
+ * The most downloads at once, whatever the parameter says (the editor's cap does not bind a
+ * workflow's JSON); within it the provider's adaptive limit slows down on Drive's rate limits.
+ */
+const MAX_CONCURRENCY = 32;
+const DEFAULT_CONCURRENCY = 16;
 
 const format = (name: string, displayName: string, options: Array<[string, string]>, fallback: string): INodeProperties => ({
 	displayName,
@@ -43,7 +46,7 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				default: DEFAULT_CONCURRENCY,
 				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
-				description: 'How many files are downloaded at once',
+				description: 'How many files are downloaded at most at once (up to 32); fewer while Google Drive answers with rate limits',
 			},
 		],
 	},

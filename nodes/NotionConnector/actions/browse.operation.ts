@@ -76,8 +76,9 @@ export function browseQueryOf(ctx: IExecuteFunctions, itemIndex: number): Notion
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const query = browseQueryOf(this, itemIndex);
 	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
-	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex) as number);
-	const entries = await notionProvider.browse(await browseConnection(this, notionNode), { ...query, limit });
+	// Without a limit the provider reads to the end.
+	const limit = returnAll ? {} : { limit: this.getNodeParameter('limit', itemIndex) as number };
+	const entries = await notionProvider.browse(await browseConnection(this, notionNode), { ...query, ...limit });
 	return entries.map((entry) => ({
 		json: { provider: 'notion', ...entry } as IDataObject,
 		pairedItem: { item: itemIndex },

@@ -2,11 +2,14 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, 
 
 import { exportOperation } from '../../shared/connectorOperations';
 import { policyNarrowingProperty } from '../../shared/policy';
+import { DEFAULT_MAX_FILES_PER_PAGE } from '../../../lib/providers/notion';
 import { notionNode } from '../transport';
 
 export const DEFAULT_CONCURRENCY = 3;
 /** The most pages at once, whatever the parameter says: all share the integration's ~3 requests per second. */
 const MAX_CONCURRENCY = 10;
+/** The most files one page may attach, whatever the parameter says. */
+const MAX_FILES_PER_PAGE = 100;
 
 const properties: INodeProperties[] = [
 	{
@@ -25,6 +28,15 @@ const properties: INodeProperties[] = [
 					'Whether to add the images and files hosted by Notion that a page shows as extra binary properties file_0, file_1, …',
 			},
 			{
+				displayName: 'Max Files per Page',
+				name: 'maxFilesPerPage',
+				type: 'number',
+				default: DEFAULT_MAX_FILES_PER_PAGE,
+				typeOptions: { minValue: 1, maxValue: MAX_FILES_PER_PAGE },
+				displayOptions: { show: { attachFiles: [true] } },
+				description: 'The most files attached to one page; the others are listed in attachments_skipped with the reason attachment_limit',
+			},
+			{
 				displayName: 'Pages at Once',
 				name: 'concurrency',
 				type: 'number',
@@ -41,6 +53,7 @@ export const description = updateDisplayOptions({ show: { operation: ['export'] 
 
 interface ExportOptions {
 	attachFiles?: boolean;
+	maxFilesPerPage?: number;
 	concurrency?: number;
 }
 
@@ -54,6 +67,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await exportOperation(this, {
 		...notionNode,
 		concurrencyOf: (ctx) => Math.min(MAX_CONCURRENCY, Math.max(1, Math.trunc(Number(options(ctx).concurrency)) || DEFAULT_CONCURRENCY)),
-		providerOptionsOf: (ctx) => ({ attachFiles: options(ctx).attachFiles === true }),
+		providerOptionsOf: (ctx) => ({
+			attachFiles: options(ctx).attachFiles === true,
+			// Clamped here too: the editor's bounds do not hold for a workflow imported as JSON.
+			maxFilesPerPage: Math.min(MAX_FILES_PER_PAGE, Math.max(1, Math.trunc(Number(options(ctx).maxFilesPerPage)) || DEFAULT_MAX_FILES_PER_PAGE)),
+		}),
 	});
 }

@@ -1,12 +1,15 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MAX_DEPTH, DEFAULT_OVERLAP_MINUTES, parseNotionId, type NotionSource } from '../../../lib/providers/notion';
+import { DEFAULT_MAX_DEPTH, DEFAULT_OVERLAP_MINUTES, DEFAULT_RECONCILE_MINUTES, parseNotionId, type NotionSource } from '../../../lib/providers/notion';
 import type { ListingOptions } from '../../../lib/sync';
 import { listChangesOperation } from '../../shared/connectorOperations';
 import { commaList, positiveNumber } from '../../shared/parameters';
 import { policyNarrowingProperty } from '../../shared/policy';
 import { notionNode } from '../transport';
 import { databaseLocator, pageLocator } from './common.descriptions';
+
+/** The full re-walk's default interval, in the hours the parameter takes. */
+const DEFAULT_REWALK_HOURS = DEFAULT_RECONCILE_MINUTES / 60;
 
 const properties: INodeProperties[] = [
 	{
@@ -35,6 +38,15 @@ const properties: INodeProperties[] = [
 				default: '',
 				placeholder: '/Archive/**, **/Drafts/**',
 				description: 'Comma-separated glob patterns on paths from the source root (page titles); matching pages are left out',
+			},
+			{
+				displayName: 'Full Re-Walk Every (Hours)',
+				name: 'rewalkHours',
+				type: 'number',
+				default: DEFAULT_REWALK_HOURS,
+				typeOptions: { minValue: 1 },
+				description:
+					"How often a run walks the whole page tree block by block, to catch what Notion's search does not show; it costs about one request per page and block with children, so a large workspace may want it weekly (168)",
 			},
 			{
 				displayName: 'Max Depth',
@@ -79,9 +91,12 @@ export function sourceOf(ctx: IExecuteFunctions, itemIndex: number): NotionSourc
 	const raw = ctx.getNodeParameter('listOptions', itemIndex, {}) as IDataObject;
 	const overlap = Number(raw.overlapMinutes ?? DEFAULT_OVERLAP_MINUTES);
 	const overlapMinutes = Number.isFinite(overlap) && overlap >= 0 ? overlap : DEFAULT_OVERLAP_MINUTES;
+	const rewalkHours = positiveNumber(raw.rewalkHours);
+	// At least an hour, also for a workflow imported as JSON: a re-walk on every run would cost the whole tree each time.
+	const reconcile = rewalkHours === undefined ? {} : { reconcileMinutes: Math.max(1, rewalkHours) * 60 };
 	if (ctx.getNodeParameter('source', itemIndex) === 'database') {
 		const value = ctx.getNodeParameter('sourceDatabaseId', itemIndex, '', { extractValue: true }) as string;
-		return { kind: 'database', databaseId: parseNotionId(value, 'database'), overlapMinutes };
+		return { kind: 'database', databaseId: parseNotionId(value, 'database'), overlapMinutes, ...reconcile };
 	}
 	const value = ctx.getNodeParameter('sourcePageId', itemIndex, '', { extractValue: true }) as string;
 	const depth = Number(raw.maxDepth ?? DEFAULT_MAX_DEPTH);
@@ -90,6 +105,7 @@ export function sourceOf(ctx: IExecuteFunctions, itemIndex: number): NotionSourc
 		pageId: parseNotionId(value, 'page'),
 		maxDepth: Number.isFinite(depth) && depth >= 0 ? Math.trunc(depth) : DEFAULT_MAX_DEPTH,
 		overlapMinutes,
+		...reconcile,
 	};
 }
 

@@ -16,6 +16,8 @@ describe('Google Drive Connector under rate limits and failures in a real n8n', 
 	const mixedIds: Record<string, string> = {};
 	let stormFolder: string;
 	let mixedFolder: string;
+	let team: string;
+	const teamFiles: string[] = [];
 
 	const listNode = (folderId: string): NodeSpec => ({
 		name: 'List Changes',
@@ -49,13 +51,27 @@ describe('Google Drive Connector under rate limits and failures in a real n8n', 
 		for (const name of ['a.txt', 'b.txt', 'bad.txt', 'c.txt']) {
 			mixedIds[name] = google.addFile({ name, parent: mixedFolder, mimeType: 'text/plain', content: name }).id;
 		}
+		team = google.addSharedDrive({ name: 'Team' }).id;
+		for (let f = 0; f < 4; f++) {
+			const folder = google.addFolder({ name: `Area ${f}`, parent: team }).id;
+			const sub = google.addFolder({ name: 'Notes', parent: folder }).id;
+			for (let i = 0; i < 5; i++) {
+				teamFiles.push(google.addFile({ name: `a${f}-${i}.txt`, parent: folder, mimeType: 'text/plain', content: `area ${f} file ${i}` }).id);
+				teamFiles.push(google.addFile({ name: `Note ${f}-${i}`, parent: sub, mimeType: 'application/vnd.google-apps.document', content: `note ${f} ${i}` }).id);
+			}
+		}
 		ingestion = await new IngestionEndpoint().start();
 		n8n = await N8nInstance.create({ CONNECTORS_GOOGLE_API_URL: google.origin, CONNECTORS_PROGRESS_INTERVAL_MS: '0' });
 		n8n.env.CONNECTORS_CACHE_PATH = path.join(n8n.userFolder, 'connectors-cache.sqlite');
 		await n8n.importCredentials([driveCredential(google, google.issueTokens())]);
 	});
 
-	afterEach(() => google.clearFaults());
+	afterEach(() => {
+		google.clearFaults();
+		google.setRateLimit(null);
+		google.setLatency(0);
+		delete n8n.env.CONNECTORS_RETRY_BUDGET_SECONDS;
+	});
 
 	afterAll(async () => {
 		await n8n?.dispose();
@@ -63,10 +79,11 @@ describe('Google Drive Connector under rate limits and failures in a real n8n', 
 		await google?.close();
 	});
 
-	it('rides out a storm of 429s and rate-limit 403s: every file arrives, each after its retries', async () => {
+	it('rides out ten 429s in a row on the listing and a storm of 429s and rate-limit 403s on downloads: every file arrives once', async () => {
 		const id = workflowId('drivestorm');
 		await n8n.importWorkflow(listAndExport(id, stormFolder, exportNode(4)));
 		google.resetRequestLog();
+		google.failNext(10, { status: 429, retryAfter: 1, path: /^\/drive\/v3\/files$/ });
 		google.failNext(6, { status: 429, retryAfter: 1, path: downloads(stormIds) });
 		google.failNext(2, { status: 403, reason: 'userRateLimitExceeded', path: downloads(stormIds) });
 
@@ -80,15 +97,68 @@ describe('Google Drive Connector under rate limits and failures in a real n8n', 
 		for (const fileId of stormIds) {
 			expect(attempts.filter((request) => request.path.endsWith(fileId) && request.status === 200)).toHaveLength(1);
 		}
+		const listing = google.driveRequests().filter((request) => request.path === '/drive/v3/files');
+		expect(listing.map((request) => request.status)).toEqual([...Array.from({ length: 10 }, () => 429), 200]);
 		const logs = n8n.allLogs();
 		expect(logs).toMatch(/Google Drive export: \d+ exported of 12 in \d+ s so far/);
 		expect(logs).toMatch(/Google Drive export: 12 exported of 12 in \d+ s, done/);
 	});
 
+	it('syncs a shared drive for the first time through one corpus listing, riding out 60 s of rate-limit 403s mid-export with every file exported once', async () => {
+		const id = workflowId('driveteamstorm');
+		const listTeam: NodeSpec = {
+			name: 'List Changes',
+			type: NODE_TYPES.googleDriveConnector,
+			parameters: { operation: 'listChanges', source: 'sharedDrive', sourceDriveId: { __rl: true, mode: 'id', value: team } },
+			credentials: driveCredentials,
+		};
+		const exporter: NodeSpec = { name: 'Export', type: NODE_TYPES.googleDriveConnector, parameters: { operation: 'export' }, credentials: driveCredentials };
+		await n8n.importWorkflow(graphWorkflow(id, [manualTrigger(), listTeam, exporter], [['Start', 'List Changes'], ['List Changes', 'Export']]));
+		google.resetRequestLog();
+		// Slow enough that the storm begins with most files still to come.
+		google.setLatency(200);
+		const contentRequest = /^\/drive\/v3\/files\/[^/]+(\/export)?$/;
+		const exportedSoFar = () => google.driveRequests().filter((request) => contentRequest.test(request.path) && request.status === 200).length;
+		// Once 8 files are in, Drive answers every download 403 userRateLimitExceeded for 60 s.
+		const storm = { startedAt: 0, endedAt: 0 };
+		const watcher = setInterval(() => {
+			if (storm.startedAt === 0 && exportedSoFar() >= 8) {
+				storm.startedAt = Date.now();
+				google.failNext(1_000_000, { status: 403, reason: 'userRateLimitExceeded', retryAfter: 2, path: contentRequest });
+			} else if (storm.startedAt !== 0 && storm.endedAt === 0 && Date.now() - storm.startedAt >= 60_000) {
+				storm.endedAt = Date.now();
+				google.clearFaults();
+			}
+		}, 50);
+
+		let run: Awaited<ReturnType<N8nInstance['execute']>>;
+		try {
+			run = await n8n.execute(id);
+		} finally {
+			clearInterval(watcher);
+		}
+
+		expect(storm.startedAt).toBeGreaterThan(0);
+		expect(storm.endedAt).toBeGreaterThan(0);
+		expect(run.status).toBe('success');
+		expect(run.outputs['List Changes'][0]).toHaveLength(40);
+		expect(run.outputs.Export[0].map((item) => item.external_id).sort()).toEqual([...teamFiles].sort());
+		const requests = google.driveRequests();
+		const lists = requests.filter((request) => request.path === '/drive/v3/files');
+		expect(lists.map((request) => [request.query.corpora, request.query.q, request.status])).toEqual([['drive', 'trashed = false', 200]]);
+		expect(requests.filter((request) => request.status === 403).length).toBeGreaterThan(16);
+		for (const fileId of teamFiles) {
+			const downloads = requests.filter((request) => request.path.startsWith(`/drive/v3/files/${fileId}`) && request.status === 200);
+			expect(downloads).toHaveLength(1);
+		}
+	});
+
 	it('fails the node with a message naming the file that failed after its retries, without error output', async () => {
 		const id = workflowId('drivefailfile');
 		await n8n.importWorkflow(listAndExport(id, stormFolder, exportNode(4)));
-		google.failNext(5, { status: 503, path: downloads([stormIds[3]]) });
+		// A short budget, so that an endless outage of one file ends the test in seconds.
+		n8n.env.CONNECTORS_RETRY_BUDGET_SECONDS = '2';
+		google.failNext(10_000, { status: 503, path: downloads([stormIds[3]]) });
 
 		const run = await n8n.execute(id);
 
@@ -100,6 +170,7 @@ describe('Google Drive Connector under rate limits and failures in a real n8n', 
 		const id = workflowId('drivebreaker');
 		await n8n.importWorkflow(listAndExport(id, stormFolder, exportNode(2, 'continueErrorOutput')));
 		google.resetRequestLog();
+		n8n.env.CONNECTORS_RETRY_BUDGET_SECONDS = '2';
 		google.failNext(10_000, { status: 503, path: downloads(stormIds) });
 
 		const run = await n8n.execute(id);
@@ -111,9 +182,9 @@ describe('Google Drive Connector under rate limits and failures in a real n8n', 
 		expect(failed.map((item) => item.external_id).sort()).toEqual([...stormIds].sort());
 		const paused = failed.filter((item) => /Google Drive keeps failing.*paused for \d+ s/.test(String(item.error)));
 		expect(paused.length).toBeGreaterThanOrEqual(12 - 5 - 1);
-		// Five whole requests (five attempts each) open the circuit; at most one more was already under way.
-		const attempts = google.driveRequests().filter((request) => downloads(stormIds).test(request.path));
-		expect(attempts.length).toBeLessThanOrEqual((5 + 1) * 5);
+		// Five whole requests, each out of budget, open the circuit; at most one more was already under way.
+		const attempted = new Set(google.driveRequests().filter((request) => downloads(stormIds).test(request.path)).map((request) => request.path));
+		expect(attempted.size).toBeLessThanOrEqual(5 + 1);
 	});
 
 	it('sends a file failing after retries to the error output, exports the others, and retries it on the next run', async () => {
@@ -155,7 +226,8 @@ describe('Google Drive Connector under rate limits and failures in a real n8n', 
 		const bad = mixedIds['bad.txt'];
 		const others = [mixedIds['a.txt'], mixedIds['b.txt'], mixedIds['c.txt']].sort();
 		ingestion.reset();
-		google.failNext(5, { status: 503, path: downloads([bad]) });
+		n8n.env.CONNECTORS_RETRY_BUDGET_SECONDS = '2';
+		google.failNext(10_000, { status: 503, path: downloads([bad]) });
 
 		const first = await n8n.execute(id);
 
@@ -167,6 +239,7 @@ describe('Google Drive Connector under rate limits and failures in a real n8n', 
 		expect(ingestion.ids()).toEqual(others);
 
 		ingestion.reset();
+		google.clearFaults();
 		const second = await n8n.execute(id);
 
 		expect(second.status).toBe('success');

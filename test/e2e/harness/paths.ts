@@ -9,6 +9,7 @@ export const NODE_TYPES = {
 	googleDriveConnector: `${PACKAGE_NAME}.googleDriveConnector`,
 	notionConnector: `${PACKAGE_NAME}.notionConnector`,
 	connectorDedup: `${PACKAGE_NAME}.connectorDedup`,
+	oneDriveConnector: `${PACKAGE_NAME}.oneDriveConnector`,
 } as const;
 
 export function runScript(script: string, args: string[] = []): string {

@@ -25,6 +25,8 @@ describe('Notion Connector browse in a real n8n', () => {
 		notion.addPage({ title: 'Policies', parent: handbook.id });
 		tasksId = notion.addDatabase({ title: 'Tasks', parent: handbook.id, dataSources: [{ properties: { Name: 'title' } }] }).database.id;
 		notion.addPage({ title: 'Roadmap' });
+		// More than one page of search results and more than the 50 a default limit would return.
+		for (let index = 0; index < 120; index++) notion.addPage({ title: `Minutes ${index}` });
 		secretId = notion.addPage({ title: 'Secret', shared: false }).id;
 
 		n8n = await N8nInstance.create(notionEnvironment(notion));
@@ -41,6 +43,7 @@ describe('Notion Connector browse in a real n8n', () => {
 					returnAll: true,
 				}),
 				browse('First two', { browseWhat: 'search', limit: 2 }),
+				browse('All minutes', { browseWhat: 'search', query: 'minutes', objectType: 'page', returnAll: true }),
 				browse(
 					'Unshared page',
 					{ browseWhat: 'children', parentPageId: locator('id', secretId), returnAll: true },
@@ -63,7 +66,9 @@ describe('Notion Connector browse in a real n8n', () => {
 
 	it('finds every page and database shared with the integration, and nothing else', () => {
 		const items = run.outputs.Everything[0];
-		expect(items.map((i) => `${String(i.type)} ${String(i.name)}`).sort()).toEqual([
+		expect(items).toHaveLength(125);
+		const named = items.filter((i) => !String(i.name).startsWith('Minutes '));
+		expect(named.map((i) => `${String(i.type)} ${String(i.name)}`).sort()).toEqual([
 			'database Tasks',
 			'page Handbook',
 			'page Onboarding',
@@ -99,6 +104,12 @@ describe('Notion Connector browse in a real n8n', () => {
 			expect.stringContaining('Policies'),
 			expect.stringContaining('Tasks'),
 		]);
+	});
+
+	it('returns every match with Return All on, past one page of search results', () => {
+		const minutes = run.outputs['All minutes'][0];
+		expect(minutes).toHaveLength(120);
+		expect(new Set(minutes.map((i) => i.name)).size).toBe(120);
 	});
 
 	it('stops at the limit when Return All is off', () => {

@@ -78,6 +78,7 @@ describe('Notion Connector export in a real n8n', () => {
 					notionNode('Export', { operation: 'export', exportOptions: { attachFiles: true } }),
 					readText('Read Guide'),
 					notionNode('Export Only Text', { operation: 'export', policyNarrowing: { allowedExportFormats: 'txt' } }),
+					notionNode('Export No Images', { operation: 'export', exportOptions: { attachFiles: true }, policyNarrowing: { allowedFileTypes: 'md' } }),
 					notionNode(
 						'List Tasks',
 						{ operation: 'listChanges', source: 'database', sourceDatabaseId: locator('url', `https://www.notion.so/${tasks.database.id.replace(/-/g, '')}?v=0123456789abcdef0123456789abcdef`) },
@@ -93,6 +94,7 @@ describe('Notion Connector export in a real n8n', () => {
 					['List Guide', 'Export'],
 					['Export', 'Read Guide'],
 					['List Guide', 'Export Only Text'],
+					['List Guide', 'Export No Images'],
 					['Start', 'List Tasks'],
 					['List Tasks', 'Export OAuth2'],
 					['Export OAuth2', 'Read Row'],
@@ -132,12 +134,15 @@ describe('Notion Connector export in a real n8n', () => {
 		const markdown = String(item?.markdown);
 		expect(markdown).toMatch(/^---\ntitle: "Guide"\n/);
 		expect(markdown).toContain('\n# Guide\n');
-		expect(markdown).toContain('# Setup');
+		// Body headings sit one level below the page title.
+		expect(markdown).toContain('\n## Setup\n');
 		expect(markdown).toContain('- Install\n  - Node 24\n    - **with** npm');
 		expect(markdown).toContain('- [x] Read the docs');
 		expect(markdown).toContain('```shell\nnpm ci\n```');
 		expect(markdown).toContain('- Details\n\n  Hidden text');
-		expect(markdown).toMatch(/!\[The chart\]\(http:\/\/127\.0\.0\.1:\d+\/s3\/[^)]*chart\.png\?[^)]*X-Amz-Signature=/);
+		// A hosted image links its block on the page: Notion's signed URL would be dead in an hour.
+		expect(markdown).toMatch(/!\[The chart\]\(https:\/\/www\.notion\.so\/Guide-[0-9a-f]{32}#[0-9a-f]{32}\)/);
+		expect(markdown).not.toContain('X-Amz-');
 	});
 
 	it('names the file after the page and attaches Notion-hosted files as file_0 when asked', () => {
@@ -151,7 +156,7 @@ describe('Notion Connector export in a real n8n', () => {
 	it("keeps content_hash when only Notion's expiring file URLs changed", () => {
 		const before = exportedGuide(first);
 		const after = exportedGuide(second);
-		expect(after?.markdown).not.toEqual(before?.markdown);
+		expect(after?.markdown).toEqual(before?.markdown);
 		expect(after?.content_hash).toBe(before?.content_hash);
 	});
 
@@ -174,6 +179,14 @@ describe('Notion Connector export in a real n8n', () => {
 		const tokenData = (stored?.data as { oauthTokenData: NotionOAuth2Tokens }).oauthTokenData;
 		expect(tokenData.access_token).not.toBe(oauthTokens.access_token);
 		expect(tokenData.refresh_token).not.toBe(oauthTokens.refresh_token);
+	});
+
+	it('holds attached files to the file type rules, naming each one left out and why', () => {
+		const [exported] = first.outputs['Export No Images'][0];
+		expect(Object.keys(exported._binary as object)).toEqual(['data']);
+		expect(exported.attachments_skipped).toEqual([
+			{ name: 'chart.png', skip_reason: 'policy_file_type', skip_detail: expect.stringContaining('chart.png') },
+		]);
 	});
 
 	it('sends a page to Skipped when the node allows no Markdown export', () => {

@@ -51,12 +51,18 @@ describe('Dropbox requests under rate limits and outages', () => {
 
 	it('opens the circuit for one credential after Dropbox keeps failing, without pausing another credential', async () => {
 		const token = dropbox.issueTokens().access_token;
-		const failing = testConnection(dropbox, bearerFetch(token));
-		const other = testConnection(dropbox, bearerFetch(token));
-		dropbox.failNext(25, { status: 500, retryAfter: 0, path: '/2/users/get_current_account' });
-		for (let attempt = 0; attempt < 5; attempt++) await expect(dropboxProvider.account(failing)).rejects.toMatchObject({ status: 500 });
+		// No retry budget (read when a connection is made): each call is one attempt, so five calls are five failures in a row.
+		process.env.CONNECTORS_RETRY_BUDGET_SECONDS = '0';
+		try {
+			const failing = testConnection(dropbox, bearerFetch(token));
+			const other = testConnection(dropbox, bearerFetch(token));
+			dropbox.failNext(5, { status: 500, retryAfter: 0, path: '/2/users/get_current_account' });
+			for (let attempt = 0; attempt < 5; attempt++) await expect(dropboxProvider.account(failing)).rejects.toMatchObject({ status: 500 });
 
-		await expect(dropboxProvider.account(failing)).rejects.toMatchObject({ code: 'provider_unavailable', message: expect.stringContaining('Dropbox keeps failing') });
-		expect(await dropboxProvider.account(other)).toMatchObject({ email: 'alice@example.com' });
+			await expect(dropboxProvider.account(failing)).rejects.toMatchObject({ code: 'provider_unavailable', message: expect.stringContaining('Dropbox keeps failing') });
+			expect(await dropboxProvider.account(other)).toMatchObject({ email: 'alice@example.com' });
+		} finally {
+			delete process.env.CONNECTORS_RETRY_BUDGET_SECONDS;
+		}
 	}, 20_000);
 });

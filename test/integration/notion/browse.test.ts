@@ -61,6 +61,22 @@ describe('Notion browse against the strict fake Notion', () => {
 		expect(notion.apiRequests().filter((request) => request.path === '/v1/search')).toHaveLength(3);
 	});
 
+	it('returns every entry when no limit is given (Return All), past the 50 a default would stop at', async () => {
+		for (let index = 0; index < 130; index++) notion.addPage({ title: `Note ${index}` });
+
+		const all = await notionProvider.browse(client, { kind: 'search', objectType: 'page' });
+
+		expect(all).toHaveLength(130);
+		expect(new Set(all.map((entry) => entry.name)).size).toBe(130);
+	});
+
+	it('returns every child of a page when no limit is given', async () => {
+		const parent = notion.addPage({ title: 'Parent' });
+		for (let index = 0; index < 60; index++) notion.addPage({ title: `Child ${index}`, parent: parent.id });
+
+		expect(await notionProvider.browse(client, { kind: 'children', pageId: parent.id })).toHaveLength(60);
+	});
+
 	it('lists a page’s child pages and databases, also inside toggles, past 100 blocks', async () => {
 		const parent = notion.addPage({ title: 'Parent', children: Array.from({ length: 120 }, (_, index) => b.paragraph(`p${index}`)) });
 		const [toggle] = notion.appendBlocks(parent.id, [b.toggle('More', [b.paragraph('x')])]);

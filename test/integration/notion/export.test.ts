@@ -123,9 +123,14 @@ describe('Notion export against the strict fake Notion', () => {
 		notion.advanceTime(2 * 60 * 60 * 1000);
 		const second = await exportNotionPage(client, { external_id: page.id });
 
-		expect(second.markdown).not.toBe(first.markdown);
+		// The Markdown links the files' blocks on the page, so it has no signed URL that could go stale in an index.
+		expect(second.markdown).toBe(first.markdown);
+		expect(first.markdown).not.toMatch(/[?&](?:X-Amz-|signature=|expirationTimestamp=)/i);
+		expect(first.markdown).toMatch(/!\[Chart\]\(https:\/\/www\.notion\.so\/Photos-[0-9a-f]{32}#[0-9a-f]{32}\)/);
 		expect(second.contentHash).toBe(first.contentHash);
+		// The hash also covers the files' stable paths: a replaced upload changes it.
 		expect(first.contentHash).not.toBe(createHash('sha256').update(first.markdown).digest('hex'));
+		expect(second.files).not.toEqual(first.files);
 		expect(second.files).toEqual([
 			{ name: 'chart.png', url: expect.stringContaining('/chart.png?'), mime: 'image/png' },
 			{ name: 'data.csv', url: expect.stringContaining('/data.csv?'), mime: 'text/csv' },
@@ -133,6 +138,52 @@ describe('Notion export against the strict fake Notion', () => {
 
 		notion.editBlock(notion.childIds(page.id)[0], { caption: ['New caption'] });
 		expect((await exportNotionPage(client, { external_id: page.id })).contentHash).not.toBe(first.contentHash);
+	});
+
+	it('reads a deeply nested page only as deep as it renders, saying where the content was cut', async () => {
+		let deepest: BlockInput = b.bulleted('level 130');
+		for (let level = 129; level >= 1; level--) deepest = b.bulleted(`level ${level}`, [deepest]);
+		const page = notion.addPage({ title: 'Deep', children: [deepest] });
+
+		const result = await exportNotionPage(client, { external_id: page.id });
+
+		expect(result.markdown).toContain('- level 100\n');
+		expect(result.markdown).not.toContain('level 102');
+		expect(result.markdown).toContain('> [Content nested deeper than 100 levels is left out]');
+		// The page, and the blocks of levels 1 to 101 (the 101st to say it is left out), nothing deeper.
+		expect(result.requests).toBe(1 + 101);
+	});
+
+	it('attaches at most Max Files per Page files, reporting the others as attachment_limit', async () => {
+		const page = notion.addPage({
+			title: 'Album',
+			children: [1, 2, 3].map((n) => b.image({ content: `PNG${n}`, name: `photo${n}.png` })),
+		});
+
+		const outcome = await notionProvider.exportItem(client, {
+			item: listedItem(page.id),
+			options: { attachFiles: true, maxFilesPerPage: 2 },
+		});
+
+		expect(outcome.kind).toBe('content');
+		if (outcome.kind !== 'content') return;
+		expect(outcome.attachments?.map((attachment) => attachment.name)).toEqual(['photo1.png', 'photo2.png']);
+		expect(outcome.skippedAttachments).toEqual([
+			{ name: 'photo3.png', skip_reason: 'attachment_limit', skip_detail: expect.stringContaining('first 2') },
+		]);
+	});
+
+	it('downloads an attachment with the execution’s cancel signal', async () => {
+		const page = notion.addPage({ title: 'One', children: [b.image({ content: 'PNG', name: 'p.png' })] });
+		const controller = new AbortController();
+		const outcome = await notionProvider.exportItem(client, {
+			item: listedItem(page.id),
+			options: { attachFiles: true },
+			signal: controller.signal,
+		});
+		controller.abort();
+		if (outcome.kind !== 'content') throw new Error('expected content');
+		await expect(outcome.attachments![0].open()).rejects.toThrow(/abort/i);
 	});
 
 	it('lists files uploaded to a database row’s files property, and keeps their hash stable too', async () => {

@@ -30,7 +30,7 @@ describe('resilientFetch against a real HTTP server', () => {
 	});
 
 	it('waits about the second that Retry-After asks for, then returns the successful answer', async () => {
-		const notionFetch = resilientFetch(fetch, { maxAttempts: 3, baseDelayMs: 10 });
+		const notionFetch = resilientFetch(fetch, { maxAttempts: 3, baseDelayMs: 10 }, { random: () => 0 });
 		const started = Date.now();
 		const response = await notionFetch(`${baseUrl}/v1/search`, { method: 'POST', body: '{"query":""}' });
 		const elapsed = Date.now() - started;

@@ -65,10 +65,10 @@ describe('resilientFetch', () => {
 		expect(fetchWithRetries.stats).toMatchObject({ requests: 1, attempts: 3, retries: 2 });
 	});
 
-	it('waits exactly the seconds a Retry-After header asks for', async () => {
+	it('waits the seconds a Retry-After header asks for (with no jitter drawn)', async () => {
 		const inner = scriptedFetch(status(429, { 'retry-after': '3' }), status(200));
 		const sleep = recordingSleep();
-		const fetchWithRetries = resilientFetch(inner, {}, { sleep });
+		const fetchWithRetries = resilientFetch(inner, {}, { sleep, random: () => 0 });
 		expect((await fetchWithRetries(URL_)).status).toBe(200);
 		expect(sleep.waits).toEqual([3000]);
 		expect(fetchWithRetries.stats).toMatchObject({ rateLimited: 1, retries: 1, waitedMs: 3000 });
@@ -78,15 +78,97 @@ describe('resilientFetch', () => {
 		const now = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT');
 		const inner = scriptedFetch(status(503, { 'retry-after': 'Wed, 21 Oct 2015 07:28:12 GMT' }), status(200));
 		const sleep = recordingSleep();
-		await resilientFetch(inner, {}, { sleep, now: () => now })(URL_);
+		await resilientFetch(inner, {}, { sleep, now: () => now, random: () => 0 })(URL_);
 		expect(sleep.waits).toEqual([12_000]);
 	});
 
 	it('honours a Retry-After longer than maxDelayMs as long as it stays under the hard ceiling', async () => {
 		const inner = scriptedFetch(status(429, { 'retry-after': '90' }), status(200));
 		const sleep = recordingSleep();
-		await resilientFetch(inner, { maxDelayMs: 30_000 }, { sleep })(URL_);
+		await resilientFetch(inner, { maxDelayMs: 30_000 }, { sleep, random: () => 0 })(URL_);
 		expect(sleep.waits).toEqual([90_000]);
+	});
+
+	it('adds up to a tenth of Retry-After, at most a second, so callers told the same wait do not return together', async () => {
+		const waitsFor = async (retryAfter: string, random: number) => {
+			const sleep = recordingSleep();
+			await resilientFetch(scriptedFetch(status(429, { 'retry-after': retryAfter }), status(200)), {}, { sleep, random: () => random })(URL_);
+			return sleep.waits[0];
+		};
+		expect(await waitsFor('2', 0.999)).toBe(2199);
+		expect(await waitsFor('60', 0.999)).toBe(60_999);
+		expect(await waitsFor('0', 0.5)).toBe(25);
+	});
+
+	it('keeps retrying a rate limit for as long as the time budget lasts, then returns the last answer', async () => {
+		const clock = new FakeClock();
+		const inner = scriptedFetch(status(429, { 'retry-after': '1' }));
+		let answer: Response | undefined;
+		void resilientFetch(inner, { retryBudgetMs: 60_000 }, { sleep: clock.sleep, now: clock.now, random: () => 0 })(URL_).then((response) => {
+			answer = response;
+		});
+		await clock.advanceBy(59_000);
+		expect(answer).toBeUndefined();
+		expect(inner.sent).toHaveLength(60);
+		await clock.advanceBy(1000);
+		expect(answer?.status).toBe(429);
+		// The 61st answer comes at 60 s: no budget left for another wait.
+		expect(inner.sent).toHaveLength(61);
+	});
+
+	it('survives ten 429s in a row with the default budget, where a count of five attempts used to give up', async () => {
+		const clock = new FakeClock();
+		const inner = scriptedFetch(...Array.from({ length: 10 }, () => status(429, { 'retry-after': '1' })), status(200));
+		let answer: Response | undefined;
+		const fetchWithRetries = resilientFetch(inner, {}, { sleep: clock.sleep, now: clock.now });
+		void fetchWithRetries(URL_).then((response) => {
+			answer = response;
+		});
+		await clock.advanceBy(20_000);
+		expect(answer?.status).toBe(200);
+		expect(fetchWithRetries.stats).toMatchObject({ attempts: 11, rateLimited: 10 });
+	});
+
+	it('does not take a Retry-After wait that ends past the budget', async () => {
+		const clock = new FakeClock();
+		const inner = scriptedFetch(status(503), status(429, { 'retry-after': '30' }), status(200));
+		let answer: Response | undefined;
+		void resilientFetch(inner, { retryBudgetMs: 20_000, baseDelayMs: 1000 }, { sleep: clock.sleep, now: clock.now, random: () => 0.5 })(URL_).then((response) => {
+			answer = response;
+		});
+		await clock.advanceBy(1000);
+		expect(answer?.status).toBe(429);
+		expect(inner.sent).toHaveLength(2);
+	});
+
+	it('shortens the last backoff to the budget left, so the final attempt lands within it', async () => {
+		const clock = new FakeClock();
+		const inner = scriptedFetch(status(503));
+		const waits: number[] = [];
+		await Promise.race([
+			resilientFetch(inner, { retryBudgetMs: 5000, baseDelayMs: 4000, maxDelayMs: 30_000 }, {
+				sleep: (ms) => (waits.push(ms), clock.sleep(ms)),
+				now: clock.now,
+				random: () => 0.999,
+			})(URL_),
+			clock.advanceBy(10_000),
+		]);
+		await clock.advanceBy(10_000);
+		expect(waits).toEqual([3996, 1004]);
+		expect(inner.sent).toHaveLength(3);
+	});
+
+	it('rethrows a network error once the budget is spent', async () => {
+		const clock = new FakeClock();
+		const inner = scriptedFetch(connectionReset());
+		let failure: unknown;
+		void resilientFetch(inner, { retryBudgetMs: 3000, baseDelayMs: 1000 }, { sleep: clock.sleep, now: clock.now, random: () => 0.999 })(URL_).catch(
+			(error: unknown) => {
+				failure = error;
+			},
+		);
+		await clock.advanceBy(5000);
+		expect(String(failure)).toMatch(/fetch failed/);
 	});
 
 	it('stops retrying when Retry-After exceeds the hard ceiling rather than coming back too early', async () => {
@@ -202,8 +284,9 @@ describe('resilientFetch', () => {
 			{ sleep: recordingSleep(), random: () => 0.5 },
 		)(URL_);
 		expect(events).toEqual([
-			{ attempt: 1, delayMs: 2000, reason: '429 Too Many Requests', status: 429, url: URL_ },
-			{ attempt: 2, delayMs: 100, reason: 'ECONNRESET', status: undefined, url: URL_ },
+			// Retry-After's 2 s and a jitter of half its tenth.
+			{ attempt: 1, delayMs: 2100, reason: '429 Too Many Requests', status: 429, url: URL_, startedAt: expect.any(Number) },
+			{ attempt: 2, delayMs: 100, reason: 'ECONNRESET', status: undefined, url: URL_, startedAt: expect.any(Number) },
 		]);
 	});
 
@@ -230,7 +313,7 @@ describe('resilientFetch', () => {
 		const throttle = new RequestThrottle({ rate: 100, burst: 10, now: clock.now, sleep: clock.sleep });
 		const inner = scriptedFetch(status(429, { 'retry-after': '5' }), status(200));
 		let retried = false;
-		void resilientFetch(inner, { throttle }, { sleep: recordingSleep(), now: clock.now })(URL_).then(() => {
+		void resilientFetch(inner, { throttle }, { sleep: recordingSleep(), now: clock.now, random: () => 0 })(URL_).then(() => {
 			retried = true;
 		});
 		await clock.advanceBy(0);
@@ -244,6 +327,19 @@ describe('resilientFetch', () => {
 		expect([retried, otherCallerGotPermit]).toEqual([false, false]);
 		await clock.advanceBy(200);
 		expect([retried, otherCallerGotPermit]).toEqual([true, true]);
+	});
+
+	it('pauses the shared throttle on a rate-limit 403 the provider calls retryable, as on a 429', async () => {
+		const throttle = new RequestThrottle({ rate: 1000, burst: 10 });
+		const pause = jest.spyOn(throttle, 'pause');
+		const inner = scriptedFetch(status(403, { 'retry-after': '2' }), status(200));
+		await resilientFetch(inner, { throttle, isRetryable: async (r) => r.status === 403 }, { sleep: recordingSleep(), random: () => 0 })(URL_);
+		expect(pause).toHaveBeenCalledWith(2000);
+	});
+
+	it('rejects a budget that is negative or endless', () => {
+		expect(() => resilientFetch(scriptedFetch(status(200)), { retryBudgetMs: -1 })).toThrow('retryBudgetMs');
+		expect(() => resilientFetch(scriptedFetch(status(200)), { retryBudgetMs: Infinity })).toThrow('retryBudgetMs');
 	});
 
 	it('rejects a policy that allows no attempts', () => {

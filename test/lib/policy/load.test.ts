@@ -28,7 +28,7 @@ function policyError(run: () => unknown): PolicyError {
 }
 
 describe('loadPolicy defaults', () => {
-	it('enables both providers, allows md, txt, csv and pdf exports and 500 MB files when nothing is set', () => {
+	it('enables every provider the package ships, allows md, txt, csv and pdf exports and 500 MB files when nothing is set', () => {
 		const policy = load({});
 		expect(policy.enabledProviders).toEqual(providerIds());
 		expect(policy.allowedExportFormats).toEqual(['md', 'txt', 'csv', 'pdf']);

@@ -226,6 +226,60 @@ describe('runExport', () => {
 		expect(result.output === 'main' && result.attachments?.map((binary) => binary.fileName)).toEqual(['diagram.png', 'notes.pdf']);
 	});
 
+	it('holds attachments to the file types and the byte cap, reporting each one refused with the item', async () => {
+		fake.put('page', {
+			path: '/Wiki/Home',
+			mime: 'text/plain',
+			attachments: [
+				{ name: 'diagram.png', mime: 'image/png', content: 'png' },
+				{ name: 'tool.exe', mime: 'application/x-msdownload', content: 'MZ' },
+				{ name: 'photo.png', mime: 'image/png', content: 'x'.repeat(5000) },
+				{ name: 'chart.png', mime: 'image/png', content: 'png' },
+			],
+		});
+		const policy = policyWith({ maxFileSizeMb: 0.001, allowedFileTypes: ['text/*', 'png'] });
+
+		const [result] = await exportItems([fake.item('page')], { run: runPolicy(policy) });
+
+		expect(result.output).toBe('main');
+		if (result.output !== 'main') return;
+		expect(result.attachments?.map((binary) => binary.fileName)).toEqual(['diagram.png', 'chart.png']);
+		expect(result.json.attachments_skipped).toEqual([
+			{ name: 'tool.exe', skip_reason: 'policy_file_type', skip_detail: expect.stringContaining('tool.exe') },
+			{ name: 'photo.png', skip_reason: 'policy_size', skip_detail: expect.stringContaining('photo.png') },
+		]);
+	});
+
+	it('refuses an attachment whose download turns out to be of a type the policy does not allow', async () => {
+		fake.put('page', { path: '/Wiki/Home', mime: 'text/plain', attachments: [{ name: 'image', mime: 'image/png', content: 'x' }] });
+		fake.servedMime('image', 'application/x-msdownload');
+		const [result] = await exportItems([fake.item('page')], { run: runPolicy(policyWith({ allowedFileTypes: ['text/*', 'image/*'] })) });
+		expect(result.output === 'main' && result.attachments).toEqual([]);
+		expect(result.output === 'main' && result.json.attachments_skipped).toEqual([
+			{ name: 'image', skip_reason: 'policy_file_type', skip_detail: expect.stringContaining('application/x-msdownload') },
+		]);
+	});
+
+	it('passes on the attachments the provider left out itself', async () => {
+		fake.put('page', { path: '/Wiki/Home', skippedAttachments: [{ name: 'late.png', skip_reason: 'attachment_limit', skip_detail: 'only 1' }] });
+		const [result] = await exportItems([fake.item('page')]);
+		expect(result.output === 'main' && result.json.attachments_skipped).toEqual([{ name: 'late.png', skip_reason: 'attachment_limit', skip_detail: 'only 1' }]);
+	});
+
+	it('stops storing attachments when the execution is cancelled', async () => {
+		const controller = new AbortController();
+		fake.put('page', {
+			path: '/Wiki/Home',
+			attachments: [
+				{ name: 'a.png', mime: 'image/png', content: 'a', onOpen: () => controller.abort() },
+				{ name: 'b.png', mime: 'image/png', content: 'b' },
+			],
+		});
+		const [result] = await exportItems([fake.item('page')], { host: { ...host, signal: controller.signal } });
+		expect(result.output).toBe('failed');
+		expect(binaries.stored.map((binary) => binary.fileName)).not.toContain('b.png');
+	});
+
 	it("fails only the item whose export throws, releasing it as failed and holding its run's cursor back", async () => {
 		for (const id of ['a', 'b', 'c']) fake.put(id, { path: `/${id}.txt` });
 		fake.failExport('b', new Error('quota exceeded'));

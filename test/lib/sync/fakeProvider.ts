@@ -15,6 +15,7 @@ import type {
 	ListChangesRequest,
 	ListChangesResponse,
 	ProviderAccount,
+	SkippedAttachment,
 } from '../../../lib/providers/types';
 
 export const FAKE_PROVIDER = 'fake';
@@ -47,6 +48,8 @@ export interface FakeAttachment {
 	name: string;
 	mime: string | null;
 	content: string;
+	/** Called when the engine opens it (e.g. to cancel the execution right then). */
+	onOpen?: () => void;
 }
 
 export interface FakeDocument {
@@ -60,6 +63,7 @@ export interface FakeDocument {
 	/** The provider's own content hash; absent: the engine hashes the bytes. */
 	contentHash?: string;
 	attachments?: FakeAttachment[];
+	skippedAttachments?: SkippedAttachment[];
 }
 
 interface StoredDocument extends FakeDocument {
@@ -111,6 +115,8 @@ export class FakeProvider implements ConnectorProvider<FakeConnection, FakeSourc
 	readonly accountCalls: string[] = [];
 	/** Bodies handed out by export, by item id. */
 	readonly bodies = new Map<string, ChunkedBody>();
+	/** The MIME type a download reports, by attachment name, when it differs from the listed one. */
+	private readonly servedMimes = new Map<string, string>();
 	/** Warnings every listing returns. */
 	warnings: string[] = [];
 	/** Whether listings report what they found on `onListed` themselves. */
@@ -131,6 +137,11 @@ export class FakeProvider implements ConnectorProvider<FakeConnection, FakeSourc
 	private heldWaiters: Array<() => void> = [];
 
 	/** Adds a document or changes it (its version goes up). */
+	/** Makes the download of an attachment report another MIME type than it was listed with. */
+	servedMime(name: string, mime: string): void {
+		this.servedMimes.set(name, mime);
+	}
+
 	put(id: string, document: FakeDocument): this {
 		const previous = this.documents.get(id);
 		this.documents.set(id, { ...document, id, version: (previous?.version ?? 0) + 1, changedAt: ++this.changeCounter });
@@ -298,8 +309,13 @@ export class FakeProvider implements ConnectorProvider<FakeConnection, FakeSourc
 			attachments: (document.attachments ?? []).map((attachment) => ({
 				name: attachment.name,
 				mime: attachment.mime,
-				open: async () => ({ stream: Readable.from([Buffer.from(attachment.content, 'utf8')]), mime: attachment.mime }),
+				open: async () => {
+					attachment.onOpen?.();
+					const mime = this.servedMimes.get(attachment.name) ?? attachment.mime;
+					return { stream: Readable.from([Buffer.from(attachment.content, 'utf8')]), mime };
+				},
 			})),
+			...(document.skippedAttachments ? { skippedAttachments: document.skippedAttachments } : {}),
 		};
 	}
 }

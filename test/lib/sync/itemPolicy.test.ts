@@ -132,3 +132,51 @@ describe('item policy', () => {
 		});
 	});
 });
+
+describe('item policy for types whose default is their own bytes (keepsOriginal)', () => {
+	const office = {
+		id: 'fake',
+		displayName: 'Fake Office',
+		exportChoices: (listed: ConnectorItem) =>
+			listed.name.endsWith('.docx') ? { kind: 'document', label: 'Word documents', default: 'docx', formats: ['docx', 'pdf'], keepsOriginal: true } : undefined,
+	};
+	const docx: ConnectorItem = {
+		provider: 'fake',
+		external_id: 'w1',
+		source_key: 'fake:test',
+		name: 'plan.docx',
+		path: '/plan.docx',
+		parents: [],
+		mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+		size: 2 * MB,
+		modified_at: null,
+		created_at: null,
+		version: '1',
+		hash: null,
+		url: null,
+		change: 'upsert',
+	};
+
+	it('keeps the bytes by default although the export-format list does not name their format', () => {
+		expect(planExport(policyWith({ allowedExportFormats: ['md', 'txt', 'csv', 'pdf'] }), office, docx, {})).toMatchObject({ allowed: true, format: 'docx' });
+	});
+
+	it('converts when the node asks and the policy allows it, and keeps the bytes with a warning when the policy refuses the conversion', () => {
+		expect(planExport(policyWith({}), office, docx, { document: 'pdf' })).toMatchObject({ allowed: true, format: 'pdf' });
+		const noPdf = policyWith({ allowedExportFormats: ['md'] });
+		expect(planExport(noPdf, office, docx, { document: 'pdf' })).toMatchObject({ allowed: true, format: 'docx' });
+		expect(formatOverrideWarnings(noPdf, [{ kind: 'document', label: 'Word documents', default: 'original', formats: ['original', 'pdf'], keepsOriginal: true }], { document: 'pdf' })).toEqual([
+			'The org policy does not allow pdf: Word documents are exported as original instead',
+		]);
+	});
+
+	it('converts when the type rule refuses the file as it is but allows the conversion', () => {
+		expect(planExport(policyWith({ allowedFileTypes: ['pdf'] }), office, docx, {})).toMatchObject({ allowed: true, format: 'pdf' });
+		expect(planExport(policyWith({ allowedFileTypes: ['txt'] }), office, docx, {})).toMatchObject({ allowed: false, skipReason: 'policy_file_type' });
+	});
+
+	it('holds the bytes kept as they are to the size cap before download', () => {
+		expect(planExport(policyWith({ maxFileSizeMb: 1 }), office, docx, {})).toMatchObject({ allowed: false, skipReason: 'policy_size' });
+		expect(planExport(policyWith({ maxFileSizeMb: 1 }), office, docx, { document: 'pdf' })).toMatchObject({ allowed: true, format: 'pdf' });
+	});
+});

@@ -60,10 +60,10 @@ describe('Google Drive Connector description', () => {
 		}
 	});
 
-	it('lets the editor ask for 1 to 16 parallel downloads', () => {
+	it('lets the editor ask for 1 to 32 parallel downloads', () => {
 		const exportOptions = properties.find((p) => p.name === 'exportOptions');
 		const concurrency = (exportOptions?.options as INodeProperties[] | undefined)?.find((o) => o.name === 'concurrency');
-		expect(concurrency?.typeOptions).toEqual({ minValue: 1, maxValue: 16 });
+		expect(concurrency?.typeOptions).toEqual({ minValue: 1, maxValue: 32 });
 	});
 
 	it('speaks as the Google Drive Connector OAuth2 credential', () => {

@@ -167,19 +167,19 @@ describe('Google Drive Connector operations', () => {
 		});
 
 		it.each([
-			[1000, 16],
-			[16, 16],
+			[1000, 32],
+			[32, 32],
 			[3, 3],
 			[-5, 1],
-			[0, 4],
-			['many', 4],
-			[undefined, 4],
+			[0, 16],
+			['many', 16],
+			[undefined, 16],
 		])('with Parallel Downloads %p in the workflow JSON, downloads %p files at once', async (concurrency, expected) => {
-			const items = await listedDocs(18);
+			const items = await listedDocs(40);
 			const requests: SignedRequests = { delayMs: 100, inFlight: { now: 0, peak: 0 } };
 			const exportOptions = concurrency === undefined ? {} : { concurrency };
 			const [exported] = await run('export', { items, requests, parameters: { exportOptions } });
-			expect(exported).toHaveLength(18);
+			expect(exported).toHaveLength(40);
 			expect(requests.inFlight?.peak).toBe(expected);
 		});
 	});

@@ -24,6 +24,14 @@ describe('Notion Connector parameters', () => {
 			expect(listingOptionsOf(ctx, 0)).toEqual({ excludeGlobs: ['/Archive/**', '**/Drafts/**'] });
 		});
 
+		it('turns Full Re-Walk Every (Hours) into the source\'s re-walk interval, never under an hour', () => {
+			const source = (rewalkHours: unknown) =>
+				sourceOf(parameterContext({ source: 'pageTree', sourcePageId: rl('id', PAGE_ID), listOptions: { rewalkHours } }), 0);
+			expect(source(168)).toMatchObject({ kind: 'pageTree', reconcileMinutes: 168 * 60 });
+			expect(source(0.01)).toMatchObject({ reconcileMinutes: 60 });
+			expect(source(undefined)).not.toHaveProperty('reconcileMinutes');
+		});
+
 		it('lists a database from its view URL, without a depth', () => {
 			const ctx = parameterContext({
 				source: 'database',

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { finished, Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
 import { ConnectorError } from '../../../errors';
@@ -49,11 +49,14 @@ class ExportSkip extends Error {
  */
 export async function exportDriveItem(connection: DriveConnection, request: ExportRequest): Promise<DriveExportOutcome> {
 	const { item } = request;
+	// A slot for the whole file, given back once its bytes have been read (or the read failed).
+	const release = await connection.downloads.acquire();
 	try {
 		const native = isGoogleNative(item.mime);
 		const { body, target } = native
 			? await exportGoogleNative(connection, request)
 			: { body: await downloadOriginal(connection, request), target: originalTarget(item) };
+		finished(body, (error) => release(!error));
 		return {
 			kind: 'content',
 			body,
@@ -63,6 +66,7 @@ export async function exportDriveItem(connection: DriveConnection, request: Expo
 			exportMime: target.exportMime,
 		};
 	} catch (error) {
+		release(false);
 		if (error instanceof ExportSkip) return { kind: 'skipped', skipReason: error.skipReason, skipDetail: error.skipDetail };
 		throw error;
 	}

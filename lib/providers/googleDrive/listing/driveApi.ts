@@ -4,9 +4,17 @@ import { InvalidInputError, NotFoundError } from '../../../errors';
 import type { ConnectorItem } from '../../../items';
 import { FILE_FIELDS, FOLDER_MIME, type DriveClient } from '../client';
 import { googleErrorOf } from '../errors';
-import { childrenOf } from '../query';
+import { childrenOfAny, UNTRASHED } from '../query';
 
 const PAGE_SIZE = 1000;
+/** How a walk asks for children: folders named in one query, and queries in flight at once. */
+export interface WalkShape {
+	foldersPerQuery: number;
+	parallelism: number;
+}
+
+/** 50 folders a query (rclone's `--fast-list` groups about as many), 8 queries at once. */
+export const DEFAULT_WALK: WalkShape = { foldersPerQuery: 50, parallelism: 8 };
 const CHANGE_FIELDS = `nextPageToken,newStartPageToken,changes(changeType,fileId,removed,time,file(${FILE_FIELDS}))`;
 
 export interface ChangeFeed {
@@ -25,6 +33,7 @@ export class DriveListingApi {
 		/** Told how many files each folder page brought, so a long listing can show progress. */
 		private readonly onListed: (files: number) => void = () => undefined,
 		private readonly signal?: AbortSignal,
+		private readonly walk: WalkShape = DEFAULT_WALK,
 	) {}
 
 	/** Request options of every call: the caller's abort signal. */
@@ -80,14 +89,69 @@ export class DriveListingApi {
 		}
 	}
 
-	/** The untrashed children of a folder, every page. */
-	async children(folderId: string, driveId: string | null): Promise<drive_v3.Schema$File[]> {
+	/** Every untrashed item of a shared drive, listed up front: the walk then reads children from it. */
+	private corpus: CorpusIndex | null = null;
+
+	/**
+	 * Lists a whole shared drive in pages of 1,000 (one paged query, whatever its folder count), so
+	 * that a walk of it needs no request per folder. Folders it does not hold (none in a drive's
+	 * own tree) are still asked of Drive.
+	 */
+	async loadCorpus(driveId: string): Promise<void> {
+		const index = new CorpusIndex(driveId);
+		let pageToken: string | undefined;
+		do {
+			this.requests++;
+			const { data }: { data: drive_v3.Schema$FileList } = await this.drive.files.list({
+				q: UNTRASHED,
+				fields: `nextPageToken,files(${FILE_FIELDS})`,
+				pageSize: PAGE_SIZE,
+				pageToken,
+				corpora: 'drive',
+				driveId,
+				supportsAllDrives: true,
+				includeItemsFromAllDrives: true,
+			}, this.options);
+			for (const file of data.files ?? []) index.add(file);
+			pageToken = data.nextPageToken ?? undefined;
+		} while (pageToken);
+		this.corpus = index;
+	}
+
+	/**
+	 * The untrashed children of each of `folderIds`, in Drive's order: from the corpus when it was
+	 * loaded, otherwise batched (DEFAULT_WALK: up to 50 folders per query, 8 queries at once).
+	 */
+	async childrenOf(folderIds: readonly string[], driveId: string | null): Promise<Map<string, drive_v3.Schema$File[]>> {
+		const found = new Map<string, drive_v3.Schema$File[]>();
+		const asked: string[] = [];
+		for (const id of folderIds) {
+			const known = this.corpus?.driveId === driveId ? this.corpus.childrenOf(id) : undefined;
+			if (known !== undefined) found.set(id, known);
+			else {
+				found.set(id, []);
+				asked.push(id);
+			}
+		}
+		const batches: string[][] = [];
+		const { foldersPerQuery, parallelism } = this.walk;
+		for (let start = 0; start < asked.length; start += foldersPerQuery) batches.push(asked.slice(start, start + foldersPerQuery));
+		await inParallel(batches, parallelism, async (batch) => {
+			for (const file of await this.childrenQuery(batch, driveId)) {
+				for (const parent of file.parents ?? []) found.get(parent)?.push(file);
+			}
+		});
+		return found;
+	}
+
+	/** The untrashed children of a batch of folders, every page. */
+	private async childrenQuery(folderIds: readonly string[], driveId: string | null): Promise<drive_v3.Schema$File[]> {
 		const files: drive_v3.Schema$File[] = [];
 		let pageToken: string | undefined;
 		do {
 			this.requests++;
 			const { data }: { data: drive_v3.Schema$FileList } = await this.drive.files.list({
-				q: childrenOf(folderId),
+				q: childrenOfAny(folderIds),
 				fields: `nextPageToken,files(${FILE_FIELDS})`,
 				pageSize: PAGE_SIZE,
 				pageToken,
@@ -160,4 +224,41 @@ export function itemOf(file: drive_v3.Schema$File, path: string, sourceKey: stri
 		url: file.webViewLink ?? null,
 		change: 'upsert',
 	};
+}
+
+/** A shared drive's items by parent, as one corpus listing found them. */
+class CorpusIndex {
+	private readonly byParent = new Map<string, drive_v3.Schema$File[]>();
+	/** Folders the listing saw, whose children it therefore holds; the drive's root among them. */
+	private readonly folders: Set<string>;
+
+	constructor(readonly driveId: string) {
+		this.folders = new Set([driveId]);
+	}
+
+	add(file: drive_v3.Schema$File): void {
+		if (file.id && file.mimeType === FOLDER_MIME) this.folders.add(file.id);
+		for (const parent of file.parents ?? []) {
+			const siblings = this.byParent.get(parent);
+			if (siblings) siblings.push(file);
+			else this.byParent.set(parent, [file]);
+		}
+	}
+
+	/** Undefined for a folder the listing did not cover (outside the drive). */
+	childrenOf(folderId: string): drive_v3.Schema$File[] | undefined {
+		if (!this.folders.has(folderId)) return undefined;
+		return this.byParent.get(folderId) ?? [];
+	}
+}
+
+/** Runs `task` over `values`, at most `limit` at a time; the first failure rejects once the others settle. */
+async function inParallel<T>(values: readonly T[], limit: number, task: (value: T) => Promise<void>): Promise<void> {
+	let next = 0;
+	const worker = async (): Promise<void> => {
+		while (next < values.length) await task(values[next++]);
+	};
+	const results = await Promise.allSettled(Array.from({ length: Math.min(limit, values.length) }, worker));
+	const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+	if (failed) throw failed.reason;
 }

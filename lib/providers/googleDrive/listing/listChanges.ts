@@ -46,6 +46,9 @@ export async function listDriveChanges(drive: DriveClient, request: DriveListing
 		// Taken before listing, so whatever changes while the listing runs is read next time.
 		pageToken = await api.startPageToken(root.driveId);
 		state = emptyState(root.id, root.driveId, isRecursive(source));
+		// A whole shared drive: one paged query over it beats a query per folder batch. A folder is
+		// walked, since its cost then follows its own size and not its drive's (README, "Listing plans").
+		if (source.kind === 'sharedDrive') await api.loadCorpus(source.driveId);
 		listed = await listSubtree(api, state, root.id, sourceKey);
 	}
 

@@ -67,14 +67,14 @@ export function folderPath(state: DriveListingState, folderId: string, memo = ne
 		current = entry[1];
 	}
 	for (let index = chain.length - 1; index >= 0; index--) {
-		path = path === null ? null : `${path}/${names[index]}`;
+		path = path === null ? null : joinPath(path, names[index]);
 		memo.set(chain[index], path);
 	}
 	return path;
 }
 
+/** A "/" inside a Drive name, a file's or a folder's, would read as a folder boundary: it becomes "∕" (U+2215). */
 export function joinPath(parentPath: string, name: string): string {
-	// A "/" inside a Drive name would read as a folder boundary in globs.
 	return `${parentPath}/${name.replace(/\//g, '∕')}`;
 }
 

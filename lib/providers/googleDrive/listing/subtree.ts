@@ -62,31 +62,34 @@ async function walk(
 	found: { items: ConnectorItem[]; fileShortcuts: FoundShortcut[]; folderShortcuts: FoundShortcut[] },
 ): Promise<void> {
 	const memo = new Map<string, string | null>();
+	// Level by level: each level's folders are asked for at once, then handled in queue order, as a one-by-one walk would.
 	while (queue.length > 0) {
-		const parent = queue.shift() as string;
-		const base = folderPath(state, parent, memo);
-		if (base === null) continue;
-		let files = 0;
-		for (const child of await api.children(parent, state.driveId)) {
-			const id = child.id;
-			if (!id || child.trashed) continue;
-			const name = child.name ?? '';
-			if (child.mimeType === FOLDER_MIME) {
-				if (!state.recursive || visited.has(id)) continue;
-				visited.add(id);
-				state.folders[id] = [name, parent];
-				queue.push(id);
-			} else if (child.mimeType === SHORTCUT_MIME) {
-				const target = { shortcut: child, parent, path: joinPath(base, name) };
-				if (child.shortcutDetails?.targetMimeType !== FOLDER_MIME) found.fileShortcuts.push(target);
-				else if (state.recursive) found.folderShortcuts.push(target);
-			} else {
-				state.files[id] = { name, parent, mime: child.mimeType ?? null };
-				found.items.push(itemOf(child, joinPath(base, name), sourceKey, parent));
-				files++;
+		const level = queue.splice(0, queue.length).filter((parent) => folderPath(state, parent, memo) !== null);
+		const childrenByFolder = await api.childrenOf(level, state.driveId);
+		for (const parent of level) {
+			const base = folderPath(state, parent, memo) as string;
+			let files = 0;
+			for (const child of childrenByFolder.get(parent) ?? []) {
+				const id = child.id;
+				if (!id || child.trashed) continue;
+				const name = child.name ?? '';
+				if (child.mimeType === FOLDER_MIME) {
+					if (!state.recursive || visited.has(id)) continue;
+					visited.add(id);
+					state.folders[id] = [name, parent];
+					queue.push(id);
+				} else if (child.mimeType === SHORTCUT_MIME) {
+					const target = { shortcut: child, parent, path: joinPath(base, name) };
+					if (child.shortcutDetails?.targetMimeType !== FOLDER_MIME) found.fileShortcuts.push(target);
+					else if (state.recursive) found.folderShortcuts.push(target);
+				} else {
+					state.files[id] = { name, parent, mime: child.mimeType ?? null };
+					found.items.push(itemOf(child, joinPath(base, name), sourceKey, parent));
+					files++;
+				}
 			}
+			api.reportListed(files);
 		}
-		api.reportListed(files);
 	}
 }
 

@@ -2,7 +2,7 @@ import type { BlockObjectResponse } from '@notionhq/client';
 
 import type { NotionApi } from '../api';
 import { isNotFound } from '../client';
-import type { BlockNode } from '../markdown';
+import { MAX_NESTING, type BlockNode } from '../markdown';
 
 /**
  * Fetches a page's whole block tree: every level's children paginated past 100, the children of
@@ -19,9 +19,13 @@ export class BlockTreeFetcher {
 
 	constructor(private readonly api: NotionApi) {}
 
-	async tree(blockId: string): Promise<BlockNode[]> {
+	/**
+	 * `depth` is the level of `blockId`'s children: one level past what the renderer shows is read
+	 * (so it can say that content was left out), nothing deeper.
+	 */
+	async tree(blockId: string, depth = 1): Promise<BlockNode[]> {
 		const blocks = await this.api.children(blockId);
-		return await Promise.all(blocks.map(async (block) => ({ block, children: await this.childrenOf(block) })));
+		return await Promise.all(blocks.map(async (block) => ({ block, children: await this.childrenOf(block, depth + 1) })));
 	}
 
 	/** The tree of `pageId`, with every synced original it references (also from inside originals) fetched. */
@@ -39,7 +43,7 @@ export class BlockTreeFetcher {
 		return this.settled.get(originalId);
 	}
 
-	private async childrenOf(block: BlockObjectResponse): Promise<BlockNode[]> {
+	private async childrenOf(block: BlockObjectResponse, depth: number): Promise<BlockNode[]> {
 		if (block.type === 'link_to_page') {
 			if (block.link_to_page.type === 'page_id') this.linkedPages.add(block.link_to_page.page_id);
 			if (block.link_to_page.type === 'database_id') this.linkedDatabases.add(block.link_to_page.database_id);
@@ -50,7 +54,8 @@ export class BlockTreeFetcher {
 		}
 		// Child pages and databases are items of their own: here only a link to them.
 		if (!block.has_children || block.type === 'child_page' || block.type === 'child_database') return [];
-		return await this.tree(block.id);
+		if (depth > MAX_NESTING + 1) return [];
+		return await this.tree(block.id, depth);
 	}
 
 	private original(originalId: string): void {

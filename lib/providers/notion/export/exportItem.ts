@@ -11,7 +11,12 @@ export const NOTION_PAGE_EXPORT: ExportChoices = { kind: 'page', label: 'Notion 
 export interface NotionExportOptions {
 	/** Adds the Notion-hosted files the page shows as attachments. */
 	attachFiles?: boolean;
+	/** The most files attached to one page; the rest are reported as skipped (`attachment_limit`). */
+	maxFilesPerPage?: number;
 }
+
+/** Files attached to one page unless the node says otherwise: a page of hundreds of images should not flood a run. */
+export const DEFAULT_MAX_FILES_PER_PAGE = 20;
 
 /**
  * A listed page as Markdown (`exportNotionPage`), with the hash of its stable form so that a page
@@ -26,8 +31,11 @@ export async function exportNotionItem(client: Client, request: ExportRequest): 
 		);
 	}
 	const { signal } = request;
-	const { attachFiles = false } = (request.options ?? {}) as NotionExportOptions;
+	const { attachFiles = false, maxFilesPerPage = DEFAULT_MAX_FILES_PER_PAGE } = (request.options ?? {}) as NotionExportOptions;
 	const page = await exportNotionPage(client, request.item, { signal });
+	const limit = Math.max(0, Math.trunc(maxFilesPerPage));
+	const attached = attachFiles ? page.files.slice(0, limit) : [];
+	const beyond = attachFiles ? page.files.slice(limit) : [];
 	return {
 		kind: 'content',
 		body: Buffer.from(page.markdown, 'utf8'),
@@ -36,8 +44,15 @@ export async function exportNotionItem(client: Client, request: ExportRequest): 
 		exportFormat: page.exportFormat,
 		exportMime: page.exportMime,
 		contentHash: page.contentHash,
-		...(attachFiles
-			? { attachments: page.files.map((file) => ({ name: file.name, mime: file.mime, open: () => downloadNotionFile(file.url, { signal }) })) }
+		...(attachFiles ? { attachments: attached.map((file) => ({ name: file.name, mime: file.mime, open: () => downloadNotionFile(file.url, { signal }) })) } : {}),
+		...(beyond.length
+			? {
+					skippedAttachments: beyond.map((file) => ({
+						name: file.name,
+						skip_reason: 'attachment_limit',
+						skip_detail: `The page shows ${page.files.length} files; only the first ${limit} are attached (Max Files per Page)`,
+					})),
+				}
 			: {}),
 	};
 }

@@ -22,7 +22,7 @@ export interface NotionExportResult {
 	fileName: string;
 	exportFormat: 'md';
 	exportMime: 'text/markdown';
-	/** sha256 hex of the stable Markdown (not affected by Notion's expiring file URLs). */
+	/** sha256 hex of the Markdown and the hosted files' stable paths (not of Notion's expiring signed URLs). */
 	contentHash: string;
 	bytes: number;
 	/** Notion-hosted files the page shows (signed URLs, valid about an hour). */
@@ -69,7 +69,7 @@ export async function exportNotionPage(
 		fileName: safeFileName(title, 'md'),
 		exportFormat: 'md',
 		exportMime: 'text/markdown',
-		contentHash: createHash('sha256').update(rendered.stableMarkdown, 'utf8').digest('hex'),
+		contentHash: createHash('sha256').update(rendered.hashInput, 'utf8').digest('hex'),
 		bytes: Buffer.byteLength(rendered.markdown, 'utf8'),
 		files: hostedFiles(page, rendered.files),
 		requests: api.requests,

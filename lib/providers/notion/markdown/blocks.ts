@@ -1,8 +1,8 @@
 import type { BlockObjectResponse, RichTextItemResponse } from '@notionhq/client';
 import { notionUrl } from '../ids';
 import { codeFenceLanguage } from './codeLanguages';
-import { escapeHeadingEnd, escapeLineStart, escapeText, longestRun, markdownLink, singleLine } from './escape';
-import { fileNameFromUrl, stableFileUrl } from './fileUrls';
+import { escapeHeadingEnd, escapeLineStart, escapeText, longestRun, markdownImage, markdownLink, singleLine } from './escape';
+import { fileNameFromUrl } from './fileUrls';
 import { knownTitle, knownUrl, plainText, renderRichText, renderRichTextLines } from './richText';
 import type { BlockNode, ChildItemRef, RenderContext, RenderedBlocks, RenderedFile, RenderedFileKind } from './types';
 
@@ -32,10 +32,36 @@ interface Position {
 	loose: boolean;
 	/** The number of a numbered list item. */
 	ordinal: number;
+	/**
+	 * Written with the other marker (`*`, `1)`): a list that follows another of its kind with only an
+	 * empty block between would otherwise join it, in CommonMark a new marker starts a new list.
+	 */
+	alternate: boolean;
 }
+
+/** Levels of nesting rendered; deeper content is replaced by a visible note (a crafted tree could exhaust the stack). */
+export const MAX_NESTING = 100;
 
 const BARE_MARKER = /^(?:-|\d+\.)$/;
 const HEADING_LEVEL: Record<HeadingBlock['type'], number> = { heading_1: 1, heading_2: 2, heading_3: 3, heading_4: 4 };
+
+function listKindOf(block: BlockObjectResponse): ListKind | undefined {
+	switch (block.type) {
+		case 'bulleted_list_item':
+		case 'to_do':
+		case 'toggle':
+			return 'bullet';
+		case 'numbered_list_item':
+			return 'ordered';
+		default:
+			return undefined;
+	}
+}
+
+/** Whether no cell of a table holds any text. */
+function allCellsEmpty(rows: ReadonlyArray<ReadonlyArray<readonly RichTextItemResponse[]>>): boolean {
+	return rows.every((cells) => cells.every((cell) => plainText(cell).trim() === ''));
+}
 
 /** Renders a block tree to Markdown, collecting the files, child pages and child databases it meets. */
 export function renderBlocks(blocks: readonly BlockNode[], context: RenderContext = {}): RenderedBlocks {
@@ -46,7 +72,6 @@ export function renderBlocks(blocks: readonly BlockNode[], context: RenderContex
 		files: renderer.files,
 		childPages: renderer.childPages,
 		childDatabases: renderer.childDatabases,
-		hasExpiringUrls: renderer.hasExpiringUrls,
 	};
 }
 
@@ -105,21 +130,41 @@ function blockType(block: BlockObjectResponse): string {
 	return (block as { type: string }).type;
 }
 
+function bullet(position: Position): string {
+	return position.alternate ? '* ' : '- ';
+}
+
 class BlockRenderer {
 	readonly files: RenderedFile[] = [];
 	readonly childPages: ChildItemRef[] = [];
 	readonly childDatabases: ChildItemRef[] = [];
-	hasExpiringUrls = false;
 	/** Synced originals being rendered, so a reference back into one cannot recurse. */
 	private readonly syncing = new Set<string>();
+	private depth = 0;
 
 	constructor(private readonly context: RenderContext) {}
 
 	/** Sibling blocks: one blank line between blocks, none between items of the same list. */
 	sequence(nodes: readonly BlockNode[], loose: boolean): RenderedSequence {
+		if (nodes.length === 0) return { lines: [], startsWithList: false };
+		if (this.depth >= MAX_NESTING) {
+			return { lines: [`> [Content nested deeper than ${MAX_NESTING} levels is left out]`], startsWithList: false };
+		}
+		this.depth++;
+		try {
+			return this.siblings(nodes, loose);
+		} finally {
+			this.depth--;
+		}
+	}
+
+	private siblings(nodes: readonly BlockNode[], loose: boolean): RenderedSequence {
 		const lines: string[] = [];
 		let startsWithList = false;
 		let previousList: ListKind | undefined;
+		// The last list written, and its marker: kept across an omitted block, which ends the list.
+		let lastList: { kind: ListKind; alternate: boolean } | undefined;
+		let alternate = false;
 		let ordinal = 0;
 		let previousWasNumbered = false;
 		for (const node of nodes) {
@@ -130,7 +175,11 @@ class BlockRenderer {
 			} else {
 				previousWasNumbered = false;
 			}
-			const rendered = this.block(node, { loose, ordinal });
+			const kind = listKindOf(block);
+			if (kind !== undefined && kind !== previousList) {
+				alternate = lastList !== undefined && lastList.kind === kind && previousList === undefined ? !lastList.alternate : false;
+			}
+			const rendered = this.block(node, { loose, ordinal, alternate });
 			if (!rendered || rendered.lines.length === 0) {
 				// An omitted block (an empty paragraph) still ends a list, as it does in Notion.
 				previousList = undefined;
@@ -140,6 +189,7 @@ class BlockRenderer {
 			else if (!(rendered.list && rendered.list === previousList)) lines.push('');
 			for (const line of rendered.lines) lines.push(line);
 			previousList = rendered.list;
+			lastList = rendered.list ? { kind: rendered.list, alternate } : undefined;
 		}
 		return { lines, startsWithList };
 	}
@@ -155,16 +205,16 @@ class BlockRenderer {
 			case 'heading_4':
 				return this.heading(block, node, position);
 			case 'bulleted_list_item':
-				return this.listItem('- ', 2, this.lines(block.bulleted_list_item.rich_text), node, 'bullet');
+				return this.listItem(bullet(position), 2, this.lines(block.bulleted_list_item.rich_text), node, 'bullet');
 			case 'numbered_list_item': {
-				const marker = `${position.ordinal}. `;
+				const marker = `${position.ordinal}${position.alternate ? ')' : '.'} `;
 				return this.listItem(marker, marker.length, this.lines(block.numbered_list_item.rich_text), node, 'ordered');
 			}
 			case 'to_do':
-				return this.listItem(block.to_do.checked ? '- [x] ' : '- [ ] ', 2, this.lines(block.to_do.rich_text), node, 'bullet');
+				return this.listItem(`${bullet(position)}${block.to_do.checked ? '[x] ' : '[ ] '}`, 2, this.lines(block.to_do.rich_text), node, 'bullet');
 			case 'toggle':
 				// A toggle is its summary with the hidden content nested under it, as in Notion's own export.
-				return this.listItem('- ', 2, this.lines(block.toggle.rich_text), node, 'bullet');
+				return this.listItem(bullet(position), 2, this.lines(block.toggle.rich_text), node, 'bullet');
 			case 'quote':
 				return this.quoted(this.lines(block.quote.rich_text), node);
 			case 'callout':
@@ -247,8 +297,10 @@ class BlockRenderer {
 
 	private heading(block: HeadingBlock, node: BlockNode, position: Position): RenderedBlock | undefined {
 		const text = renderRichText(headingContent(block).rich_text, { mode: 'heading', context: this.context });
+		// Below the page title's `#` when there is one, so a chunker splitting on headings keeps the title on top.
+		const level = Math.min(6, HEADING_LEVEL[block.type] + (this.context.headingShift ?? 0));
 		// A toggleable heading's content follows it, unindented: it reads as that heading's section.
-		return this.withFollowing(text ? [`${'#'.repeat(HEADING_LEVEL[block.type])} ${escapeHeadingEnd(text)}`] : [], node, position);
+		return this.withFollowing(text ? [`${'#'.repeat(level)} ${escapeHeadingEnd(text)}`] : [], node, position);
 	}
 
 	/** `marker` text, continuation lines and children indented to the item's content column. */
@@ -311,7 +363,7 @@ class BlockRenderer {
 	private table(block: BlockOf<'table'>, node: BlockNode): RenderedBlock | undefined {
 		const rows = node.children.flatMap((child) => (child.block.type === 'table_row' ? [child.block.table_row.cells] : []));
 		const width = Math.max(block.table.table_width, ...rows.map((cells) => cells.length));
-		if (rows.length === 0 || width === 0) return undefined;
+		if (rows.length === 0 || width === 0 || allCellsEmpty(rows)) return undefined;
 		const { has_column_header: columnHeader, has_row_header: rowHeader } = block.table;
 		const row = (cells: ReadonlyArray<readonly RichTextItemResponse[]>, isHeader: boolean): string => {
 			let line = '|';
@@ -325,9 +377,9 @@ class BlockRenderer {
 			}
 			return line;
 		};
-		// GFM needs a header row: without Notion's column header it is left empty rather than promoting data.
-		const header = columnHeader ? row(rows[0], true) : row([], true);
-		const body = (columnHeader ? rows.slice(1) : rows).map((cells) => row(cells, false));
+		// GFM needs a header row; without Notion's column header the first row is it rather than an empty one.
+		const header = row(rows[0], columnHeader);
+		const body = rows.slice(1).map((cells) => row(cells, false));
 		return { lines: [header, `|${' --- |'.repeat(width)}`, ...body] };
 	}
 
@@ -372,7 +424,11 @@ class BlockRenderer {
 
 	private linkLine(url: string, caption: readonly RichTextItemResponse[]): string[] {
 		if (!url) return [];
-		return [markdownLink(plainText(caption).trim() || url, url)];
+		const plainCaption = singleLine(plainText(caption));
+		const line = markdownLink(plainCaption || url, url);
+		// A formatted caption keeps its formatting as the paragraph under the link.
+		const formatted = this.lines(caption);
+		return formatted.length && formatted.join(' ') !== escapeText(plainCaption) ? [line, '', ...formatted] : [line];
 	}
 
 	private media(block: MediaBlock): string[] {
@@ -390,12 +446,25 @@ class BlockRenderer {
 			hosted,
 			...(hosted ? { expiresAt: media.file.expiry_time } : {}),
 		});
-		if (hosted) this.hasExpiringUrls = true;
-		const href = hosted && this.context.forHashing ? stableFileUrl(url) : url;
-		const caption = singleLine(plainText(media.caption));
-		if (block.type === 'image') return [`!${markdownLink(caption, href)}`];
-		// An external video or embed URL names a player page, not a file: show the URL itself.
-		return [markdownLink(caption || givenName || (hosted ? name : url), href)];
+		// Notion's signed links expire within the hour: the index gets the block's place on its page instead.
+		const href = hosted ? this.hostedFileLink(block.id) : url;
+		const caption = this.lines(media.caption);
+		const plainCaption = singleLine(plainText(media.caption));
+		// The label is the file's name (an image's alt text its caption first); an external video or
+		// embed URL names a player page, not a file, so the caption or the URL itself names it.
+		const label = block.type === 'image' ? plainCaption || name : givenName || (hosted ? name : plainCaption || url);
+		const line = block.type === 'image' ? markdownImage(label, href) : markdownLink(label, href);
+		// A caption the label does not already say, or says without its formatting, follows as written.
+		const said = label === plainCaption && caption.join(' ') === escapeText(plainCaption);
+		return caption.length && !said ? [line, '', ...caption] : [line];
+	}
+
+	/** The stable address of a Notion-hosted file: its block on the page (the page itself when unknown). */
+	private hostedFileLink(blockId: string): string {
+		const anchor = blockId.replace(/-/g, '');
+		const page = this.context.page;
+		if (page === undefined) return notionUrl(blockId);
+		return `${page.url ?? notionUrl(page.id)}#${anchor}`;
 	}
 
 	private unsupported(type: string, node: BlockNode, position: Position): RenderedBlock | undefined {

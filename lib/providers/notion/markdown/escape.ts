@@ -128,9 +128,40 @@ export function escapeUrl(url: string): string {
 	return url.trim().replace(/[\s<>\\()]/g, (ch) => (ch === '(' || ch === ')' ? '\\' + ch : encodeURIComponent(ch)));
 }
 
-/** A link with plain-text label: `[label](url)`. */
+const NOTION_ORIGIN = 'https://www.notion.so';
+const SAFE_SCHEMES = new Set(['http:', 'https:', 'mailto:', 'tel:']);
+/** `scheme:` at the start of a URL, after the characters browsers strip before reading it. */
+const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
+
+/**
+ * A link destination fit for a document someone will open: `http(s):`, `mailto:`, `tel:` and
+ * anchors; Notion's own links to its pages (`/<id>#<block>`) made absolute. Undefined for every
+ * other scheme (`javascript:`, `data:`, `vbscript:`, `file:`…): the link text stays, the link goes.
+ */
+export function safeUrl(url: string): string | undefined {
+	// Browsers ignore control characters and whitespace inside a scheme ("java\tscript:").
+	const trimmed = url.trim();
+	const bare = trimmed.replace(/[\u0000-\u0020\u007f-\u009f]/g, '');
+	if (bare === '') return undefined;
+	if (bare.startsWith('#')) return trimmed;
+	if (bare.startsWith('/') && !bare.startsWith('//')) return NOTION_ORIGIN + trimmed;
+	const scheme = SCHEME.exec(bare);
+	if (scheme === null) return bare.startsWith('//') ? undefined : trimmed;
+	return SAFE_SCHEMES.has(scheme[1].toLowerCase() + ':') ? trimmed : undefined;
+}
+
+/** A link with plain-text label: `[label](url)`; the label alone when the URL is not safe to link (`safeUrl`). */
 export function markdownLink(label: string, url: string, options: TextEscapeOptions = {}): string {
-	return `[${escapeText(singleLine(label), options)}](${escapeUrl(url)})`;
+	const text = escapeText(singleLine(label), options);
+	const href = safeUrl(url);
+	return href === undefined ? text : `[${text}](${escapeUrl(href)})`;
+}
+
+/** An image: `![alt](url)`; the alt text alone when the URL is not safe (`data:` images included). */
+export function markdownImage(alt: string, url: string): string {
+	const text = escapeText(singleLine(alt));
+	const href = safeUrl(url);
+	return href === undefined ? text : `![${text}](${escapeUrl(href)})`;
 }
 
 export function singleLine(text: string): string {

@@ -10,8 +10,11 @@ type FormulaValue = Extract<PropertyValue, { type: 'formula' }>['formula'];
 type FileValue = Extract<PropertyValue, { type: 'files' }>['files'][number];
 
 export interface PropertyOptions {
-	/** Notion-hosted file URLs without their expiring signature (see `stableFileUrl`). */
-	forHashing?: boolean;
+	/**
+	 * What a Notion-hosted file links to instead of its signed URL, which expires within the hour
+	 * (the page's URL); without it, the URL without its signature (see `stableFileUrl`).
+	 */
+	hostedFileUrl?: string;
 }
 
 export interface DateValue {
@@ -33,19 +36,36 @@ export interface PersonValue {
  * and lists; a property with no value is `null`, never left out.
  */
 export function renderProperties(properties: PageProperties, options: PropertyOptions = {}): Record<string, unknown> {
-	const result: Record<string, unknown> = {};
+	return renderPropertiesChecked(properties, options).values;
+}
+
+/** `renderProperties`, and the names of properties whose value could not be read (left out of `values`). */
+export function renderPropertiesChecked(
+	properties: PageProperties,
+	options: PropertyOptions = {},
+): { values: Record<string, unknown>; unreadable: string[] } {
+	const values: Record<string, unknown> = {};
+	const unreadable: string[] = [];
 	for (const name of Object.keys(properties).sort(compareCodePoints)) {
-		const value = propertyValue(properties[name], options);
-		if (value !== undefined) result[name] = value;
+		let value: unknown;
+		try {
+			value = propertyValue(properties[name], options);
+		} catch {
+			// A value not shaped as documented (a missing array, a null where an object belongs).
+			unreadable.push(name);
+			continue;
+		}
+		if (value !== undefined) values[name] = value;
 	}
-	return result;
+	return { values, unreadable };
 }
 
 /** The page title: the plain text of its `title` property. */
 export function titleOf(properties: PageProperties | undefined): string | undefined {
 	if (!properties) return undefined;
 	for (const property of Object.values(properties)) {
-		if (property.type === 'title') return plainText(property.title);
+		// Checked, so a malformed title falls back to "Untitled" instead of failing the page.
+		if (property?.type === 'title' && Array.isArray(property.title)) return plainText(property.title);
 	}
 	return undefined;
 }
@@ -67,7 +87,7 @@ export function personValue(user: PartialUserObjectResponse | UserObjectResponse
 
 function fileValue(file: FileValue, options: PropertyOptions): { name: string; url: string } {
 	if (file.type === 'external') return { name: file.name, url: file.external.url };
-	return { name: file.name, url: options.forHashing ? stableFileUrl(file.file.url) : file.file.url };
+	return { name: file.name, url: options.hostedFileUrl ?? stableFileUrl(file.file.url) };
 }
 
 function formulaValue(formula: FormulaValue): unknown {

@@ -1,6 +1,6 @@
 import type { MentionRichTextItemResponse, RichTextItemResponse } from '@notionhq/client';
 import { notionUrl } from '../ids';
-import { codeSpan, escapeLineStart, escapeText, escapeUrl, markdownLink, singleLine, type TextEscapeOptions } from './escape';
+import { codeSpan, escapeLineStart, escapeText, escapeUrl, markdownLink, safeUrl, singleLine, type TextEscapeOptions } from './escape';
 import type { RenderContext } from './types';
 
 /**
@@ -118,7 +118,9 @@ function count(text: string, ch: string): number {
 
 function marksOf(item: RichTextItemResponse, options: InlineOptions, href: string | null): Mark[] {
 	const marks: Mark[] = [];
-	if (href) marks.push(`link:${href}`);
+	// An unsafe destination (`javascript:`) leaves the text unlinked; `/<id>` becomes a notion.so link.
+	const safe = href ? safeUrl(href) : undefined;
+	if (safe) marks.push(`link:${safe}`);
 	const { annotations } = item;
 	if (annotations.bold || options.bold) marks.push('bold');
 	if (annotations.italic) marks.push('italic');
@@ -284,12 +286,25 @@ function runMarkdown(run: Run, mode: InlineMode, escape: TextEscapeOptions): str
 
 const LINE_BREAK: Record<InlineMode, string> = { block: '\\\n', heading: ' ', tableCell: '<br>' };
 
+/** Line breaks as the mode writes them; in a block, a blank line starts a new paragraph rather than a line holding `\`. */
 function textMarkdown(text: string, mode: InlineMode, escape: TextEscapeOptions): string {
 	if (!text.includes('\n') && !text.includes('\r')) return escapeText(text, escape);
-	return text
-		.split(/\r\n?|\n/)
-		.map((line) => escapeText(line, escape))
-		.join(LINE_BREAK[mode]);
+	const lines = text.split(/\r\n?|\n/);
+	if (mode !== 'block') return lines.map((line) => escapeText(line, escape)).join(LINE_BREAK[mode]);
+	let markdown = escapeText(lines[0], escape);
+	let blank = false;
+	for (let index = 1; index < lines.length; index++) {
+		const line = lines[index];
+		// An empty last line is only the end of the text: a hard break before what follows.
+		if (line.trim() === '' && index < lines.length - 1) {
+			blank = true;
+			continue;
+		}
+		markdown += blank ? '\n\n' : LINE_BREAK.block;
+		blank = false;
+		markdown += escapeText(line, escape);
+	}
+	return markdown;
 }
 
 /**

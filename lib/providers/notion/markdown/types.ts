@@ -22,8 +22,10 @@ export interface RenderContext {
 	childItems?: ReadonlyMap<string, KnownItem>;
 	/** Markdown has no underline: 'text' keeps the words only (default), 'html' wraps them in `<u>`. */
 	underline?: 'text' | 'html';
-	/** Replace Notion-hosted (expiring, signed) file URLs by their stable form, for content hashing. */
-	forHashing?: boolean;
+	/** The page being rendered: Notion-hosted files link to their block on it, not to their expiring signed URL. */
+	page?: { id: string; url?: string };
+	/** Levels added to every heading (1 under a `# Title`, so body headings start at `##`). */
+	headingShift?: number;
 }
 
 export interface RenderOptions extends RenderContext {
@@ -64,15 +66,16 @@ export interface RenderedBlocks {
 	files: RenderedFile[];
 	childPages: ChildItemRef[];
 	childDatabases: ChildItemRef[];
-	/** True when the Markdown holds at least one Notion-hosted (expiring) URL. */
-	hasExpiringUrls: boolean;
 }
 
 export interface RenderedPage {
-	/** The export: front-matter and body, with working (possibly expiring) file URLs unless `forHashing`. */
+	/** The export: front-matter and body; Notion-hosted files are linked by their place on the page, which does not expire. */
 	markdown: string;
-	/** The same document with expiring file URLs made stable: hash this for `content_hash`. */
-	stableMarkdown: string;
+	/**
+	 * What `content_hash` is taken of: the Markdown and the stable paths of the hosted files
+	 * (a re-signed link leaves it alone, a replaced upload changes it).
+	 */
+	hashInput: string;
 	frontMatter: Record<string, unknown>;
 	files: RenderedFile[];
 	childPages: ChildItemRef[];

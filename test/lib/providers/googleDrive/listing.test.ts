@@ -14,9 +14,9 @@ function driveOf(files: drive_v3.Schema$File[]): DriveListingApi & { calls: stri
 		filesReported: 0,
 		calls,
 		reportListed: () => undefined,
-		children: async (folderId: string) => {
-			calls.push(`children ${folderId}`);
-			return files.filter((file) => file.parents?.[0] === folderId);
+		childrenOf: async (folderIds: string[]) => {
+			for (const folderId of folderIds) calls.push(`children ${folderId}`);
+			return new Map(folderIds.map((folderId) => [folderId, files.filter((file) => file.parents?.[0] === folderId)]));
 		},
 		file: async (fileId: string) => {
 			calls.push(`get ${fileId}`);

@@ -1,3 +1,4 @@
+import { AdaptiveConcurrency } from '../../../../lib/http';
 import type { drive_v3 } from '@googleapis/drive';
 
 import { googleDriveProvider, type DriveConnection } from '../../../../lib/providers/googleDrive';
@@ -55,7 +56,7 @@ describe('browse', () => {
 			},
 		} as unknown as DriveClient;
 
-		await googleDriveProvider.browse({ drive, signedFetch: fetch, apiUrl: 'https://www.googleapis.com' } satisfies DriveConnection, { kind: 'myDrive' });
+		await googleDriveProvider.browse({ drive, signedFetch: fetch, downloads: new AdaptiveConcurrency({ initial: 1, max: 1 }), apiUrl: 'https://www.googleapis.com' } satisfies DriveConnection, { kind: 'myDrive' });
 
 		expect(queries).toEqual(["'it\\'s' in parents and trashed = false"]);
 	});

@@ -1,4 +1,4 @@
-import { renderBlocks, type BlockNode, type RenderContext } from '../../../../../lib/providers/notion/markdown';
+import { MAX_NESTING, renderBlocks, type BlockNode, type RenderContext } from '../../../../../lib/providers/notion/markdown';
 import {
 	audio,
 	bold,
@@ -137,8 +137,21 @@ describe('renderBlocks', () => {
 			);
 		});
 
-		it('restarts numbering after an empty paragraph, as Notion does', () => {
-			expect(markdown([numbered('a'), paragraph(''), numbered('b')])).toBe(lines('1. a', '', '1. b'));
+		it('restarts numbering after an empty paragraph, as Notion does, in a list of its own', () => {
+			// `1)` after `1.` starts a new CommonMark list: with the same marker both would be one list numbered 1, 2.
+			expect(markdown([numbered('a'), paragraph(''), numbered('b')])).toBe(lines('1. a', '', '1) b'));
+		});
+
+		it('keeps two bulleted lists separated by an empty paragraph apart, by alternating the marker', () => {
+			expect(markdown([bullet('a'), bullet('b'), paragraph(''), bullet('c'), paragraph(''), todo('d', true)])).toBe(
+				lines('- a', '- b', '', '* c', '', '- [x] d'),
+			);
+		});
+
+		it('uses the usual marker again after a block that separates lists by itself', () => {
+			expect(markdown([bullet('a'), paragraph(''), bullet('b'), paragraph('text'), bullet('c')])).toBe(
+				lines('- a', '', '* b', '', 'text', '', '- c'),
+			);
 		});
 
 		it("starts at Notion's list start index", () => {
@@ -318,8 +331,12 @@ describe('renderBlocks', () => {
 			);
 		});
 
-		it('leaves the header row empty when the table has none, rather than promoting a data row', () => {
-			expect(markdown([table({}, [['a', 'b'], ['c', 'd']])])).toBe(lines('| | |', '| --- | --- |', '| a | b |', '| c | d |'));
+		it('uses the first row as the header when the table has no column header, never an empty header row', () => {
+			expect(markdown([table({}, [['a', 'b'], ['c', 'd']])])).toBe(lines('| a | b |', '| --- | --- |', '| c | d |'));
+		});
+
+		it('leaves out a table without any text rather than a bare grid of pipes', () => {
+			expect(markdown([table({}, [['', ''], ['', '']]), paragraph('after')])).toBe(lines('after'));
 		});
 
 		it('bolds the row header column', () => {
@@ -452,11 +469,47 @@ describe('renderBlocks', () => {
 		});
 	});
 
+	describe('unsafe links and deep trees', () => {
+		it('drops javascript: and data: destinations from bookmarks, embeds, images and files, keeping their text', () => {
+			expect(
+				markdown([
+					bookmark('javascript:alert(1)', 'Click me'),
+					embed('data:text/html,<script>x</script>'),
+					image({ external: 'data:image/png;base64,AAAA', caption: 'Chart' }),
+					file({ external: 'javascript:void(0)', name: 'notes.txt' }),
+				]),
+			).toBe(lines('Click me', '', 'data:text/html,\\<script>x\\</script>', '', 'Chart', '', 'notes.txt'));
+		});
+
+		it('renders a tree nested thousands of levels deep without overflowing the stack, with a visible note where it stops', () => {
+			let deepest: BlockNode = bullet('level 5000');
+			for (let level = 4999; level >= 1; level--) deepest = bullet(`level ${level}`, deepest);
+			const rendered = markdown([deepest]);
+			expect(rendered).toContain('- level 1\n  - level 2\n');
+			expect(rendered).toContain(`level ${MAX_NESTING}\n`);
+			expect(rendered).not.toContain(`level ${MAX_NESTING + 1}\n`);
+			expect(rendered).toContain(`> [Content nested deeper than ${MAX_NESTING} levels is left out]`);
+		});
+	});
+
 	describe('images and files', () => {
-		it('renders an image as ![caption](url)', () => {
+		it('renders an image as ![caption](url), or with its file name as the alt text', () => {
 			const blocks = [image({ external: 'https://e.com/chart.png', caption: 'Sales *by* region' }), image({ external: 'https://e.com/x.png' })];
 			expect(markdown(blocks)).toBe(
-				lines('![Sales \\*by\\* region](https://e.com/chart.png)', '', '![](https://e.com/x.png)'),
+				lines('![Sales \\*by\\* region](https://e.com/chart.png)', '', '![x.png](https://e.com/x.png)'),
+			);
+		});
+
+		it('keeps a formatted caption, as written, under the image', () => {
+			const caption = [text('Sales by '), text('region', { bold: true })];
+			expect(markdown([image({ external: 'https://e.com/chart.png', caption })])).toBe(
+				lines('![Sales by region](https://e.com/chart.png)', '', 'Sales by **region**'),
+			);
+		});
+
+		it('keeps a file\'s name when it has a caption, the caption under it', () => {
+			expect(markdown([file({ external: 'https://e.com/q1.pdf', name: 'Q1 report.pdf', caption: 'Numbers for Q1' })])).toBe(
+				lines('[Q1 report.pdf](https://e.com/q1.pdf)', '', 'Numbers for Q1'),
 			);
 		});
 
@@ -469,7 +522,8 @@ describe('renderBlocks', () => {
 			];
 			const rendered = markdown(blocks);
 			expect(rendered).toContain('[Q1 report.pdf](https://e.com/report.pdf)\n');
-			expect(rendered).toContain('[spec v2.pdf](https://prod-files-secure.s3.us-west-2.amazonaws.com/');
+			expect(rendered).toMatch(/\[spec v2\.pdf\]\(https:\/\/www\.notion\.so\/[0-9a-f]{32}\)/);
+			expect(rendered).not.toContain('X-Amz-');
 			expect(rendered).toContain('[Walkthrough](https://www.youtube.com/watch?v=abc)\n');
 			expect(rendered).toContain('[https://e.com/a.mp3](https://e.com/a.mp3)\n');
 		});
@@ -486,22 +540,17 @@ describe('renderBlocks', () => {
 				{ blockId: 'f1', url: 'https://e.com/a.zip', name: 'a.zip', kind: 'file', hosted: false },
 				{ blockId: 'a1', url: 'https://e.com/x/', name: 'audio', kind: 'audio', hosted: false },
 			]);
-			expect(result.hasExpiringUrls).toBe(true);
 		});
 
-		it('writes Notion-hosted file URLs without their expiring signature when rendering for hashing', () => {
-			const blocks = [image({ hosted: signedUrl('photo.jpg', 'sig-A'), caption: 'Team' })];
-			expect(markdown(blocks, { forHashing: true })).toBe(
-				lines(
-					'![Team](https://prod-files-secure.s3.us-west-2.amazonaws.com/5e5e0000-0000-4000-8000-000000000005/f1e00000-0000-4000-8000-000000000001/photo.jpg)',
-				),
+		it('never writes a Notion-hosted file\'s signed URL: it links the block on its page', () => {
+			const blocks = [withId(image({ hosted: signedUrl('photo.jpg', 'sig-A'), caption: 'Team' }), 'b1b10000-0000-4000-8000-000000000001')];
+			expect(markdown(blocks, { page: { id: 'p0000000-0000-4000-8000-000000000001' } })).toBe(
+				lines('![Team](https://www.notion.so/p0000000000040008000000000000001#b1b10000000040008000000000000001)'),
 			);
 		});
 
-		it('keeps external URLs as they are when rendering for hashing', () => {
-			expect(markdown([image({ external: 'https://e.com/a.png?v=2' })], { forHashing: true })).toBe(
-				lines('![](https://e.com/a.png?v=2)'),
-			);
+		it('keeps external URLs as they are', () => {
+			expect(markdown([image({ external: 'https://e.com/a.png?v=2' })])).toBe(lines('![a.png](https://e.com/a.png?v=2)'));
 		});
 	});
 

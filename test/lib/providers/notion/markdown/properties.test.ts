@@ -1,4 +1,4 @@
-import { renderProperties } from '../../../../../lib/providers/notion/markdown';
+import { renderProperties, renderPropertiesChecked } from '../../../../../lib/providers/notion/markdown';
 import { signedUrl } from './blocks.fixtures';
 import { everyPropertyType, type Properties } from './pages.fixtures';
 
@@ -6,7 +6,7 @@ describe('renderProperties', () => {
 	it('turns every property type into a plain JSON value', () => {
 		expect(renderProperties(everyPropertyType())).toEqual({
 			Attachments: [
-				{ name: 'brief.pdf', url: signedUrl('brief.pdf') },
+				{ name: 'brief.pdf', url: signedUrl('brief.pdf').split('?')[0] },
 				{ name: 'Mock-up', url: 'https://figma.com/file/abc' },
 			],
 			Author: { id: 'a0000000-0000-4000-8000-00000000000a', name: 'Ada Lovelace', email: 'ada@example.com' },
@@ -85,15 +85,29 @@ describe('renderProperties', () => {
 		});
 	});
 
-	it('strips the expiring signature from Notion-hosted file URLs when rendering for hashing', () => {
-		const files = renderProperties(everyPropertyType('sig-A'), { forHashing: true }).Attachments;
+	it('links Notion-hosted files in file properties to the page, never to their expiring signed URL', () => {
+		const files = renderProperties(everyPropertyType('sig-A'), { hostedFileUrl: 'https://www.notion.so/Row-1' }).Attachments;
 		expect(files).toEqual([
-			{
-				name: 'brief.pdf',
-				url: 'https://prod-files-secure.s3.us-west-2.amazonaws.com/5e5e0000-0000-4000-8000-000000000005/f1e00000-0000-4000-8000-000000000001/brief.pdf',
-			},
+			{ name: 'brief.pdf', url: 'https://www.notion.so/Row-1' },
 			{ name: 'Mock-up', url: 'https://figma.com/file/abc' },
 		]);
-		expect(renderProperties(everyPropertyType('sig-B'), { forHashing: true }).Attachments).toEqual(files);
+		expect(renderProperties(everyPropertyType('sig-B'), { hostedFileUrl: 'https://www.notion.so/Row-1' }).Attachments).toEqual(files);
+	});
+
+	it('strips the signature from hosted file URLs when no page URL is given', () => {
+		const [brief] = renderProperties(everyPropertyType('sig-A')).Attachments as Array<{ url: string }>;
+		expect(brief.url).toBe(
+			'https://prod-files-secure.s3.us-west-2.amazonaws.com/5e5e0000-0000-4000-8000-000000000005/f1e00000-0000-4000-8000-000000000001/brief.pdf',
+		);
+	});
+
+	it('renders the other properties when one value is malformed, naming the one it could not read', () => {
+		const properties = { ...everyPropertyType('sig-A'), Broken: { id: 'x', type: 'multi_select', multi_select: null } } as unknown as Parameters<
+			typeof renderPropertiesChecked
+		>[0];
+		const { values, unreadable } = renderPropertiesChecked(properties);
+		expect(unreadable).toEqual(['Broken']);
+		expect(values.Attachments).toHaveLength(2);
+		expect(Object.keys(values)).not.toContain('Broken');
 	});
 });

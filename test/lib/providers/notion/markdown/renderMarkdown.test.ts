@@ -179,53 +179,75 @@ describe('renderMarkdown', () => {
 	});
 
 	describe('content hash stability', () => {
-		it('keeps the stable form identical when only the signed file URLs changed', () => {
+		it('keeps the Markdown and its hash input identical when only the signed file URLs changed', () => {
 			const first = renderMarkdown(page({ title: 'Files' }), kitchenSink('sig-first'), context);
 			resetIds();
 			const second = renderMarkdown(page({ title: 'Files' }), kitchenSink('sig-second'), context);
-			expect(first.markdown).not.toBe(second.markdown);
-			expect(sha256(first.stableMarkdown)).toBe(sha256(second.stableMarkdown));
-			expect(first.stableMarkdown).not.toContain('X-Amz-');
+			expect(first.markdown).toBe(second.markdown);
+			expect(sha256(first.hashInput)).toBe(sha256(second.hashInput));
+			expect(first.hashInput).not.toContain('X-Amz-');
+			expect(first.files.some((file) => file.url.includes('X-Amz-Signature=sig-first'))).toBe(true);
 		});
 
-		it('keeps the stable form identical when the signed URLs in file properties changed', () => {
+		it('keeps the hash input identical when the signed URLs in file properties changed', () => {
 			const row = (signature: string) => page({ id: ROW_ID, parent: 'database', properties: everyPropertyType(signature) });
 			const first = renderMarkdown(row('sig-first'), []);
 			const second = renderMarkdown(row('sig-second'), []);
-			expect(first.markdown).not.toBe(second.markdown);
-			expect(first.stableMarkdown).toBe(second.stableMarkdown);
+			expect(first.markdown).toBe(second.markdown);
+			expect(first.markdown).not.toContain('X-Amz-');
+			expect(first.hashInput).toBe(second.hashInput);
 		});
 
-		it('changes the stable form when a file is replaced by another upload', () => {
+		it('changes the hash input when a file is replaced by another upload', () => {
 			const withFile = (fileId: string) => [image({ hosted: signedUrl('photo.png', 'sig', fileId) })];
 			const before = renderMarkdown({ id: 'p1' }, withFile('f1e00000-0000-4000-8000-000000000001'));
 			const after = renderMarkdown({ id: 'p1' }, withFile('f1e00000-0000-4000-8000-000000000009'));
-			expect(before.stableMarkdown).not.toBe(after.stableMarkdown);
+			expect(before.hashInput).not.toBe(after.hashInput);
 		});
 
-		it('changes the stable form when the text changed', () => {
+		it('changes the hash input when the text changed', () => {
 			const before = renderMarkdown({ id: 'p1' }, [paragraph('v1')]);
 			const after = renderMarkdown({ id: 'p1' }, [paragraph('v2')]);
-			expect(sha256(before.stableMarkdown)).not.toBe(sha256(after.stableMarkdown));
+			expect(sha256(before.hashInput)).not.toBe(sha256(after.hashInput));
 		});
 
-		it('returns the stable form as the Markdown itself when rendering for hashing', () => {
-			const normal = renderMarkdown(page({ title: 'Files' }), kitchenSink(), context);
-			resetIds();
-			const forHashing = renderMarkdown(page({ title: 'Files' }), kitchenSink(), { ...context, forHashing: true });
-			expect(forHashing.markdown).toBe(normal.stableMarkdown);
-			expect(forHashing.stableMarkdown).toBe(normal.stableMarkdown);
-		});
-
-		it('keeps working file URLs in the Markdown for the export', () => {
-			const result = renderMarkdown({ id: 'p1' }, [image({ hosted: signedUrl('photo.png', 'sig-live') })]);
-			expect(result.markdown).toContain('X-Amz-Signature=sig-live');
+		it('links a hosted file to its block on the page, a link that does not expire', () => {
+			const result = renderMarkdown(
+				{ id: '11111111-2222-4333-8444-555555555555', url: 'https://www.notion.so/Files-11111111222243338444555555555555' },
+				[withId(image({ hosted: signedUrl('photo.png', 'sig-live') }), 'b1b10000-0000-4000-8000-000000000001')],
+				{ frontMatter: false },
+			);
+			expect(result.markdown).toBe(
+				'# Untitled\n\n![photo.png](https://www.notion.so/Files-11111111222243338444555555555555#b1b10000000040008000000000000001)\n',
+			);
 			expect(result.files[0].url).toContain('X-Amz-Signature=sig-live');
 		});
 
-		it('returns the Markdown as the stable form when the page has no hosted files', () => {
+		it('takes the Markdown itself as the hash input when the page has no hosted files', () => {
 			const result = renderMarkdown({ id: 'p1' }, [paragraph('text'), image({ external: 'https://e.com/a.png?sig=1' })]);
-			expect(result.stableMarkdown).toBe(result.markdown);
+			expect(result.hashInput).toBe(result.markdown);
+		});
+	});
+
+	describe('headings and properties', () => {
+		it('shifts body headings one level below the page title', () => {
+			const result = renderMarkdown({ id: 'p1', title: 'Guide' }, [heading(1, 'Part'), heading(2, 'Step'), heading(3, 'Detail')], {
+				frontMatter: false,
+			});
+			expect(result.markdown).toBe('# Guide\n\n## Part\n\n### Step\n\n#### Detail\n');
+		});
+
+		it('keeps heading levels when the page has no title heading', () => {
+			const result = renderMarkdown({ id: 'p1', title: 'Guide' }, [heading(1, 'Part')], { frontMatter: false, titleHeading: false });
+			expect(result.markdown).toBe('# Part\n');
+		});
+
+		it('renders a page with a malformed property value, noting the property it could not read', () => {
+			const properties = { ...everyPropertyType('sig'), Broken: { id: 'x', type: 'people', people: 7 } } as unknown as ReturnType<typeof everyPropertyType>;
+			const result = renderMarkdown(page({ id: ROW_ID, parent: 'database', properties }), [paragraph('Body text')]);
+			expect(result.markdown).toContain('> [Property "Broken" could not be read]');
+			expect(result.markdown).toContain('Body text');
+			expect((result.frontMatter.properties as Record<string, unknown>).Attachments).toHaveLength(2);
 		});
 	});
 });

@@ -75,6 +75,20 @@ describe('renderRichText', () => {
 	});
 
 	describe('links', () => {
+		it('makes a link to another Notion page (`/<id>`, with its block anchor) a notion.so link', () => {
+			expect(renderRichText([link('Spec', '/0123456789abcdef0123456789abcdef'), text(' and '), link('its part', '/0123456789abcdef0123456789abcdef#fedcba9876543210fedcba9876543210')])).toBe(
+				'[Spec](https://www.notion.so/0123456789abcdef0123456789abcdef) and [its part](https://www.notion.so/0123456789abcdef0123456789abcdef#fedcba9876543210fedcba9876543210)',
+			);
+		});
+
+		it('keeps the text of a link to an unsafe scheme and drops the link', () => {
+			const unsafe = ['javascript:alert(1)', 'JavaScript:alert(1)', ' java\tscript:alert(1)', 'data:text/html;base64,PHNjcmlwdD4=', 'vbscript:x', 'file:///etc/passwd', '//evil.example/x'];
+			for (const url of unsafe) expect(renderRichText([link('click', url)])).toBe('click');
+			expect(renderRichText([link('mail', 'mailto:a@b.c'), text(' '), link('call', 'tel:+1'), text(' '), link('top', '#top')])).toBe(
+				'[mail](mailto:a@b.c) [call](tel:+1) [top](#top)',
+			);
+		});
+
 		it('writes a link as [text](url)', () => {
 			expect(renderRichText([text('Read '), link('the docs', 'https://example.com/docs')])).toBe(
 				'Read [the docs](https://example.com/docs)',
@@ -182,8 +196,10 @@ describe('renderRichText', () => {
 			expect(renderRichText([text('first\nsecond')])).toBe('first\\\nsecond');
 		});
 
-		it('keeps empty lines as consecutive hard breaks', () => {
-			expect(renderRichText([text('a\n\nb')])).toBe('a\\\n\\\nb');
+		it('turns an empty line into a paragraph break, never a line holding only a backslash', () => {
+			expect(renderRichText([text('a\n\nb')])).toBe('a\n\nb');
+			expect(renderRichText([text('a\n \n\nb\nc')])).toBe('a\n\nb\\\nc');
+			expect(renderRichText([text('a\n'), text('\nb', { bold: true })])).toBe('a\n\n**b**');
 		});
 
 		it('drops line breaks at the start and end, where a hard break would show a backslash', () => {

@@ -1,0 +1,95 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+
+import { parseDriveId, parseFolderRef, type OneDriveSource } from '../../../lib/providers/oneDrive';
+import type { ListingOptions } from '../../../lib/sync';
+import { listChangesOperation } from '../../shared/connectorOperations';
+import { commaList, positiveNumber } from '../../shared/parameters';
+import { policyNarrowingProperty } from '../../shared/policy';
+import { oneDriveNode } from '../transport';
+import { driveLocator, folderLocator } from './common.descriptions';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Source',
+		name: 'source',
+		type: 'options',
+		default: 'folder',
+		options: [
+			{ name: 'Folder', value: 'folder', description: "A folder's files (and its subfolders' with Recursive)" },
+			{ name: 'Drive', value: 'drive', description: 'Every file of My OneDrive or of a SharePoint document library' },
+		],
+	},
+	{ ...driveLocator, name: 'sourceDriveId', description: 'The drive the folder is in, or the drive to import' },
+	{ ...folderLocator, name: 'sourceFolderId', description: 'The folder to import', displayOptions: { show: { source: ['folder'] } } },
+	{
+		displayName: 'Recursive',
+		name: 'recursive',
+		type: 'boolean',
+		default: true,
+		description: 'Whether files in subfolders belong to the source',
+		displayOptions: { show: { source: ['folder'] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'listOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Include Types',
+				name: 'includeTypes',
+				type: 'string',
+				default: '',
+				placeholder: 'pdf, docx, text/*',
+				description: 'Comma-separated extensions or MIME types (wildcards allowed); empty for all',
+			},
+			{
+				displayName: 'Exclude Paths',
+				name: 'excludeGlobs',
+				type: 'string',
+				default: '',
+				placeholder: '/Archive/**, **/*.tmp',
+				description: 'Comma-separated glob patterns on paths from the source root; matching files are left out',
+			},
+			{
+				displayName: 'Max Items per Run',
+				name: 'maxItems',
+				type: 'number',
+				default: 0,
+				typeOptions: { minValue: 0 },
+				description:
+					'Stop after this many items; the rest comes on the next run, nothing is dropped. 0 for no limit (ORG_CONNECTORS_MAX_FILES_PER_RUN still applies).',
+			},
+		],
+	},
+	policyNarrowingProperty,
+];
+
+export const description = updateDisplayOptions({ show: { operation: ['listChanges'] } }, properties);
+
+/** The source the parameters describe: a drive, or a folder in one (recursive or not). */
+export function sourceOf(ctx: IExecuteFunctions, itemIndex: number): OneDriveSource {
+	const driveId = parseDriveId(ctx.getNodeParameter('sourceDriveId', itemIndex, '', { extractValue: true }) as string);
+	if ((ctx.getNodeParameter('source', itemIndex) as string) === 'drive') return { kind: 'drive', driveId };
+	const folderId = parseFolderRef(ctx.getNodeParameter('sourceFolderId', itemIndex, '', { extractValue: true }) as string);
+	return { kind: 'folder', driveId, folderId, recursive: ctx.getNodeParameter('recursive', itemIndex) as boolean };
+}
+
+/** Include types, exclude globs and the node's cap on items per run. */
+export function listingOptionsOf(ctx: IExecuteFunctions, itemIndex: number): ListingOptions {
+	const options = ctx.getNodeParameter('listOptions', itemIndex, {}) as IDataObject;
+	return {
+		includeMimeTypes: commaList(options.includeTypes),
+		excludeGlobs: commaList(options.excludeGlobs),
+		maxItems: positiveNumber(options.maxItems),
+	};
+}
+
+/**
+ * One item per file new or changed since the source's committed cursor, and one per deletion.
+ * The cursor moves only once Connector Dedup has committed this run's items.
+ */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return await listChangesOperation(this, { ...oneDriveNode, sourceOf, listingOptionsOf });
+}

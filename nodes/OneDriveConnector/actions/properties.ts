@@ -1,0 +1,39 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as browse from './browse.operation';
+import * as exportOperation from './export.operation';
+import * as listChanges from './listChanges.operation';
+
+/** The operation picker and each operation's own parameters. */
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		default: 'browse',
+		options: [
+			{
+				name: 'Browse',
+				value: 'browse',
+				action: 'Browse onedrive sharepoint sites or a folder',
+				description: 'List My OneDrive, SharePoint sites and their libraries, or a folder with paths',
+			},
+			{
+				name: 'List Changes',
+				value: 'listChanges',
+				action: 'List new changed and deleted files of a source',
+				description: 'Files new or changed since the last committed run, and deletions; the first run lists everything',
+			},
+			{
+				name: 'Export',
+				value: 'export',
+				action: 'Export listed files as ingestion ready content',
+				description: 'Files as they are (Office files as PDF on request), in the binary property "data"',
+			},
+		],
+	},
+	...browse.description,
+	...listChanges.description,
+	...exportOperation.description,
+];
