@@ -1,4 +1,5 @@
 import communityNodes from '@n8n/eslint-plugin-community-nodes';
+import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -23,6 +24,27 @@ export default tseslint.config(
 	{
 		...communityNodes.configs.recommendedWithoutN8nCloudSupport,
 		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],
+	},
+	// The rules n8n's community-package scanner (@n8n/scan-community-package) applies on top, with
+	// the same rules turned off as it turns off.
+	{ plugins: { 'n8n-nodes-base': n8nNodesBase } },
+	{ files: ['package.json'], rules: { ...n8nNodesBase.configs.community.rules } },
+	{
+		files: ['credentials/**/*.ts'],
+		rules: {
+			...n8nNodesBase.configs.credentials.rules,
+			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
+			'n8n-nodes-base/cred-class-field-type-options-password-missing': 'off',
+		},
+	},
+	{
+		files: ['nodes/**/*.ts'],
+		rules: {
+			...n8nNodesBase.configs.nodes.rules,
+			'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
+			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
+			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
+		},
 	},
 	{
 		files: ['package.json'],

@@ -11,7 +11,7 @@ import { NOTION_API_VERSION, notionApiUrl } from '../lib/settings';
 export class NotionConnectorApi implements ICredentialType {
 	name = 'notionConnectorApi';
 
-	displayName = 'Notion Connector API (Internal Integration)';
+	displayName = 'Notion Connector Internal Integration API';
 
 	documentationUrl = 'https://developers.notion.com/docs/create-a-notion-integration';
 

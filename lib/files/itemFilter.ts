@@ -1,7 +1,5 @@
-import picomatch from 'picomatch';
-
-import { InvalidInputError } from '../errors';
 import type { ItemFilter } from '../providers/types';
+import { compilePathGlob } from './pathGlob';
 
 export type { ItemFilter };
 
@@ -32,18 +30,9 @@ function globMatcher(globs: readonly string[]): (path: string) => boolean {
 	const matchers = globs
 		.map((glob) => glob.trim())
 		.filter((glob) => glob !== '')
-		.map((glob) => {
-			try {
-				// Paths start with "/": a pattern written without it ("Archive/**") means the same place.
-				return picomatch(glob.startsWith('/') || glob.startsWith('**') ? glob : `/${glob}`, { dot: true, strictBrackets: true });
-			} catch {
-				throw new InvalidInputError(
-					`"${glob}" is not a valid glob pattern`,
-					'Use patterns such as /Archive/** or **/*.tmp (paths start at the source root).',
-				);
-			}
-		});
-	return (path) => matchers.some((matches) => matches(path));
+		// Paths start with "/": a pattern written without it ("Archive/**") means the same place.
+		.map((glob) => compilePathGlob(glob.startsWith('/') || glob.startsWith('**') ? glob : `/${glob}`));
+	return (path) => matchers.some((glob) => glob.matches(path));
 }
 
 /** Decides from path and MIME type whether an item belongs in the listing's output. */

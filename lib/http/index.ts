@@ -3,6 +3,7 @@ export type { AdaptiveConcurrencyOptions } from './adaptiveConcurrency';
 export { backoffDelayMs, retryAfterMs } from './backoff';
 export { CircuitBreaker, circuitBreakerFor } from './circuitBreaker';
 export type { CircuitBreakerOptions, CircuitState } from './circuitBreaker';
+export { CredentialHostError, isAllowedOrigin, originOf } from './origins';
 export { RequestThrottle, integrationKey, requestThrottleFor } from './requestThrottle';
 export type { RequestThrottleOptions } from './requestThrottle';
 export { resilientFetch } from './resilientFetch';

@@ -22,6 +22,17 @@ export interface FileFacts extends FileTypeFacts {
 }
 
 
+/** Longest path and path segment the path rules check; longer ones are refused, not matched. */
+export const MAX_RULED_PATH_LENGTH = 8_192;
+export const MAX_RULED_SEGMENT_LENGTH = 1_024;
+
+function oversizedPath(path: string): string | undefined {
+	if (path.length > MAX_RULED_PATH_LENGTH) return `its path is ${path.length} characters long, over the ${MAX_RULED_PATH_LENGTH} the path rules check`;
+	const longest = path.split('/').reduce((most, segment) => Math.max(most, segment.length), 0);
+	if (longest > MAX_RULED_SEGMENT_LENGTH) return `a name in its path is ${longest} characters long, over the ${MAX_RULED_SEGMENT_LENGTH} the path rules check`;
+	return undefined;
+}
+
 function refuse(skipReason: SkipReason, skipDetail: string): PolicyDecision {
 	return { allowed: false, skipReason, skipDetail };
 }
@@ -33,6 +44,8 @@ function refuse(skipReason: SkipReason, skipDetail: string): PolicyDecision {
  */
 export function checkFile(policy: OrgPolicy, provider: Provider, file: FileFacts): PolicyDecision {
 	const { allow, deny } = pathRulesFor(policy, provider);
+	const oversized = allow !== null || deny.length > 0 ? oversizedPath(file.path) : undefined;
+	if (oversized !== undefined) return refuse('policy_path', `${file.path.slice(0, 80)}… is refused: ${oversized}`);
 	const denied = matchingPathGlob(deny, file.path);
 	if (denied !== undefined) return refuse('policy_path', `${file.path} is in a path the org policy denies (${denied})`);
 	if (allow !== null && matchingPathGlob(allow, file.path) === undefined) {

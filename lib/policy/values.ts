@@ -1,5 +1,7 @@
 import picomatch from 'picomatch';
 
+import { compilePathGlob, type PathGlob, PathGlobError } from '../files/pathGlob';
+
 import type { Provider } from '../items';
 import { providerIds } from '../providers/registry';
 
@@ -110,7 +112,7 @@ export function parseWorkspaceId(raw: string): string {
 }
 
 // Dotfiles match like any other name so a deny rule cannot be dodged with a leading dot; case is ignored
-// because people write folder names from memory. Paths are matched without their leading slash.
+// because people write folder names from memory. MIME patterns keep picomatch: they are short and bounded.
 const GLOB_OPTIONS: picomatch.PicomatchOptions = { dot: true, nocase: true, windows: false, strictBrackets: true };
 
 /**
@@ -123,9 +125,9 @@ export function parsePathGlob(raw: string): string {
 	if (!value.startsWith('/') && !value.startsWith('**')) throw new RejectedValue(raw, expected);
 	if (value.length > 1 && value.endsWith('/')) value += '**';
 	try {
-		picomatch.makeRe(relative(value), GLOB_OPTIONS);
+		pathMatcher(value);
 	} catch (error) {
-		const reason = error instanceof Error ? error.message : String(error);
+		const reason = error instanceof PathGlobError ? error.reason : error instanceof Error ? error.message : String(error);
 		throw new RejectedValue(raw, `${expected} (${reason})`);
 	}
 	return value;
@@ -147,6 +149,7 @@ export function parsePositiveInteger(raw: string | number, unit: string): number
 }
 
 const matchers = new Map<string, picomatch.Matcher>();
+const pathMatchers = new Map<string, PathGlob>();
 
 /** Compiled once per pattern: a run checks thousands of files against the same few globs. */
 function matcher(pattern: string): picomatch.Matcher {
@@ -158,14 +161,18 @@ function matcher(pattern: string): picomatch.Matcher {
 	return match;
 }
 
-function relative(path: string): string {
-	return path.replace(/^\/+/, '');
+function pathMatcher(pattern: string): PathGlob {
+	let match = pathMatchers.get(pattern);
+	if (!match) {
+		match = compilePathGlob(pattern, { nocase: true });
+		pathMatchers.set(pattern, match);
+	}
+	return match;
 }
 
 /** The first pattern that matches the path (from the source root), if any. */
 export function matchingPathGlob(patterns: readonly string[], path: string): string | undefined {
-	const target = relative(path.replace(/\/{2,}/g, '/'));
-	return patterns.find((pattern) => matcher(relative(pattern))(target));
+	return patterns.find((pattern) => pathMatcher(pattern).matches(path));
 }
 
 const isMimePattern = (fileType: string): boolean => fileType.includes('/');

@@ -4,6 +4,7 @@ export type CacheErrorCode =
 	| 'cache_locked'
 	| 'cache_unwritable'
 	| 'cache_too_new'
+	| 'cache_foreign_database'
 	| 'cache_driver_unavailable'
 	| 'cache_unreachable'
 	| 'cache_refused'

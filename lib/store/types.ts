@@ -1,7 +1,8 @@
 /**
  * The connectors' state, behind one asynchronous interface so that a network database can hold it
- * as well as a local SQLite file (docs/architecture.md, "State"). Four parts, each its own module
- * in an implementation: run records, cursors and provider state, items and their claims, run slots.
+ * as well as a local SQLite file (docs/architecture.md, "State"). Five parts, each its own module
+ * in an implementation: run records, cursors and provider state, items and their claims, run slots,
+ * and the items listings emitted.
  *
  * A run's proposed cursor becomes the committed cursor only once its work is settled: every item it
  * listed has been checked, every version it claimed (or found claimed by another run) has been
@@ -199,6 +200,30 @@ export interface ItemLedger {
 	release(items: readonly ConnectorItem[], options: ReleaseOptions): Promise<ReleaseSummary>;
 }
 
+/**
+ * What a source's listings saw of an item: the provider's own metadata, which Export checks the
+ * org policy against instead of the item JSON a workflow hands it.
+ */
+export interface ListedItem {
+	externalId: string;
+	name: string;
+	path: string;
+	mime: string | null;
+	size: number | null;
+	version: string | null;
+}
+
+/** The items each source's listings emitted, newest listing first; a listed deletion removes the item. */
+export interface ListedItemStore {
+	/** Records the upserts a run emitted and forgets the items it emitted as deleted. */
+	record(sourceKey: string, provider: Provider, items: readonly ConnectorItem[]): Promise<void>;
+	/**
+	 * What the source's listings last saw of each id; ids a listing of the source never emitted (or
+	 * emitted as deleted), and sources of another provider, are absent from the map.
+	 */
+	lookup(provider: Provider, sourceKey: string, externalIds: readonly string[]): Promise<Map<string, ListedItem>>;
+}
+
 /** ORG_CONNECTORS_MAX_CONCURRENT_RUNS: slots per provider shared by every process using the store. */
 export interface RunSlotStore {
 	acquire(input: AcquireRunSlotInput): Promise<RunSlotResult>;
@@ -216,9 +241,10 @@ export interface ConnectorStore {
 	readonly cursors: CursorStore;
 	readonly items: ItemLedger;
 	readonly slots: RunSlotStore;
+	readonly listed: ListedItemStore;
 	/** Per source (or for one source): last run, last error, last success, items known, cursor. */
 	status(sourceKey?: string): Promise<SourceStatus[]>;
-	/** Drops a source's items, cursor, claims and runs: its next run is a full re-import. */
+	/** Drops a source's items, listed items, cursor, claims and runs: its next run is a full re-import. */
 	forget(sourceKey: string): Promise<ForgetSummary>;
 	close(): Promise<void>;
 }

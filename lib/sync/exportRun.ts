@@ -12,7 +12,7 @@ import { errorMessage } from '../errors';
 import type { ConnectorItem } from '../items';
 import { checkFile, PolicySkipError, type OrgPolicy, type PolicyDecision } from '../policy';
 import type { ConnectorProvider, ExportedContent, SkippedAttachment } from '../providers/types';
-import type { ConnectorStore } from '../store/types';
+import type { ConnectorStore, ListedItem } from '../store/types';
 import { meteredBody } from './content';
 import type { RunHost, RunPolicy } from './host';
 import { formatOverrideWarnings, planExport, type SkippedItem } from './itemPolicy';
@@ -47,6 +47,32 @@ export type ExportRunResult<Binary> =
 	| { index: number; output: 'skipped'; json: SkippedItem }
 	| { index: number; output: 'failed'; error: unknown };
 
+/** The skip reason of an item whose id the source's listings never emitted. */
+export const UNKNOWN_SOURCE_ITEM = 'unknown_source_item';
+
+/**
+ * The item as its source's listings saw it: name, path, type and size come from the store, so a
+ * workflow that edits or crafts item JSON cannot move a file past the rules. Null when unknown.
+ */
+function asListed(item: ConnectorItem, listed: ListedItem | undefined): ConnectorItem | null {
+	if (listed === undefined) return null;
+	return { ...item, name: listed.name, path: listed.path, mime: listed.mime, size: listed.size };
+}
+
+/** What each source's listings saw of the input items, one lookup per source. */
+async function listedItems(store: ConnectorStore, provider: string, items: readonly ConnectorItem[]): Promise<Map<string, Map<string, ListedItem>>> {
+	const idsBySource = new Map<string, string[]>();
+	for (const item of items) {
+		if (typeof item.source_key !== 'string' || typeof item.external_id !== 'string') continue;
+		const ids = idsBySource.get(item.source_key) ?? [];
+		ids.push(item.external_id);
+		idsBySource.set(item.source_key, ids);
+	}
+	const bySource = new Map<string, Map<string, ListedItem>>();
+	for (const [sourceKey, ids] of idsBySource) bySource.set(sourceKey, await store.listed.lookup(provider, sourceKey, ids));
+	return bySource;
+}
+
 function skipped(index: number, item: ConnectorItem, skipReason: string, skipDetail: string): ExportRunResult<never> {
 	return { index, output: 'skipped', json: { ...item, skip_reason: skipReason, skip_detail: skipDetail } };
 }
@@ -55,11 +81,22 @@ async function exportOne<Connection, Binary>(
 	input: ExportRunInput<Connection, Binary>,
 	index: number,
 	policy: OrgPolicy,
+	listed: ListedItem | undefined,
 ): Promise<ExportRunResult<Binary>> {
 	const { provider, storeBinary } = input;
-	const item = input.items[index];
+	const given = input.items[index];
 	// Deletions pass through, so the next step can remove the document downstream.
-	if (item.change === 'deleted') return { index, output: 'main', json: item };
+	if (given.change === 'deleted') return { index, output: 'main', json: given };
+	const item = asListed(given, listed);
+	if (item === null) {
+		return skipped(
+			index,
+			given,
+			UNKNOWN_SOURCE_ITEM,
+			`${provider.displayName} ${provider.itemNoun} ${String(given.external_id)} was never listed by source ${String(given.source_key)} — ` +
+				'export items that List Changes emitted, unchanged',
+		);
+	}
 	const plan = planExport(policy, provider, item, input.formatOverrides?.(index) ?? {});
 	if (!plan.allowed) return skipped(index, item, plan.skipReason, plan.skipDetail);
 
@@ -135,12 +172,13 @@ export async function runExport<Connection, Binary>(input: ExportRunInput<Connec
 	const { store, provider, host, run } = input;
 	const progress = new ProgressLog(host.logger, `${provider.displayName} export`, { total: input.items.length });
 	const limit = pLimit(Math.max(1, Math.trunc(input.concurrency) || 1));
+	const listed = await listedItems(store, provider.id, input.items);
 	const results = await Promise.all(
 		input.items.map(async (item, index) =>
 			await limit(async (): Promise<ExportRunResult<Binary>> => {
 				let result: ExportRunResult<Binary>;
 				try {
-					result = await exportOne(input, index, run.policy);
+					result = await exportOne(input, index, run.policy, listed.get(item.source_key)?.get(item.external_id));
 				} catch (error) {
 					result = { index, output: 'failed', error };
 				}

@@ -102,6 +102,8 @@ export async function listSource<Connection, Source>(input: ListSourceInput<Conn
 	const snapshot = reusesCommitted && committedSnapshot !== null ? committedSnapshot : String(runId);
 	if (!reusesCommitted) await writeSnapshot(store.cursors, provider.id, sourceKey, snapshot, next, committedSnapshot);
 	const nextCursor: StoredCursor = { ...(listing.nextCursor as Record<string, unknown>), snapshot };
+	// What Export checks the policy against: the provider's metadata, not the item JSON it is handed.
+	await store.listed.record(sourceKey, provider.id, emitted);
 	await store.cursors.propose(runId, sourceKey, JSON.stringify(nextCursor), { listedItems: emitted.length });
 
 	return {

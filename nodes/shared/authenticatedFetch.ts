@@ -10,7 +10,12 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { CredentialHostError, isAllowedOrigin } from '../../lib/http';
+
 type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+/** Redirects n8n follows for one request; the API answers directly, a chain is a misconfiguration. */
+const MAX_REDIRECTS = 3;
 
 interface AxiosLikeResponse {
 	status: number;
@@ -30,11 +35,13 @@ interface FullResponse {
  * `fetchImplementation`, @notionhq/client via its `fetch` option) get n8n's
  * credential signing and OAuth2 refresh, and a refreshed token is saved by
  * n8n into its own encrypted credential store. The token never passes through
- * this package.
+ * this package. The credential goes only to `allowedOrigins` (lib/http/origins), and never
+ * along a redirect to another origin.
  */
-export function authenticatedFetch(ctx: RequestContext, credentialType: string): typeof fetch {
+export function authenticatedFetch(ctx: RequestContext, credentialType: string, allowedOrigins: readonly string[]): typeof fetch {
 	return async (input, init) => {
 		const request = new Request(input, init);
+		if (!isAllowedOrigin(request.url, allowedOrigins)) throw new CredentialHostError(request.url, allowedOrigins);
 		const options: IHttpRequestOptions = {
 			url: request.url,
 			method: request.method.toUpperCase() as IHttpRequestMethods,
@@ -42,6 +49,8 @@ export function authenticatedFetch(ctx: RequestContext, credentialType: string):
 			encoding: 'stream',
 			returnFullResponse: true,
 			json: false,
+			sendCredentialsOnCrossOriginRedirect: false,
+			maxRedirects: MAX_REDIRECTS,
 		};
 		if (request.body !== null) {
 			options.body = Buffer.from(await request.arrayBuffer());

@@ -12,7 +12,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { ConnectorItem } from '../../lib/items';
-import { assertProviderEnabled, loadPolicy, type OrgPolicy } from '../../lib/policy';
+import { assertAccountAllowed, assertProviderEnabled, loadPolicy, type OrgPolicy } from '../../lib/policy';
 import type { ConnectorProvider, ProviderAccount } from '../../lib/providers/types';
 import { acquireRunSlot, checkAccount, hasAccountRules, runExport, runListing, type ListingOptions, type RunPolicy } from '../../lib/sync';
 import { exportFailure, routeExportResults, type Routed } from './exportOutputs';
@@ -191,10 +191,14 @@ export async function browseConnection<Connection>(
 }
 
 /**
- * Before an editor's picker talks to the provider: the provider must be enabled. The account rules
- * wait for the run: the editor has no execution to remember the account's verdict for.
+ * Before an editor's picker talks to the provider: the provider must be enabled, and the account
+ * allowed when the policy has account rules. The editor has no execution to remember the verdict
+ * for, so the account is asked on each search (only when there are account rules).
  */
-export function pickerConnection<Connection>(ctx: ILoadOptionsFunctions, node: ConnectorNode<Connection, unknown>): Connection {
-	assertProviderEnabled(loadPolicy(), node.provider.id);
-	return node.connect(ctx).connection;
+export async function pickerConnection<Connection>(ctx: ILoadOptionsFunctions, node: ConnectorNode<Connection, unknown>): Promise<Connection> {
+	const policy = loadPolicy();
+	assertProviderEnabled(policy, node.provider.id);
+	const { connection } = node.connect(ctx);
+	if (hasAccountRules(policy, node.provider)) assertAccountAllowed(policy, node.provider.id, await node.provider.account(connection));
+	return connection;
 }

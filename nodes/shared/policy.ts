@@ -24,20 +24,20 @@ export const policyNarrowingProperty: INodeProperties = {
 	description: "Narrow the organisation's policy for this node; it can never be widened here",
 	options: [
 		{
-			displayName: 'Allowed File Types',
-			name: 'allowedFileTypes',
-			type: 'string',
-			default: '',
-			placeholder: 'pdf, md, text/*',
-			description: 'Comma-separated extensions or MIME patterns; only these are imported',
-		},
-		{
 			displayName: 'Allowed Export Formats',
 			name: 'allowedExportFormats',
 			type: 'string',
 			default: '',
 			placeholder: 'md, txt',
 			description: 'Comma-separated export formats this node may produce',
+		},
+		{
+			displayName: 'Allowed File Types',
+			name: 'allowedFileTypes',
+			type: 'string',
+			default: '',
+			placeholder: 'pdf, md, text/*',
+			description: 'Comma-separated extensions or MIME patterns; only these are imported',
 		},
 		{
 			displayName: 'Deny Paths',

@@ -461,6 +461,10 @@ export class FakeGoogle extends DriveModel implements RequestLog {
 				req.socket.destroy();
 				return;
 			}
+			if (fault?.redirectTo !== undefined) {
+				res.writeHead(302, { location: fault.redirectTo }).end();
+				return;
+			}
 			if (fault) throw faultError(fault);
 
 			if (url.pathname === '/token') return await this.tokenEndpoint(ctx);

@@ -171,6 +171,8 @@ export interface FaultSpec {
 	retryAfter?: number;
 	/** Destroy the socket without answering (a connection reset). */
 	reset?: boolean;
+	/** Answer `302 Found` with this `Location` (a misbehaving proxy, or a hijacked answer). */
+	redirectTo?: string;
 	/** Only requests whose path starts with this string (or matches this RegExp) fail. */
 	path?: string | RegExp;
 }

@@ -12,6 +12,8 @@ export interface DriveConnection {
 	drive: DriveClient;
 	/** The same signed, retried fetch, for URLs outside the API such as a file's export links. */
 	signedFetch: typeof fetch;
+	/** The API base URL the client talks to; export links on it are accepted beside Google's hosts. */
+	apiUrl: string;
 	/** Downloads at once for this credential: halved on Drive's rate limits, grown again on successes. */
 	downloads: AdaptiveConcurrency;
 }
@@ -41,5 +43,5 @@ export function connectDrive({ fetch, credentialKey }: ProviderTransport, apiUrl
 			if (status === 429 || status === 403) downloads.backOff(startedAt);
 		},
 	});
-	return { drive: createDriveClient({ fetch: signedFetch, apiUrl }), signedFetch, downloads };
+	return { drive: createDriveClient({ fetch: signedFetch, apiUrl }), signedFetch, downloads, apiUrl };
 }

@@ -42,5 +42,6 @@ export {
 	type ExportFormatOverrides,
 	type GoogleNativeKind,
 } from './export';
+export { driveCredentialOrigins, isDriveExportLink } from './hosts';
 export { MY_DRIVE_ROOT, parseDriveId } from './ids';
 export type { DriveCursor, DriveListingState, DriveSource } from './listing';

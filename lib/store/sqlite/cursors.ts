@@ -22,7 +22,7 @@ export class SqliteCursorStore implements CursorStore {
 	 */
 	async propose(runId: number, sourceKey: string, cursor: string, options: { listedItems: number }): Promise<void> {
 		const { db, statements, path } = this.context;
-		db.transaction(() => {
+		await db.transactionAsync(() => {
 			const run = requireRun(this.context, runId);
 			if (text(run, 'source_key') !== sourceKey) {
 				throw new CacheError(
@@ -48,7 +48,7 @@ export class SqliteCursorStore implements CursorStore {
 		update: (current: string | null) => string | null,
 	): Promise<void> {
 		const { db, statements } = this.context;
-		db.transaction(() => {
+		await db.transactionAsync(() => {
 			const sourceId = registerSource(this.context, sourceKey, provider);
 			const current = text(statements.selectSourceById.get(sourceId), 'provider_state');
 			statements.setProviderState.run(update(current), sourceId);

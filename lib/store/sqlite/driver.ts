@@ -5,7 +5,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type * as NodeSqlite from 'node:sqlite';
 
 import { CacheError } from '../errors';
-import { corruptCacheError, translateSqliteError, unwritableCacheError } from './errors';
+import { corruptCacheError, isSqliteBusy, translateSqliteError, unwritableCacheError } from './errors';
 import { CACHE_FILE_NAME } from './location';
 
 export type DriverName = 'better-sqlite3' | 'node:sqlite';
@@ -39,6 +39,11 @@ export interface SqliteDriver {
 	prepare(sql: string): PreparedStatement;
 	/** Runs `fn` inside BEGIN IMMEDIATE … COMMIT (ROLLBACK when it throws); nested calls join the outer transaction. */
 	transaction<T>(fn: () => T): T;
+	/**
+	 * The same, but waits for another connection's write lock without blocking the event loop:
+	 * SQLite's own busy wait would stop every timer of the n8n process for as long as it waits.
+	 */
+	transactionAsync<T>(fn: () => T): Promise<T>;
 	readonly isClosed: boolean;
 	close(): void;
 }
@@ -271,6 +276,36 @@ class Driver implements SqliteDriver {
 	transaction<T>(fn: () => T): T {
 		if (this.transactionDepth > 0) return fn();
 		this.exec('BEGIN IMMEDIATE');
+		return this.inTransaction(fn);
+	}
+
+	async transactionAsync<T>(fn: () => T): Promise<T> {
+		if (this.transactionDepth > 0) return fn();
+		const deadline = Date.now() + this.busyTimeoutMs;
+		for (let attempt = 0; ; attempt++) {
+			const busy = this.tryBegin();
+			if (busy === null) return this.inTransaction(fn);
+			if (Date.now() >= deadline) throw this.translate(busy);
+			await new Promise((resolve) => setTimeout(resolve, Math.min(2 ** attempt, 50)));
+		}
+	}
+
+	/** BEGIN IMMEDIATE without SQLite's blocking wait: null once begun, or the busy error. */
+	private tryBegin(): unknown {
+		this.assertOpen();
+		this.native.exec('PRAGMA busy_timeout = 0');
+		try {
+			this.native.exec('BEGIN IMMEDIATE');
+			return null;
+		} catch (error) {
+			if (isSqliteBusy(error)) return error;
+			throw this.translate(error);
+		} finally {
+			this.native.exec(`PRAGMA busy_timeout = ${Math.trunc(this.busyTimeoutMs)}`);
+		}
+	}
+
+	private inTransaction<T>(fn: () => T): T {
 		this.transactionDepth++;
 		try {
 			const result = fn();

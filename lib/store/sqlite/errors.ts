@@ -33,6 +33,11 @@ function hasProperty<K extends string>(value: unknown, key: K): value is Record<
 	return typeof value === 'object' && value !== null && key in value;
 }
 
+/** SQLITE_BUSY or SQLITE_LOCKED: another connection holds the lock. */
+export function isSqliteBusy(error: unknown): boolean {
+	return sqliteFailure(error) === 'busy';
+}
+
 /** Reads the failure family from a better-sqlite3 (`code: 'SQLITE_BUSY'`) or node:sqlite (`errcode: 5`) error. */
 function sqliteFailure(error: unknown): SqliteFailure | undefined {
 	if (hasProperty(error, 'errcode') && typeof error.errcode === 'number') {

@@ -163,7 +163,7 @@ export class SqliteItemLedger implements ItemLedger {
 		let offset = 0;
 		for (const batch of chunks(items, this.context.batchSize)) {
 			scope.startBatch();
-			db.transaction(() => {
+			await db.transactionAsync(() => {
 				const now = this.context.now();
 				const claimedRuns = new Set<number>();
 				const checked = new Array<CheckedItem<T>>(batch.length);
@@ -255,7 +255,7 @@ export class SqliteItemLedger implements ItemLedger {
 		let offset = 0;
 		for (const batch of chunks(items, this.context.batchSize)) {
 			scope.startBatch();
-			this.context.db.transaction(() => {
+			await this.context.db.transactionAsync(() => {
 				const now = this.context.nowIso();
 				for (const position of inKeyOrder(batch, offset)) {
 					const item = batch[position];
@@ -336,7 +336,7 @@ export class SqliteItemLedger implements ItemLedger {
 			scope.startBatch();
 			const skippedByRun = new Map<number, number>();
 			const failuresByRun = new Map<number, string[]>();
-			db.transaction(() => {
+			await db.transactionAsync(() => {
 				batch.forEach((item, index) => {
 					const externalId = requireText(item, offset + index, 'external_id');
 					const provider = requireText(item, offset + index, 'provider');

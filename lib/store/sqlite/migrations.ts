@@ -110,6 +110,24 @@ CREATE TABLE run_slots (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * `listed_items`: what the source's listings last emitted of each item (the provider's name, path,
+ * type and size), so Export checks the org policy against them rather than against item JSON.
+ */
+const CREATE_LISTED_ITEMS = `
+CREATE TABLE listed_items (
+	source_id INTEGER NOT NULL REFERENCES sync_state (source_id),
+	external_id TEXT NOT NULL,
+	name TEXT NOT NULL,
+	path TEXT NOT NULL,
+	mime TEXT,
+	size INTEGER,
+	version TEXT,
+	listed_at TEXT NOT NULL,
+	PRIMARY KEY (source_id, external_id)
+) WITHOUT ROWID;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
 	{
 		version: 1,
@@ -121,6 +139,11 @@ export const MIGRATIONS: readonly Migration[] = [
 		description: 'run_slots for the concurrent-runs limit',
 		up: (db) => db.exec(CREATE_RUN_SLOTS),
 	},
+	{
+		version: 3,
+		description: 'listed_items for the export policy check',
+		up: (db) => db.exec(CREATE_LISTED_ITEMS),
+	},
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
@@ -128,6 +151,43 @@ export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 export function schemaVersion(db: SqliteDriver): number {
 	const version = db.prepare('PRAGMA user_version').get()?.user_version;
 	return typeof version === 'number' ? version : 0;
+}
+
+/** `PRAGMA application_id` of our cache files ("N8EC"), so another application's database is never taken for one. */
+export const CACHE_APPLICATION_ID = 0x4e384543;
+
+function userTables(db: SqliteDriver): string[] {
+	return db
+		.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+		.all()
+		.map((row) => String(row.name));
+}
+
+function foreignDatabaseError(db: SqliteDriver, what: string): CacheError {
+	return new CacheError(
+		'cache_foreign_database',
+		`${db.path} is not a connectors cache file (${what}) — set CONNECTORS_CACHE_PATH to a file of its own, ` +
+			'e.g. external-connectors.sqlite in the n8n user folder; the package never writes into another application\'s database.',
+		{ path: db.path },
+	);
+}
+
+/**
+ * Marks a new file as ours and refuses another application's: a file with another application id,
+ * or an unmarked one with tables of its own (an unmarked file with our tables is ours, from before
+ * files were marked).
+ */
+export function claimCacheFile(db: SqliteDriver): void {
+	db.transaction(() => {
+		const id = db.prepare('PRAGMA application_id').get()?.application_id;
+		if (id === CACHE_APPLICATION_ID) return;
+		if (typeof id === 'number' && id !== 0) throw foreignDatabaseError(db, `its application id is ${id}`);
+		const tables = userTables(db);
+		if (tables.length > 0 && !tables.includes('sync_state')) {
+			throw foreignDatabaseError(db, `it holds tables such as ${tables.slice(0, 3).join(', ')}`);
+		}
+		db.exec(`PRAGMA application_id = ${CACHE_APPLICATION_ID}`);
+	});
 }
 
 function assertOrdered(migrations: readonly Migration[]): void {
@@ -153,6 +213,7 @@ function tooNewError(db: SqliteDriver, found: number, known: number): CacheError
  */
 export function migrate(db: SqliteDriver, migrations: readonly Migration[] = MIGRATIONS): { from: number; to: number } {
 	assertOrdered(migrations);
+	claimCacheFile(db);
 	const latest = migrations.length;
 	const from = schemaVersion(db);
 	if (from > latest) throw tooNewError(db, from, latest);

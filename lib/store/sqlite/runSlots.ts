@@ -45,7 +45,7 @@ export class SqliteRunSlots implements RunSlotStore {
 		const host = input.host ?? hostname();
 		const pid = input.pid ?? process.pid;
 		const isAlive = input.isProcessAlive ?? processAlive;
-		return db.transaction((): RunSlotResult => {
+		return await db.transactionAsync((): RunSlotResult => {
 			const now = this.context.now();
 			const others: RunSlotHolder[] = [];
 			for (const row of statements.selectRunSlots.all(input.provider)) {
@@ -70,14 +70,14 @@ export class SqliteRunSlots implements RunSlotStore {
 
 	/** Keeps a held slot from expiring; call it well within RUN_SLOT_TTL_MS while the node runs. */
 	async renew(provider: Provider, executionId: string): Promise<void> {
-		this.context.db.transaction(() => {
+		await this.context.db.transactionAsync(() => {
 			this.context.statements.renewRunSlot.run(this.context.now() + RUN_SLOT_TTL_MS, provider, executionId);
 		});
 	}
 
 	/** One holder of the execution's slot is done; the last one leaves it to the execution's open run, for at most the claim lease. */
 	async release(provider: Provider, executionId: string): Promise<void> {
-		this.context.db.transaction(() => {
+		await this.context.db.transactionAsync(() => {
 			this.context.statements.releaseRunSlot.run(this.context.now() + this.context.leaseMs, provider, executionId);
 		});
 	}

@@ -104,7 +104,7 @@ export class SqliteRunLedger implements RunLedger {
 	/** Opens a run for the source and prunes the source's run records beyond the newest ones kept. */
 	async start(input: StartRunInput): Promise<number> {
 		const { db, statements } = this.context;
-		return db.transaction(() => {
+		return await db.transactionAsync(() => {
 			const sourceId = registerSource(this.context, input.sourceKey, input.provider);
 			const policy = input.policy === undefined ? null : JSON.stringify(input.policy);
 			const runId = statements.insertRun.run(sourceId, input.provider, input.executionId ?? null, 0, this.context.nowIso(), policy)
@@ -120,7 +120,7 @@ export class SqliteRunLedger implements RunLedger {
 	 */
 	async finish(runId: number, input: FinishRunInput): Promise<void> {
 		const { db, statements } = this.context;
-		db.transaction(() => {
+		await db.transactionAsync(() => {
 			const run = requireRun(this.context, runId);
 			const counts = emptyCounts();
 			for (const name of RUN_COUNT_NAMES) counts[name] = input.counts?.[name] ?? 0;

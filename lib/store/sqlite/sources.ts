@@ -42,15 +42,16 @@ export function sourceStatus(context: SqliteContext, sourceKey?: string): Source
 	});
 }
 
-/** Drops a source's items, cursor, claims and runs: its next run is a full re-import. */
-export function forgetSource(context: SqliteContext, sourceKey: string): ForgetSummary {
+/** Drops a source's items, listed items, cursor, claims and runs: its next run is a full re-import. */
+export async function forgetSource(context: SqliteContext, sourceKey: string): Promise<ForgetSummary> {
 	const { db, statements } = context;
-	return db.transaction(() => {
+	return await db.transactionAsync(() => {
 		const sourceId = sourceIdOf(context, sourceKey);
 		if (sourceId === null) return { sourceKey, items: 0, runs: 0, claims: 0, hadCursor: false };
 		const hadCursor = text(statements.selectSource.get(sourceKey), 'committed_cursor') !== null;
 		const claims = statements.forgetClaims.run(sourceId).changes;
 		const items = statements.forgetItems.run(sourceId).changes;
+		statements.forgetListed.run(sourceId);
 		const runs = statements.forgetRuns.run(sourceId).changes;
 		statements.forgetSource.run(sourceId);
 		return { sourceKey, items, runs, claims, hadCursor };

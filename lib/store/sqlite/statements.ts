@@ -115,7 +115,20 @@ export function prepareStatements(db: SqliteDriver) {
 			WHERE provider = ? AND execution_id = ?`),
 		deleteRunSlot: prepare('DELETE FROM run_slots WHERE provider = ? AND execution_id = ?'),
 
+		// Listed items
+		upsertListed: prepare(`
+			INSERT INTO listed_items (source_id, external_id, name, path, mime, size, version, listed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (source_id, external_id) DO UPDATE SET
+				name = excluded.name, path = excluded.path, mime = excluded.mime, size = excluded.size,
+				version = excluded.version, listed_at = excluded.listed_at`),
+		deleteListed: prepare('DELETE FROM listed_items WHERE source_id = ? AND external_id = ?'),
+		selectListed: prepare(`
+			SELECT listed_items.* FROM listed_items JOIN sync_state USING (source_id)
+			WHERE sync_state.source_key = ? AND sync_state.provider = ? AND listed_items.external_id = ?`),
+
 		// Forget
+		forgetListed: prepare('DELETE FROM listed_items WHERE source_id = ?'),
 		forgetClaims: prepare('DELETE FROM claims WHERE source_id = ?'),
 		forgetItems: prepare('DELETE FROM external_items WHERE source_id = ?'),
 		forgetRuns: prepare('DELETE FROM runs WHERE source_id = ?'),

@@ -1,9 +1,10 @@
-/** The connectors' state in one SQLite file: the four parts of ConnectorStore over one connection. */
+/** The connectors' state in one SQLite file: the five parts of ConnectorStore over one connection. */
 import type { ConnectorStore, ForgetSummary, SourceStatus, StoreSettings } from '../types';
 import { createContext, type SqliteContext } from './context';
 import { SqliteCursorStore } from './cursors';
 import { type DriverChoice, type DriverName, openDriver, type SqliteDriver } from './driver';
 import { SqliteItemLedger } from './items';
+import { SqliteListedItems } from './listed';
 import { resolveCachePath } from './location';
 import { migrate } from './migrations';
 import { SqliteRunLedger } from './runs';
@@ -26,6 +27,7 @@ export class SqliteStore implements ConnectorStore {
 	readonly cursors: SqliteCursorStore;
 	readonly items: SqliteItemLedger;
 	readonly slots: SqliteRunSlots;
+	readonly listed: SqliteListedItems;
 	private readonly context: SqliteContext;
 
 	constructor(db: SqliteDriver, settings: StoreSettings = {}) {
@@ -36,6 +38,7 @@ export class SqliteStore implements ConnectorStore {
 		this.cursors = new SqliteCursorStore(this.context);
 		this.items = new SqliteItemLedger(this.context);
 		this.slots = new SqliteRunSlots(this.context);
+		this.listed = new SqliteListedItems(this.context);
 	}
 
 	async status(sourceKey?: string): Promise<SourceStatus[]> {
@@ -43,7 +46,7 @@ export class SqliteStore implements ConnectorStore {
 	}
 
 	async forget(sourceKey: string): Promise<ForgetSummary> {
-		return forgetSource(this.context, sourceKey);
+		return await forgetSource(this.context, sourceKey);
 	}
 
 	get isClosed(): boolean {

@@ -16,13 +16,13 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'Browse',
 				value: 'browse',
-				action: 'Browse the home folder, the team space or a folder',
+				action: 'Browse the home folder and team space folders',
 				description: 'List the home folder, the team space or a folder with paths',
 			},
 			{
 				name: 'List Changes',
 				value: 'listChanges',
-				action: 'List new, changed and deleted files of a folder',
+				action: 'List the changes to the files of a folder',
 				description: 'Files new or changed since the last committed run, and deletions; the first run lists everything',
 			},
 			{

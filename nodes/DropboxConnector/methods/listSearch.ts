@@ -10,7 +10,7 @@ export async function searchFolders(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const page = await dropboxProvider.browse(pickerConnection(this, dropboxNode), { kind: 'searchFolders', text: filter, cursor: paginationToken });
+	const page = await dropboxProvider.browse(await pickerConnection(this, dropboxNode), { kind: 'searchFolders', text: filter, cursor: paginationToken });
 	return {
 		results: page.entries.map((entry) => ({
 			name: entry.namespace_id === null ? entry.path : `Team space: ${entry.path}`,

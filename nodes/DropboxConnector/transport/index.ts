@@ -1,4 +1,6 @@
+import { originOf } from '../../../lib/http';
 import { dropboxProvider, type DropboxConnection, type DropboxSource } from '../../../lib/providers/dropbox';
+import { dropboxApiUrl, dropboxContentUrl } from '../../../lib/settings';
 import { authenticatedFetch } from '../../shared/authenticatedFetch';
 import type { ConnectorNode } from '../../shared/connectorOperations';
 import { credentialKey } from '../../shared/credentials';
@@ -14,7 +16,7 @@ export const dropboxNode: ConnectorNode<DropboxConnection, DropboxSource> = {
 	connect(ctx) {
 		const key = credentialKey(ctx, CREDENTIAL_TYPE);
 		return {
-			connection: dropboxProvider.connect({ fetch: authenticatedFetch(ctx, CREDENTIAL_TYPE), credentialKey: key }),
+			connection: dropboxProvider.connect({ fetch: authenticatedFetch(ctx, CREDENTIAL_TYPE, [originOf(dropboxApiUrl()), originOf(dropboxContentUrl())]), credentialKey: key }),
 			credentialKey: key,
 		};
 	},

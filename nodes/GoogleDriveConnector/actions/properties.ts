@@ -16,13 +16,13 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'Browse',
 				value: 'browse',
-				action: 'Browse my drive, shared drives or a folder',
+				action: 'Browse drives and folders',
 				description: 'List My Drive, shared drives or a folder with paths',
 			},
 			{
 				name: 'List Changes',
 				value: 'listChanges',
-				action: 'List new, changed and deleted files of a source',
+				action: 'List the changes to the files of a source',
 				description: 'Files new or changed since the last committed run, and deletions; the first run lists everything',
 			},
 			{

@@ -16,7 +16,7 @@ export async function searchFolders(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	return searchResult(await googleDriveProvider.browse(pickerConnection(this, googleDriveNode), { kind: 'searchFolders', text: filter, pageToken: paginationToken }));
+	return searchResult(await googleDriveProvider.browse(await pickerConnection(this, googleDriveNode), { kind: 'searchFolders', text: filter, pageToken: paginationToken }));
 }
 
 export async function searchSharedDrives(
@@ -25,6 +25,6 @@ export async function searchSharedDrives(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	return searchResult(
-		await googleDriveProvider.browse(pickerConnection(this, googleDriveNode), { kind: 'searchSharedDrives', text: filter, pageToken: paginationToken }),
+		await googleDriveProvider.browse(await pickerConnection(this, googleDriveNode), { kind: 'searchSharedDrives', text: filter, pageToken: paginationToken }),
 	);
 }

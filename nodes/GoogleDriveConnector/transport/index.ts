@@ -1,4 +1,4 @@
-import { googleDriveProvider, type DriveConnection, type DriveSource } from '../../../lib/providers/googleDrive';
+import { driveCredentialOrigins, googleDriveProvider, type DriveConnection, type DriveSource } from '../../../lib/providers/googleDrive';
 import { authenticatedFetch } from '../../shared/authenticatedFetch';
 import type { ConnectorNode } from '../../shared/connectorOperations';
 import { credentialKey } from '../../shared/credentials';
@@ -14,7 +14,7 @@ export const googleDriveNode: ConnectorNode<DriveConnection, DriveSource> = {
 	connect(ctx) {
 		const key = credentialKey(ctx, CREDENTIAL_TYPE);
 		return {
-			connection: googleDriveProvider.connect({ fetch: authenticatedFetch(ctx, CREDENTIAL_TYPE), credentialKey: key }),
+			connection: googleDriveProvider.connect({ fetch: authenticatedFetch(ctx, CREDENTIAL_TYPE, driveCredentialOrigins()), credentialKey: key }),
 			credentialKey: key,
 		};
 	},

@@ -8,6 +8,9 @@ import { policyNarrowingProperty } from '../../shared/policy';
 import { notionNode } from '../transport';
 import { databaseLocator, pageLocator } from './common.descriptions';
 
+/** The full re-walk's default interval, in the hours the parameter takes. */
+const DEFAULT_REWALK_HOURS = DEFAULT_RECONCILE_MINUTES / 60;
+
 const properties: INodeProperties[] = [
 	{
 		displayName: 'Source',
@@ -40,7 +43,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Full Re-Walk Every (Hours)',
 				name: 'rewalkHours',
 				type: 'number',
-				default: DEFAULT_RECONCILE_MINUTES / 60,
+				default: DEFAULT_REWALK_HOURS,
 				typeOptions: { minValue: 1 },
 				description:
 					"How often a run walks the whole page tree block by block, to catch what Notion's search does not show; it costs about one request per page and block with children, so a large workspace may want it weekly (168)",

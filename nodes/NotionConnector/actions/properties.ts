@@ -33,7 +33,7 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'List Changes',
 				value: 'listChanges',
-				action: 'List new, changed and deleted pages of a source',
+				action: 'List the changes to the pages of a source',
 				description: 'Pages new or changed since the last committed run, and deletions; the first run lists everything',
 			},
 			{

@@ -13,7 +13,7 @@ export async function searchPages(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const response = await pickerConnection(this, notionNode).search({
+	const response = await (await pickerConnection(this, notionNode)).search({
 		...(filter ? { query: filter } : {}),
 		filter: { property: 'object', value: 'page' },
 		page_size: PAGE_SIZE,
@@ -37,7 +37,7 @@ export async function searchDatabases(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const client = pickerConnection(this, notionNode);
+	const client = await pickerConnection(this, notionNode);
 	const response = await client.search({
 		...(filter ? { query: filter } : {}),
 		filter: { property: 'object', value: 'data_source' },

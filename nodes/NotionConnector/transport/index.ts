@@ -1,6 +1,8 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
+import { originOf } from '../../../lib/http';
 import { notionProvider, type NotionConnection, type NotionSource } from '../../../lib/providers/notion';
+import { notionApiUrl } from '../../../lib/settings';
 import { authenticatedFetch } from '../../shared/authenticatedFetch';
 import type { ConnectorNode } from '../../shared/connectorOperations';
 import { credentialKey } from '../../shared/credentials';
@@ -40,6 +42,6 @@ export const notionNode: ConnectorNode<NotionConnection, NotionSource> = {
 	connect(ctx) {
 		const type = credentialType(ctx);
 		const key = credentialKey(ctx, type);
-		return { connection: notionProvider.connect({ fetch: authenticatedFetch(ctx, type), credentialKey: key }), credentialKey: key };
+		return { connection: notionProvider.connect({ fetch: authenticatedFetch(ctx, type, [originOf(notionApiUrl())]), credentialKey: key }), credentialKey: key };
 	},
 };

@@ -13,11 +13,11 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		default: 'myDrive',
 		options: [
+			{ name: 'Folder', value: 'folder', description: "A folder's folders and files, with paths" },
 			{ name: 'My OneDrive', value: 'myDrive', description: 'Folders and files at the top of your OneDrive' },
+			{ name: 'Shared Link', value: 'share', description: 'The item a OneDrive or SharePoint share link points at' },
 			{ name: 'SharePoint Sites', value: 'sites', description: 'SharePoint sites whose name matches a search' },
 			{ name: 'Site Libraries', value: 'siteDrives', description: "A SharePoint site's document libraries" },
-			{ name: 'Folder', value: 'folder', description: "A folder's folders and files, with paths" },
-			{ name: 'Shared Link', value: 'share', description: 'The item a OneDrive or SharePoint share link points at' },
 		],
 	},
 	{

@@ -14,12 +14,12 @@ function searchResult({ entries, nextPageToken }: OneDriveBrowsePage): INodeList
 
 /** My OneDrive and the document libraries of the SharePoint sites matching the search. */
 export async function searchDrives(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	return searchResult(await oneDriveProvider.browse(pickerConnection(this, oneDriveNode), { kind: 'drives', text: filter, pageToken: paginationToken }));
+	return searchResult(await oneDriveProvider.browse(await pickerConnection(this, oneDriveNode), { kind: 'drives', text: filter, pageToken: paginationToken }));
 }
 
 /** Folders of the drive chosen beside the picker (the List Changes source's, or Browse's). */
 export async function searchFolders(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 	const chosen = (this.getNodeParameter('sourceDriveId', '', { extractValue: true }) || this.getNodeParameter('driveId', '', { extractValue: true })) as unknown;
 	const driveId = typeof chosen === 'string' && chosen.trim() !== '' ? parseDriveId(chosen) : MY_DRIVE;
-	return searchResult(await oneDriveProvider.browse(pickerConnection(this, oneDriveNode), { kind: 'searchFolders', driveId, text: filter, pageToken: paginationToken }));
+	return searchResult(await oneDriveProvider.browse(await pickerConnection(this, oneDriveNode), { kind: 'searchFolders', driveId, text: filter, pageToken: paginationToken }));
 }

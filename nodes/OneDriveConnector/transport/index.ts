@@ -1,3 +1,5 @@
+import { originOf } from '../../../lib/http';
+import { microsoftGraphUrl } from '../../../lib/settings';
 import { oneDriveProvider, type OneDriveConnection, type OneDriveSource } from '../../../lib/providers/oneDrive';
 import { authenticatedFetch } from '../../shared/authenticatedFetch';
 import type { ConnectorNode } from '../../shared/connectorOperations';
@@ -14,7 +16,7 @@ export const oneDriveNode: ConnectorNode<OneDriveConnection, OneDriveSource> = {
 	connect(ctx) {
 		const key = credentialKey(ctx, CREDENTIAL_TYPE);
 		return {
-			connection: oneDriveProvider.connect({ fetch: authenticatedFetch(ctx, CREDENTIAL_TYPE), credentialKey: key }),
+			connection: oneDriveProvider.connect({ fetch: authenticatedFetch(ctx, CREDENTIAL_TYPE, [originOf(microsoftGraphUrl())]), credentialKey: key }),
 			credentialKey: key,
 		};
 	},

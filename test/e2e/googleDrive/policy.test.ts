@@ -1,4 +1,6 @@
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 
 import { startFakeGoogle, type FakeGoogle } from '../../fakes/googleApi';
@@ -6,7 +8,7 @@ import { driveCredential, driveCredentials } from '../harness/google';
 import { IngestionEndpoint } from '../harness/ingestion';
 import { N8nInstance, waitFor } from '../harness/n8n';
 import { NODE_TYPES } from '../harness/paths';
-import { graphWorkflow, ingestionPipeline, linearWorkflow, manualTrigger, workflowId, type NodeSpec } from '../harness/workflows';
+import { codeNode, graphWorkflow, ingestionPipeline, linearWorkflow, manualTrigger, workflowId, type NodeSpec } from '../harness/workflows';
 
 type Item = Record<string, unknown>;
 const names = (items: Item[] = []) => items.map((item) => item.name);
@@ -112,6 +114,24 @@ describe('org policy applied by Google Drive Connector listChanges in a real n8n
 		expect(allowed.outputs.Browse[0].length).toBeGreaterThan(0);
 	});
 
+	it('sends no token along a redirect from the Drive API to another host', async () => {
+		const received: http.IncomingHttpHeaders[] = [];
+		const elsewhere = http.createServer((req, res) => {
+			received.push(req.headers);
+			res.writeHead(503, { 'content-type': 'application/json' }).end('{}');
+		});
+		await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+		try {
+			const { port } = elsewhere.address() as AddressInfo;
+			google.failNext(1, { path: '/drive/v3/about', redirectTo: `http://127.0.0.1:${port}/collect` });
+			await n8n.execute(listOnly);
+			expect(received.length).toBeGreaterThan(0);
+			expect(received.map((headers) => headers.authorization)).toEqual(received.map(() => undefined));
+		} finally {
+			await new Promise((resolve) => elsewhere.close(resolve));
+		}
+	});
+
 	it('fails loudly, naming the variable, on a bad policy value', async () => {
 		const run = await n8n.execute(listOnly, { ORG_CONNECTORS_MAX_FILE_SIZE_MB: '-1' });
 		expect(run.status).toBe('error');
@@ -137,6 +157,7 @@ describe('org policy applied by Google Drive Connector listChanges in a real n8n
 		const statusId = workflowId('policystatus');
 		let env: NodeJS.ProcessEnv;
 		let sourceKey = '';
+		let salariesId = '';
 
 		beforeAll(async () => {
 			const folder = addMixedFolder(google, 'Mixed');
@@ -187,6 +208,7 @@ describe('org policy applied by Google Drive Connector listChanges in a real n8n
 			expect(run.status).toBe('success');
 			const [listed, skippedAtListing] = run.outputs['List Changes'];
 			sourceKey = String(listed[0].source_key);
+			salariesId = String(skippedAtListing.find((item) => item.name === 'salaries.txt')?.external_id);
 			// In path order: /HR/…, /Huge notes, /Plan, /big.pdf, /notes.txt, /tool.exe.
 			expect(names(listed)).toEqual(['Huge notes', 'Plan', 'notes.txt']);
 			expect(skips(skippedAtListing)).toEqual([
@@ -231,6 +253,30 @@ describe('org policy applied by Google Drive Connector listChanges in a real n8n
 			const next = await n8n.execute(pipelineId, env);
 			expect(next.status).toBe('success');
 			expect(next.outputs['List Changes'].flat()).toEqual([]);
+		});
+		it('checks Export against what the source listed, so crafted item JSON gets no denied or unlisted file', async () => {
+			const outside = google.addFile({ name: 'outside.txt', parent: google.addFolder({ name: 'Elsewhere' }).id, mimeType: 'text/plain', content: 'x' });
+			const crafted = (externalId: string, name: string) => ({
+				provider: 'google_drive',
+				external_id: externalId,
+				source_key: sourceKey,
+				name,
+				path: `/${name}`,
+				mime: 'text/plain',
+				change: 'new',
+			});
+			const id = workflowId('policycrafted');
+			await n8n.importWorkflow(linearWorkflow(id, [codeNode('Crafted', [crafted(salariesId, 'ok.txt'), crafted(outside.id, 'fine.txt')]), exportNode()]));
+			google.resetRequestLog();
+			const run = await n8n.execute(id, env);
+			expect(run.status).toBe('success');
+			const [exported, skipped] = run.outputs.Export;
+			expect(exported).toEqual([]);
+			expect(skipped.map((item) => [item.external_id, item.path, item.skip_reason])).toEqual([
+				[salariesId, '/HR/salaries.txt', 'policy_path'],
+				[outside.id, '/fine.txt', 'unknown_source_item'],
+			]);
+			expect(google.driveRequests().filter((request) => request.query.alt === 'media' || request.path.endsWith('/export'))).toEqual([]);
 		});
 	});
 

@@ -86,7 +86,7 @@ describe('Notion Connector export in a real n8n', () => {
 					),
 					notionNode('Export OAuth2', { operation: 'export' }, { authentication: 'oAuth2' }),
 					readText('Read Row'),
-					codeNode('Unshared', [{ provider: 'notion', external_id: unsharedId, name: 'Private', path: '/Private', change: 'upsert' }]),
+					codeNode('Unshared', [{ provider: 'notion', external_id: unsharedId, source_key: 'notion:crafted:page', name: 'Private', path: '/Private', change: 'upsert' }]),
 					notionNode('Export Unshared', { operation: 'export' }, { onError: 'continueRegularOutput' }),
 				],
 				[
@@ -197,10 +197,11 @@ describe('Notion Connector export in a real n8n', () => {
 		]);
 	});
 
-	it('reports a page not shared with the integration as an item with an error, the node continuing', () => {
-		const [item] = first.outputs['Export Unshared'][0];
-		expect(item.external_id).toBe(unsharedId);
-		expect(String(item.error)).toMatch(/shared|not found/i);
+	it('skips a page id no listing of its source emitted, without asking Notion for it, the node continuing', () => {
+		const [exported, skipped] = first.outputs['Export Unshared'];
+		expect(exported).toEqual([]);
+		expect(skipped).toEqual([expect.objectContaining({ external_id: unsharedId, skip_reason: 'unknown_source_item' })]);
+		expect(notion.requests.some((request) => request.path.includes(unsharedId.replace(/-/g, '')) || request.path.includes(unsharedId))).toBe(false);
 	});
 
 	it('never writes a token or the client secret into n8n logs', () => {

@@ -241,6 +241,27 @@ describe('Drive exportItem against the strict fake Drive', () => {
 			expect(result).toMatchObject({ kind: 'skipped', skipReason: 'export_size_limit' });
 			expect(result.kind === 'skipped' && result.skipDetail).toMatch(/10 MB/);
 		});
+
+		it.each([
+			['another host', 'https://attacker.test/feeds/download/export'],
+			['plain http on a Google host', 'http://docs.google.com/feeds/download/export'],
+		])('does not follow an export link on %s with the credential, and skips the file', async (_, link) => {
+			const big = google.addFile({ name: 'Big doc', mimeType: DOC, content: { size: 11 * MB } });
+			const signed = bearerFetch(google.issueTokens().access_token);
+			const followed: string[] = [];
+			const withForeignLink: typeof fetch = async (input, init) => {
+				const url = new URL(input instanceof Request ? input.url : String(input));
+				if (url.searchParams.get('fields') === 'exportLinks') return Response.json({ exportLinks: { 'text/plain': `${link}?id=${big.id}` } });
+				if (url.origin !== google.origin) followed.push(url.href);
+				return await signed(input, init);
+			};
+
+			const result = await exportItem(itemOf(big), undefined, testConnection(google, withForeignLink));
+
+			expect(result).toMatchObject({ kind: 'skipped', skipReason: 'export_size_limit' });
+			expect(result.kind === 'skipped' && result.skipDetail).toMatch(/not on a Google host .* so it was not followed/);
+			expect(followed).toEqual([]);
+		});
 	});
 
 	describe('org policy, as the engine applies it around the provider', () => {

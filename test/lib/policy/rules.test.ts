@@ -52,6 +52,22 @@ describe('checkFile paths', () => {
 		}
 	});
 
+	it('refuses a path too long for the path rules to check instead of matching it', () => {
+		const rules = drivePaths(null, ['**/*a*a*a*b']);
+		const longName = `/${'a'.repeat(1_025)}.pdf`;
+		const deepPath = `/${Array.from({ length: 1_300 }, () => 'folder').join('/')}/a.pdf`;
+		expect(checkFile(rules, 'google_drive', { ...pdf, path: longName })).toMatchObject({
+			allowed: false,
+			skipReason: 'policy_path',
+			skipDetail: expect.stringContaining('a name in its path is 1029 characters long, over the 1024 the path rules check'),
+		});
+		expect(checkFile(rules, 'google_drive', { ...pdf, path: deepPath })).toMatchObject({
+			allowed: false,
+			skipDetail: expect.stringContaining('over the 8192 the path rules check'),
+		});
+		expect(checkFile(drivePaths(null, []), 'google_drive', { ...pdf, path: longName }).allowed).toBe(true);
+	});
+
 	it('does not deny a sibling folder whose name merely starts like the denied one', () => {
 		expect(checkFile(drivePaths(null, ['/HR/**']), 'google_drive', { ...pdf, path: '/HRIS/report.pdf' })).toEqual({
 			allowed: true,

@@ -37,7 +37,13 @@ describe('runExport', () => {
 		binaries = binaryStore();
 	});
 
-	async function exportItems(items: readonly ConnectorItem[], options: Options = {}): Promise<ExportRunResult<StoredBinary>[]> {
+	/** Exports items as a listing of their source emitted them (`listed: false`: items the source never listed). */
+	async function exportItems(
+		items: readonly ConnectorItem[],
+		options: Options & { listed?: boolean } = {},
+	): Promise<ExportRunResult<StoredBinary>[]> {
+		const { listed = true, ...rest } = options;
+		if (listed) for (const item of items) await store().listed.record(item.source_key, item.provider, [item]);
 		return await runExport({
 			store: store(),
 			provider: fake,
@@ -46,7 +52,7 @@ describe('runExport', () => {
 			run: runPolicy(),
 			concurrency: 1,
 			storeBinary: binaries.storeBinary,
-			...options,
+			...rest,
 			items,
 		});
 	}
@@ -74,6 +80,37 @@ describe('runExport', () => {
 		expect(results).toEqual([{ index: 0, output: 'main', json: deletion }]);
 		expect(fake.exportCalls).toEqual([]);
 		expect(binaries.stored).toEqual([]);
+	});
+
+	describe('the policy on what the source listed, not on the item JSON', () => {
+		const denyHr = runPolicy(policyWith({ paths: { [FAKE_PROVIDER]: { allow: null, deny: ['/HR/**'] } } }));
+
+		it('refuses a listed file under a denied path although the item JSON claims another path, name and type', async () => {
+			fake.put('salaries', { path: '/HR/salaries.xlsx', content: 'secret' });
+			await listedAndChecked();
+			const crafted: ConnectorItem = { ...fake.item('salaries'), name: 'ok.pdf', path: '/ok.pdf', mime: 'application/pdf' };
+			const [result] = await exportItems([crafted], { run: denyHr, listed: false });
+			expect(result).toMatchObject({ output: 'skipped', json: { skip_reason: 'policy_path' } });
+			expect(fake.exportCalls).toEqual([]);
+			expect(binaries.stored).toEqual([]);
+		});
+
+		it('skips an id the source never listed with unknown_source_item, without asking the provider', async () => {
+			fake.put('listed', { path: '/listed.txt' });
+			fake.put('elsewhere', { path: '/elsewhere.txt' });
+			await listedAndChecked();
+			const [result] = await exportItems([fake.item('elsewhere', 'fake:someone-else:root')], { listed: false });
+			expect(result).toMatchObject({ output: 'skipped', json: { skip_reason: 'unknown_source_item' } });
+			expect(fake.exportCalls).toEqual([]);
+		});
+
+		it('exports with the name, path and type the listing saw', async () => {
+			fake.put('a', { path: '/Docs/a.txt', content: 'hello' });
+			await listedAndChecked();
+			const [result] = await exportItems([{ ...fake.item('a'), name: 'renamed.exe', path: '/elsewhere/renamed.exe' }], { listed: false });
+			expect(result).toMatchObject({ output: 'main', json: { name: 'a.txt', path: '/Docs/a.txt' } });
+			expect(fake.exportCalls[0].item).toMatchObject({ name: 'a.txt', path: '/Docs/a.txt' });
+		});
 	});
 
 	it('exports an item to the format its plan resolved, with its format, MIME type, size and the sha256 of its bytes', async () => {

@@ -90,6 +90,21 @@ describe('Google Drive Connector list search', () => {
 		expect(calls).toEqual([]);
 	});
 
+	it.each([
+		['searchFolders', searchFolders],
+		['searchSharedDrives', searchSharedDrives],
+	])('%s refuses, after asking only who the account is, when the account is outside the allowed domains', async (_name, search) => {
+		process.env.ORG_CONNECTORS_ALLOWED_ACCOUNT_DOMAINS = 'corp.example';
+		try {
+			await expect(search.call(editor(), 'reports')).rejects.toThrow(/The Google Drive account alice@example\.com is not in a domain the org policy allows \(allowed: corp\.example\)/);
+			expect(google.driveRequests().map((request) => request.path)).toEqual(['/drive/v3/about']);
+			process.env.ORG_CONNECTORS_ALLOWED_ACCOUNT_DOMAINS = 'example.com';
+			await expect(search.call(editor(), 'reports')).resolves.toMatchObject({ results: expect.any(Array) });
+		} finally {
+			delete process.env.ORG_CONNECTORS_ALLOWED_ACCOUNT_DOMAINS;
+		}
+	});
+
 	it('finds shared drives by name, ignoring case, each with its folder link', async () => {
 		const { results } = await searchSharedDrives.call(editor(), 'HANDBOOK');
 		expect(results).toEqual([{ name: 'Team Handbook', value: ids.team, url: `https://drive.google.com/drive/folders/${ids.team}` }]);

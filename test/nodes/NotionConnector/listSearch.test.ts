@@ -74,6 +74,21 @@ describe('Notion Connector list search', () => {
 		expect(requests).toEqual([]);
 	});
 
+	it.each([
+		['searchPages', searchPages],
+		['searchDatabases', searchDatabases],
+	])('%s refuses, without searching, when the workspace is not one the org policy allows', async (_name, search) => {
+		requests.length = 0;
+		process.env.ORG_CONNECTORS_ALLOWED_NOTION_WORKSPACES = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+		try {
+			const ctx = loadOptionsContext({ authentication: 'apiKey' }, notion.token, requests);
+			await expect(search.call(ctx, 'handbook')).rejects.toThrow(/workspace/i);
+			expect(requests.map((request) => new URL(request.url).pathname)).toEqual(['/v1/users/me']);
+		} finally {
+			delete process.env.ORG_CONNECTORS_ALLOWED_NOTION_WORKSPACES;
+		}
+	});
+
 	it('uses the OAuth2 credential when the node authenticates with OAuth2', async () => {
 		requests.length = 0;
 		const ctx = loadOptionsContext({ authentication: 'oAuth2' }, notion.issueToken(), requests);

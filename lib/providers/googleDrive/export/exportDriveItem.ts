@@ -7,6 +7,7 @@ import type { ConnectorItem } from '../../../items';
 import type { ExportedContent, ExportRequest, SkippedExport } from '../../types';
 import type { DriveConnection } from '../connection';
 import { googleErrorOf } from '../errors';
+import { isDriveExportLink } from '../hosts';
 import { DEFAULT_EXPORT_FORMATS, exportMimeFor, googleNativeKindOf, isGoogleNative } from './formats';
 
 export type DriveSkipReason = 'not_exportable' | 'not_downloadable' | 'abusive_file' | 'not_found' | 'export_size_limit';
@@ -96,7 +97,7 @@ async function exportGoogleNative(connection: DriveConnection, { item, format, s
 
 /** Drive's `exportLinks` have no 10 MB limit, but are plain URLs that need the signed fetch. */
 async function exportThroughLink(
-	{ drive, signedFetch }: DriveConnection,
+	{ drive, signedFetch, apiUrl }: DriveConnection,
 	item: ConnectorItem,
 	target: ExportTarget,
 	signal: AbortSignal | undefined,
@@ -116,6 +117,14 @@ async function exportThroughLink(
 				`and Drive offers no export link for ${target.exportMime}`,
 		);
 	}
+	// The link comes from Drive's answer: the token follows it only over https to Google (or the configured API).
+	if (!isDriveExportLink(link, apiUrl)) {
+		throw new ExportSkip(
+			'export_size_limit',
+			`"${item.name}" exported to ${target.exportFormat} is larger than Google Drive's ${EXPORT_SIZE_LIMIT_MB} MB export limit, ` +
+				`and its export link is not on a Google host (${originOrLink(link)}), so it was not followed`,
+		);
+	}
 	const response = await signedFetch(link, { signal });
 	if (!response.ok || !response.body) {
 		await response.body?.cancel();
@@ -128,6 +137,14 @@ async function exportThroughLink(
 		);
 	}
 	return Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+}
+
+function originOrLink(link: string): string {
+	try {
+		return new URL(link).origin;
+	} catch {
+		return link;
+	}
 }
 
 async function downloadOriginal({ drive }: DriveConnection, { item, signal }: ExportRequest): Promise<Readable> {

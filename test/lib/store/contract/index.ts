@@ -7,6 +7,7 @@ import { manualClock } from '../helpers';
 import { checkAndCommit } from './checkAndCommit';
 import { committedCursor } from './committedCursor';
 import { implicitRuns } from './implicitRuns';
+import { listedItems } from './listedItems';
 import { overlappingRuns } from './overlappingRuns';
 import { runsStatusAndForget } from './runsStatusAndForget';
 import { runSlots } from './runSlots';
@@ -53,5 +54,6 @@ export function describeStoreContract(name: string, target: StoreUnderTest): voi
 		implicitRuns(contract);
 		runsStatusAndForget(contract);
 		runSlots(contract);
+		listedItems(contract);
 	});
 }

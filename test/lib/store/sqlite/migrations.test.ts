@@ -2,7 +2,7 @@ import { join } from 'node:path';
 
 import { CacheError } from '../../../../lib/store';
 import { openDriver, type SqliteDriver } from '../../../../lib/store/sqlite/driver';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration, migrate, schemaVersion } from '../../../../lib/store/sqlite/migrations';
+import { CACHE_APPLICATION_ID, LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration, migrate, schemaVersion } from '../../../../lib/store/sqlite/migrations';
 import { openSqliteStore } from '../../../../lib/store/sqlite/store';
 import { collectClosedHandles, DRIVERS, useTempDir } from './helpers';
 
@@ -31,7 +31,7 @@ describe.each(DRIVERS)('migrations with %s', (driverName) => {
 		expect(schemaVersion(fresh)).toBe(0);
 		expect(migrate(fresh)).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION });
 		expect(schemaVersion(fresh)).toBe(LATEST_SCHEMA_VERSION);
-		expect(tableNames(fresh)).toEqual(['claims', 'external_items', 'run_slots', 'runs', 'sync_state']);
+		expect(tableNames(fresh)).toEqual(['claims', 'external_items', 'listed_items', 'run_slots', 'runs', 'sync_state']);
 	});
 
 	it('does nothing when an up-to-date file is opened again, and keeps its rows', () => {
@@ -97,6 +97,43 @@ describe.each(DRIVERS)('migrations with %s', (driverName) => {
 		expect((caught as CacheError).code).toBe('cache_too_new');
 		expect((caught as CacheError).message).toContain(path);
 		expect((caught as CacheError).message).toContain('update the package');
+	});
+
+	it('marks a new cache file as ours with its application id', () => {
+		const fresh = open();
+		migrate(fresh);
+		expect(fresh.prepare('PRAGMA application_id').get()?.application_id).toBe(CACHE_APPLICATION_ID);
+	});
+
+	it('takes an unmarked file with its own tables, written before files were marked, as ours', () => {
+		const old = open();
+		migrate(old, MIGRATIONS.slice(0, 1));
+		old.exec('PRAGMA application_id = 0');
+		expect(migrate(old)).toEqual({ from: 1, to: LATEST_SCHEMA_VERSION });
+		expect(old.prepare('PRAGMA application_id').get()?.application_id).toBe(CACHE_APPLICATION_ID);
+	});
+
+	it.each([
+		['an unmarked database with tables of its own', (target: SqliteDriver) => target.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY)'), /holds tables such as invoices/],
+		['a database with another application id', (target: SqliteDriver) => target.exec('PRAGMA application_id = 1234'), /its application id is 1234/],
+	])('refuses %s, adding nothing to it and naming the variable to set', async (_, prepare, reason) => {
+		const path = join(tempDir(), 'cache.sqlite');
+		prepare(open());
+		db?.close();
+		db = undefined;
+		let caught: unknown;
+		try {
+			await openSqliteStore({ path, driver: driverName }).close();
+		} catch (error) {
+			caught = error;
+		}
+		expect(caught).toBeInstanceOf(CacheError);
+		expect((caught as CacheError).code).toBe('cache_foreign_database');
+		expect((caught as CacheError).message).toMatch(reason);
+		expect((caught as CacheError).message).toContain('CONNECTORS_CACHE_PATH');
+		const after = open();
+		expect(tableNames(after)).not.toContain('sync_state');
+		expect(schemaVersion(after)).toBe(0);
 	});
 
 	it('rejects a migration list whose versions are not 1, 2, 3…', () => {
