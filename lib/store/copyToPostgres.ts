@@ -1,7 +1,7 @@
 /**
  * Moving over: copies an existing SQLite cache into an empty PostgreSQL schema — sources with their
- * committed cursors and provider state, every item's last ingested version, run records and open
- * claims — so the first run on PostgreSQL goes on where the last run on SQLite stopped.
+ * committed cursors and provider state, every item's last ingested version, run records, open
+ * claims and what the listings saw of each item — so the first run on PostgreSQL goes on where the last run on SQLite stopped.
  *
  *   node dist/lib/store/copyToPostgres.js [--from=<cache file>] [--to=postgres://…]
  *
@@ -31,6 +31,8 @@ export interface CopySummary {
 	items: number;
 	runs: number;
 	claims: number;
+	/** What the listings saw of each item, which Export checks the policy against. */
+	listedItems: number;
 }
 
 const TABLES = {
@@ -45,6 +47,7 @@ const TABLES = {
 		'committed_run_id', 'deleted', 'deleted_at',
 	],
 	claims: ['source_id', 'external_id', 'run_id', 'fingerprint', 'emitted', 'expires_at'],
+	listed_items: ['source_id', 'external_id', 'name', 'path', 'mime', 'size', 'version', 'listed_at'],
 } as const;
 
 const KEYS: Record<keyof typeof TABLES, string> = {
@@ -52,6 +55,7 @@ const KEYS: Record<keyof typeof TABLES, string> = {
 	runs: 'id',
 	external_items: 'source_id, external_id',
 	claims: 'source_id, external_id, run_id',
+	listed_items: 'source_id, external_id',
 };
 
 /** Column types for UNNEST: what is not text is a number. */
@@ -105,7 +109,7 @@ export async function copySqliteToPostgres(from: string, to: PostgresTarget): Pr
 		migrate(db);
 		const context = store.context;
 		const schema = to.schema;
-		const summary: CopySummary = { from, to: store.location, sources: 0, items: 0, runs: 0, claims: 0 };
+		const summary: CopySummary = { from, to: store.location, sources: 0, items: 0, runs: 0, claims: 0, listedItems: 0 };
 		await transaction(context, async (client) => {
 			const [existing] = (await client.query(`SELECT (SELECT count(*) FROM "${schema}".sync_state) + (SELECT count(*) FROM "${schema}".runs) AS rows`)).rows as Array<{ rows: number }>;
 			if (Number(existing.rows) > 0) {
@@ -115,8 +119,8 @@ export async function copySqliteToPostgres(from: string, to: PostgresTarget): Pr
 					{ path: store.location },
 				);
 			}
-			const counted: Record<keyof typeof TABLES, number> = { sync_state: 0, runs: 0, external_items: 0, claims: 0 };
-			for (const table of ['sync_state', 'runs', 'external_items', 'claims'] as const) {
+			const counted: Record<keyof typeof TABLES, number> = { sync_state: 0, runs: 0, external_items: 0, claims: 0, listed_items: 0 };
+			for (const table of ['sync_state', 'runs', 'external_items', 'claims', 'listed_items'] as const) {
 				for (const page of pages(db, table)) {
 					await insertPage(client, schema, table, page);
 					counted[table] += page.length;
@@ -134,7 +138,7 @@ export async function copySqliteToPostgres(from: string, to: PostgresTarget): Pr
 					`SELECT setval(pg_get_serial_sequence('"${schema}".${table}', '${column}'), COALESCE((SELECT MAX(${column}) FROM "${schema}".${table}), 0) + 1, false)`,
 				);
 			}
-			Object.assign(summary, { sources: counted.sync_state, runs: counted.runs, items: counted.external_items, claims: counted.claims });
+			Object.assign(summary, { sources: counted.sync_state, runs: counted.runs, items: counted.external_items, claims: counted.claims, listedItems: counted.listed_items });
 		});
 		return summary;
 	} finally {
@@ -159,7 +163,7 @@ async function main(): Promise<void> {
 	}
 	const summary = await copySqliteToPostgres(from, chosen.target);
 	process.stdout.write(
-		`Copied ${summary.sources} sources, ${summary.items} items, ${summary.runs} runs and ${summary.claims} claims from ${summary.from} to ${summary.to}.\n`,
+		`Copied ${summary.sources} sources, ${summary.items} items, ${summary.runs} runs, ${summary.claims} claims and ${summary.listedItems} listed items from ${summary.from} to ${summary.to}.\n`,
 	);
 }
 

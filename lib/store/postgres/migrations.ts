@@ -122,8 +122,24 @@ CREATE TABLE {schema}.run_slots (
 );
 `;
 
+/** What the source's listings last emitted of each item, so Export checks the org policy against the provider's metadata. */
+const CREATE_LISTED_ITEMS = `
+CREATE TABLE {schema}.listed_items (
+	source_id bigint NOT NULL REFERENCES {schema}.sync_state (source_id),
+	external_id text NOT NULL,
+	name text NOT NULL,
+	path text NOT NULL,
+	mime text,
+	size bigint,
+	version text,
+	listed_at text NOT NULL,
+	PRIMARY KEY (source_id, external_id)
+);
+`;
+
 export const PG_MIGRATIONS: readonly PgMigration[] = [
 	{ version: 1, description: 'sync_state, external_items, runs, claims, leases and run_slots', sql: CREATE_TABLES },
+	{ version: 2, description: 'listed_items for the export policy check', sql: CREATE_LISTED_ITEMS },
 ];
 
 export const PG_LATEST_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version;

@@ -1,9 +1,10 @@
-/** The connectors' state in a PostgreSQL schema shared by every n8n process: the four parts of ConnectorStore over one pool. */
+/** The connectors' state in a PostgreSQL schema shared by every n8n process: the five parts of ConnectorStore over one pool. */
 import type { ConnectorStore, ForgetSummary, SourceStatus, StoreSettings } from '../types';
 import { describeTarget, openPool, type PostgresTarget } from './connection';
 import { createContext, type PgContext } from './context';
 import { PgCursorStore } from './cursors';
 import { PgItemLedger } from './items';
+import { PgListedItems } from './listed';
 import { migratePostgres } from './migrations';
 import { PgRunLedger } from './runs';
 import { PgRunSlots } from './runSlots';
@@ -22,6 +23,7 @@ export class PostgresStore implements ConnectorStore {
 	readonly cursors: PgCursorStore;
 	readonly items: PgItemLedger;
 	readonly slots: PgRunSlots;
+	readonly listed: PgListedItems;
 
 	constructor(readonly context: PgContext) {
 		this.location = context.location;
@@ -29,6 +31,7 @@ export class PostgresStore implements ConnectorStore {
 		this.cursors = new PgCursorStore(context);
 		this.items = new PgItemLedger(context);
 		this.slots = new PgRunSlots(context);
+		this.listed = new PgListedItems(context);
 	}
 
 	async status(sourceKey?: string): Promise<SourceStatus[]> {

@@ -19,7 +19,7 @@ describe('copying a SQLite cache into PostgreSQL', () => {
 	});
 	afterEach(() => rmSync(directory, { recursive: true, force: true }));
 
-	it('keeps cursors, provider state, items, run records and open claims, so PostgreSQL goes on where SQLite stopped', async () => {
+	it('keeps cursors, provider state, items, run records, open claims and what the listings saw, so PostgreSQL goes on where SQLite stopped', async () => {
 		const path = join(directory, 'cache.sqlite');
 		const clock = manualClock(Date.now());
 		const sqlite = openSqliteStore({ path, now: clock.now });
@@ -27,6 +27,7 @@ describe('copying a SQLite cache into PostgreSQL', () => {
 		await sqlite.items.commit(emitted(await sqlite.items.check(done.items)).map((result) => result.item));
 		await sqlite.items.commit([item('gone', { change: 'deleted' })], { runId: done.runId });
 		await sqlite.cursors.updateProviderState(SOURCE, 'google_drive', () => '{"snapshot":1}');
+		await sqlite.listed.record(SOURCE, 'google_drive', [item('listed-1', { path: '/Reports/q1.pdf', mime: 'application/pdf', size: 12 })]);
 		// A run still ingesting one new version when the move happens.
 		const open = await listRun(sqlite, [item('in-flight', { version: '7' })], 'cursor-2');
 		await sqlite.items.check(open.items);
@@ -34,7 +35,7 @@ describe('copying a SQLite cache into PostgreSQL', () => {
 		await sqlite.close();
 
 		const target = postgres.target();
-		expect(await copySqliteToPostgres(path, target)).toMatchObject({ sources: 1, items: 31, runs: 2, claims: 1 });
+		expect(await copySqliteToPostgres(path, target)).toMatchObject({ sources: 1, items: 31, runs: 2, claims: 1, listedItems: 1 });
 
 		const store = await openTestPostgresStore(target);
 		try {
@@ -42,6 +43,12 @@ describe('copying a SQLite cache into PostgreSQL', () => {
 			expect(await store.cursors.providerState(SOURCE)).toBe('{"snapshot":1}');
 			expect(await store.status(SOURCE)).toEqual(before);
 			expect(await store.runs.get(done.runId)).toMatchObject({ status: 'success', counts: { new: 30, committed: 31 } });
+			// Export checks the policy against these: an item listed before the move is not an unknown one after it.
+			expect((await store.listed.lookup('google_drive', SOURCE, ['listed-1'])).get('listed-1')).toMatchObject({
+				path: '/Reports/q1.pdf',
+				mime: 'application/pdf',
+				size: 12,
+			});
 
 			const next = await listRun(store, [...items(30), item('in-flight', { version: '7' }), item('fresh')], 'cursor-3');
 			expect(next.runId).toBeGreaterThan(open.runId);
