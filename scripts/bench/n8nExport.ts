@@ -8,7 +8,8 @@
  *
  * The fake Drive (test/fakes/googleApi.ts) runs in this process and
  * generates the big file's bytes on the fly. Each run gets a fresh n8n user folder and cache.
- * RSS is sampled every 100 ms from /proc/<pid>/status (VmRSS; VmHWM of the main process too).
+ * RSS is sampled every 100 ms from /proc/<pid>/status (VmRSS; VmHWM of the main process too); the
+ * main process's peak V8 heap and ArrayBuffer memory come from memorySampler.cjs, preloaded into it.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -86,8 +87,11 @@ function descendants(root: number | undefined): number[] {
 async function execute(n8n: string, env: N8nEnvironment, id: string) {
 	const logFile = path.join(env.N8N_USER_FOLDER, `bench-${id}.log`);
 	const started = performance.now();
+	const memoryDir = fs.mkdtempSync(path.join(env.N8N_USER_FOLDER, 'memory-'));
+	const sampler = `--require ${path.join(__dirname, 'memorySampler.cjs')}`;
 	const child = spawn(n8n, ['execute', `--id=${id}`, '--rawOutput'], {
-		env: { ...env, N8N_RUNNERS_BROKER_PORT: String(await freePort()), N8N_LOG_FILE_LOCATION: logFile, N8N_LOG_OUTPUT: 'file' },
+		env: { ...env, N8N_RUNNERS_BROKER_PORT: String(await freePort()), N8N_LOG_FILE_LOCATION: logFile, N8N_LOG_OUTPUT: 'file',
+			NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} ${sampler}`.trim(), CONNECTORS_BENCH_MEMORY_DIR: memoryDir },
 		stdio: ['ignore', 'ignore', 'pipe'],
 	});
 	let stderr = '';
@@ -109,12 +113,23 @@ async function execute(n8n: string, env: N8nEnvironment, id: string) {
 	const code = await new Promise<number | null>((resolve) => child.on('exit', (status) => resolve(status)));
 	clearInterval(timer);
 	const wallMs = performance.now() - started;
+	const heap = readPeakHeap(path.join(memoryDir, `${child.pid}.json`));
 
 	const runData = runFromLog(logFile, id, `exit ${code}: ${stderr}`);
 	const outputs = runData.Export?.[0]?.data?.main ?? [];
 	const exported = (outputs[0] ?? []).map((item): Record<string, unknown> => ({ ...item.json, _binary: item.binary }));
 	const skipped = (outputs[1] ?? []).map((item) => item.json);
-	return { code, wallMs, peak, exported, skipped };
+	return { code, wallMs, peak, heap, exported, skipped };
+}
+
+/** The main process's peak heapUsed / arrayBuffers in kB, as memorySampler.cjs wrote them. */
+function readPeakHeap(file: string): { heapUsed: number; arrayBuffers: number } {
+	try {
+		const peak = JSON.parse(fs.readFileSync(file, 'utf8')) as { heapUsed: number; arrayBuffers: number };
+		return { heapUsed: peak.heapUsed / 1024, arrayBuffers: peak.arrayBuffers / 1024 };
+	} catch {
+		return { heapUsed: 0, arrayBuffers: 0 };
+	}
 }
 
 async function runOnce(n8n: string, label: string, withBig: boolean, sizeBytes: number) {
@@ -166,12 +181,12 @@ export async function benchN8nExport({ sizeMiB = 1024 }: { sizeMiB?: number } = 
 	const b = await runOnce(n8n, `B: small + ${sizeMiB} MiB file`, true, sizeBytes);
 	const mb = (kb: number) => (kb / 1024).toFixed(0);
 	const lines = [`n8n 2.41.1 execute, Google Drive Connector List Changes → Export, binary data mode filesystem:`];
-	lines.push('| run | items exported | bytes exported | wall (s) | peak RSS main (MB) | VmHWM main (MB) | peak RSS children (MB) | peak RSS main+children (MB) |');
-	lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+	lines.push('| run | items exported | bytes exported | wall (s) | peak RSS main (MB) | VmHWM main (MB) | peak heapUsed main (MB) | peak arrayBuffers main (MB) | peak RSS children (MB) | peak RSS main+children (MB) |');
+	lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 	for (const r of [a, b]) {
-		lines.push(`| ${r.label} | ${r.items} | ${r.bytes.toLocaleString('en')} | ${(r.wallMs / 1000).toFixed(1)} | ${mb(r.peak.main)} | ${mb(r.peak.mainHwm)} | ${mb(r.peak.children)} | ${mb(r.peak.total)} |`);
+		lines.push(`| ${r.label} | ${r.items} | ${r.bytes.toLocaleString('en')} | ${(r.wallMs / 1000).toFixed(1)} | ${mb(r.peak.main)} | ${mb(r.peak.mainHwm)} | ${mb(r.heap.heapUsed)} | ${mb(r.heap.arrayBuffers)} | ${mb(r.peak.children)} | ${mb(r.peak.total)} |`);
 	}
-	lines.push(`| growth B−A | | | ${((b.wallMs - a.wallMs) / 1000).toFixed(1)} | ${mb(b.peak.main - a.peak.main)} | ${mb(b.peak.mainHwm - a.peak.mainHwm)} | ${mb(b.peak.children - a.peak.children)} | ${mb(b.peak.total - a.peak.total)} |`);
+	lines.push(`| growth B−A | | | ${((b.wallMs - a.wallMs) / 1000).toFixed(1)} | ${mb(b.peak.main - a.peak.main)} | ${mb(b.peak.mainHwm - a.peak.mainHwm)} | ${mb(b.heap.heapUsed - a.heap.heapUsed)} | ${mb(b.heap.arrayBuffers - a.heap.arrayBuffers)} | ${mb(b.peak.children - a.peak.children)} | ${mb(b.peak.total - a.peak.total)} |`);
 	return lines.join('\n');
 }
 
