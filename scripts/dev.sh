@@ -68,8 +68,11 @@ case "${1:-}" in
     shift
     results="$(mktemp)"
     set +e
+    # Two test files at a time even on 2 cores: the real-n8n layers mostly wait on n8n processes.
+    workers=()
+    case " $* " in *" --maxWorkers"*|*" -w "*|*" --runInBand "*|*" -i "*) ;; *) workers=(--maxWorkers=2) ;; esac
     # --forceExit: a child process a failed test left behind must not hold the run open until CI gives up.
-    npx jest --json --forceExit --outputFile="$results" "$@"
+    npx jest --json --forceExit --outputFile="$results" "${workers[@]}" "$@"
     status=$?
     set -e
     node -e '

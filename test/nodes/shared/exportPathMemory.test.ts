@@ -23,7 +23,10 @@ describe('the export path from n8n to the binary store', () => {
 		let mostOutstanding = 0;
 		const source = new Readable({
 			read() {
-				if (produced === CHUNKS * CHUNK) return this.push(null);
+				if (produced === CHUNKS * CHUNK) {
+					this.push(null);
+					return;
+				}
 				produced += CHUNK;
 				mostOutstanding = Math.max(mostOutstanding, produced - written);
 				this.push(Buffer.alloc(CHUNK, produced % 251));
@@ -34,7 +37,7 @@ describe('the export path from n8n to the binary store', () => {
 			helpers: { httpRequestWithAuthentication: async () => ({ statusCode: 200, headers: {}, body: source }) },
 		} as unknown as IExecuteFunctions;
 
-		const response = await authenticatedFetch(ctx, 'cred')('https://example.test/file');
+		const response = await authenticatedFetch(ctx, 'cred', ['https://example.test'])('https://example.test/file');
 		// What gaxios does with a fetch Response for `responseType: 'stream'`.
 		const body = meteredBody(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), defaultPolicy(), '"big.bin"');
 		// n8n's filesystem store writes with fs.writeFile(path, stream): one chunk at a time, awaited.
