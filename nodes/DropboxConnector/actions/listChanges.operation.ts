@@ -1,9 +1,8 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { parseDropboxFolder, type DropboxSource } from '../../../lib/providers/dropbox';
-import type { ListingOptions } from '../../../lib/sync';
 import { listChangesOperation } from '../../shared/connectorOperations';
-import { commaList, positiveNumber } from '../../shared/parameters';
+import { fileListingOptions, fileListingOptionsOf } from '../../shared/listingOptions';
 import { policyNarrowingProperty } from '../../shared/policy';
 import { dropboxNode } from '../transport';
 import { folderLocator } from './common.descriptions';
@@ -17,42 +16,12 @@ const properties: INodeProperties[] = [
 		default: true,
 		description: 'Whether files in subfolders belong to the source',
 	},
-	{
-		displayName: 'Options',
-		name: 'listOptions',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Include Types',
-				name: 'includeTypes',
-				type: 'string',
-				default: '',
-				placeholder: 'pdf, md, text/*, application/vnd.dropbox.paper',
-				description: 'Comma-separated extensions or MIME types (wildcards allowed); empty for all',
-			},
-			{
-				displayName: 'Exclude Paths',
-				name: 'excludeGlobs',
-				type: 'string',
-				default: '',
-				placeholder: '/Archive/**, **/*.tmp',
-				description: 'Comma-separated glob patterns on paths from the source root; matching files are left out',
-			},
-			{
-				displayName: 'Max Items per Run',
-				name: 'maxItems',
-				type: 'number',
-				default: 0,
-				typeOptions: { minValue: 0 },
-				description:
-					'Stop after this many items; the rest comes on the next run, nothing is dropped. 0 for no limit (ORG_CONNECTORS_MAX_FILES_PER_RUN still applies).',
-			},
-		],
-	},
+	fileListingOptions('pdf, md, text/*, application/vnd.dropbox.paper'),
 	policyNarrowingProperty,
 ];
+
+/** Include types, exclude globs and the node's cap on items per run. */
+export const listingOptionsOf = fileListingOptionsOf;
 
 export const description = updateDisplayOptions({ show: { operation: ['listChanges'] } }, properties);
 
@@ -62,15 +31,6 @@ export function sourceOf(ctx: IExecuteFunctions, itemIndex: number): DropboxSour
 	return { ...parseDropboxFolder(value), recursive: ctx.getNodeParameter('recursive', itemIndex) as boolean };
 }
 
-/** Include types, exclude globs and the node's cap on items per run. */
-export function listingOptionsOf(ctx: IExecuteFunctions, itemIndex: number): ListingOptions {
-	const options = ctx.getNodeParameter('listOptions', itemIndex, {}) as IDataObject;
-	return {
-		includeMimeTypes: commaList(options.includeTypes),
-		excludeGlobs: commaList(options.excludeGlobs),
-		maxItems: positiveNumber(options.maxItems),
-	};
-}
 
 /**
  * One item per file new or changed since the source's committed cursor, and one per deletion.

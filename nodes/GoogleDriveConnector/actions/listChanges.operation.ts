@@ -1,10 +1,9 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { parseDriveId } from '../../../lib/providers/googleDrive/ids';
 import type { DriveSource } from '../../../lib/providers/googleDrive';
-import type { ListingOptions } from '../../../lib/sync';
 import { listChangesOperation } from '../../shared/connectorOperations';
-import { commaList, positiveNumber } from '../../shared/parameters';
+import { fileListingOptions, fileListingOptionsOf } from '../../shared/listingOptions';
 import { policyNarrowingProperty } from '../../shared/policy';
 import { googleDriveNode } from '../transport';
 import { folderLocator, sharedDriveLocator } from './common.descriptions';
@@ -31,42 +30,12 @@ const properties: INodeProperties[] = [
 		description: 'Whether files in subfolders belong to the source',
 		displayOptions: { show: { source: ['folder'] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'listOptions',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Include Types',
-				name: 'includeTypes',
-				type: 'string',
-				default: '',
-				placeholder: 'pdf, text/*, application/vnd.google-apps.document',
-				description: 'Comma-separated extensions or MIME types (wildcards allowed); empty for all',
-			},
-			{
-				displayName: 'Exclude Paths',
-				name: 'excludeGlobs',
-				type: 'string',
-				default: '',
-				placeholder: '/Archive/**, **/*.tmp',
-				description: 'Comma-separated glob patterns on paths from the source root; matching files are left out',
-			},
-			{
-				displayName: 'Max Items per Run',
-				name: 'maxItems',
-				type: 'number',
-				default: 0,
-				typeOptions: { minValue: 0 },
-				description:
-					'Stop after this many items; the rest comes on the next run, nothing is dropped. 0 for no limit (ORG_CONNECTORS_MAX_FILES_PER_RUN still applies).',
-			},
-		],
-	},
+	fileListingOptions('pdf, text/*, application/vnd.google-apps.document'),
 	policyNarrowingProperty,
 ];
+
+/** Include types, exclude globs and the node's cap on items per run. */
+export const listingOptionsOf = fileListingOptionsOf;
 
 export const description = updateDisplayOptions({ show: { operation: ['listChanges'] } }, properties);
 
@@ -82,15 +51,6 @@ export function sourceOf(ctx: IExecuteFunctions, itemIndex: number): DriveSource
 	return { kind: 'folder', folderId: parseDriveId(value), recursive: ctx.getNodeParameter('recursive', itemIndex) as boolean };
 }
 
-/** Include types, exclude globs and the node's cap on items per run. */
-export function listingOptionsOf(ctx: IExecuteFunctions, itemIndex: number): ListingOptions {
-	const options = ctx.getNodeParameter('listOptions', itemIndex, {}) as IDataObject;
-	return {
-		includeMimeTypes: commaList(options.includeTypes),
-		excludeGlobs: commaList(options.excludeGlobs),
-		maxItems: positiveNumber(options.maxItems),
-	};
-}
 
 /**
  * One item per file new or changed since the source's committed cursor, and one per deletion.

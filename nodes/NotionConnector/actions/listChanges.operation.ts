@@ -3,6 +3,7 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 import { DEFAULT_MAX_DEPTH, DEFAULT_OVERLAP_MINUTES, DEFAULT_RECONCILE_MINUTES, parseNotionId, type NotionSource } from '../../../lib/providers/notion';
 import type { ListingOptions } from '../../../lib/sync';
 import { listChangesOperation } from '../../shared/connectorOperations';
+import { maxItemsOption } from '../../shared/listingOptions';
 import { commaList, positiveNumber } from '../../shared/parameters';
 import { policyNarrowingProperty } from '../../shared/policy';
 import { notionNode } from '../transport';
@@ -56,15 +57,7 @@ const properties: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				description: 'How many levels of sub-pages below the top page belong to the source (page tree only)',
 			},
-			{
-				displayName: 'Max Items per Run',
-				name: 'maxItems',
-				type: 'number',
-				default: 0,
-				typeOptions: { minValue: 0 },
-				description:
-					'Stop after this many items; the rest comes on the next run, nothing is dropped. 0 for no limit (ORG_CONNECTORS_MAX_FILES_PER_RUN still applies).',
-			},
+			maxItemsOption,
 			{
 				displayName: 'Overlap (Minutes)',
 				name: 'overlapMinutes',
