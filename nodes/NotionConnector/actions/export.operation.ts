@@ -62,11 +62,19 @@ interface ExportOptions {
  * properties as front-matter), a few pages at a time; refused pages go to the Skipped
  * output with a reason. One failing page does not stop the others.
  */
+function options(ctx: IExecuteFunctions): ExportOptions {
+	return ctx.getNodeParameter('exportOptions', 0, {}) as ExportOptions;
+}
+
+/** Pages exported at once, clamped here: the editor's bounds do not hold for a workflow imported as JSON. */
+export function concurrencyOf(ctx: IExecuteFunctions): number {
+	return Math.min(MAX_CONCURRENCY, Math.max(1, Math.trunc(Number(options(ctx).concurrency)) || DEFAULT_CONCURRENCY));
+}
+
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const options = (ctx: IExecuteFunctions) => ctx.getNodeParameter('exportOptions', 0, {}) as ExportOptions;
 	return await exportOperation(this, {
 		...notionNode,
-		concurrencyOf: (ctx) => Math.min(MAX_CONCURRENCY, Math.max(1, Math.trunc(Number(options(ctx).concurrency)) || DEFAULT_CONCURRENCY)),
+		concurrencyOf,
 		providerOptionsOf: (ctx) => ({
 			attachFiles: options(ctx).attachFiles === true,
 			// Clamped here too: the editor's bounds do not hold for a workflow imported as JSON.

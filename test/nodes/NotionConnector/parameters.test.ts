@@ -1,4 +1,5 @@
 import { browseQueryOf } from '../../../nodes/NotionConnector/actions/browse.operation';
+import { concurrencyOf } from '../../../nodes/NotionConnector/actions/export.operation';
 import { listingOptionsOf, sourceOf } from '../../../nodes/NotionConnector/actions/listChanges.operation';
 import { withPolicyCap } from '../../../nodes/shared/connectorOperations';
 import { credentialTypeFor } from '../../../nodes/NotionConnector/transport';
@@ -7,6 +8,21 @@ import { DASHED_PAGE_ID, PAGE_ID, parameterContext } from './context';
 const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
 
 describe('Notion Connector parameters', () => {
+	describe('export concurrency', () => {
+		it.each([
+			[1000, 10],
+			[10, 10],
+			[2, 2],
+			[-5, 1],
+			[0, 3],
+			['many', 3],
+			[undefined, 3],
+		])('with Pages at Once %p in the workflow JSON, exports %p pages at once', (concurrency, expected) => {
+			const exportOptions = concurrency === undefined ? {} : { concurrency };
+			expect(concurrencyOf(parameterContext({ exportOptions }))).toBe(expected);
+		});
+	});
+
 	describe('listChanges source and options', () => {
 		it('lists a page tree ten levels deep with a two-minute overlap by default', () => {
 			const ctx = parameterContext({ source: 'pageTree', sourcePageId: rl('id', PAGE_ID) });
