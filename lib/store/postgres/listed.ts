@@ -1,5 +1,6 @@
 /** The items each source's listings emitted, as the provider described them (`listed_items`). */
 import type { ConnectorItem } from '../../items';
+import { optionalSize } from '../itemFields';
 import type { ListedItem, ListedItemStore } from '../types';
 import { type PgContext, query, registerSource, transaction } from './context';
 
@@ -27,7 +28,6 @@ export class PgListedItems implements ListedItemStore {
 					await client.query(`DELETE FROM ${table} WHERE source_id = $1 AND external_id = ANY($2::text[])`, [sourceId, deletions]);
 				}
 				if (upserts.length === 0) return;
-				const size = (item: ConnectorItem) => (typeof item.size === 'number' && Number.isFinite(item.size) ? Math.trunc(item.size) : null);
 				await client.query(
 					`INSERT INTO ${table} (source_id, external_id, name, path, mime, size, version, listed_at)
 					 SELECT $1, e, n, p, m, s, v, $8 FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[]) AS u(e, n, p, m, s, v)
@@ -41,7 +41,7 @@ export class PgListedItems implements ListedItemStore {
 						upserts.map((item) => item.name),
 						upserts.map((item) => item.path),
 						upserts.map((item) => item.mime ?? null),
-						upserts.map(size),
+						upserts.map((item) => optionalSize(item.size)),
 						upserts.map((item) => item.version ?? null),
 						this.context.nowIso(),
 					],

@@ -4,8 +4,7 @@
  */
 import type { ConnectorItem } from '../../items';
 import { type CachedFingerprint, detectChange, fingerprint, presentText } from '../changeDetection';
-import { RUN_ID_FIELD } from '../constants';
-import { CacheError } from '../errors';
+import { itemRunId, optionalSize, optionalText, requireText } from '../itemFields';
 import type {
 	CheckedItem,
 	CheckOptions,
@@ -29,30 +28,6 @@ interface ItemClaim {
 interface RunRef {
 	id: number;
 	sourceId: number;
-}
-
-function optionalText(value: unknown): string | null {
-	return typeof value === 'string' ? value : null;
-}
-
-function optionalSize(value: unknown): number | null {
-	return typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : null;
-}
-
-function itemRunId(item: ConnectorItem): number | null {
-	const value = item[RUN_ID_FIELD];
-	if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;
-	if (typeof value === 'string' && /^[1-9][0-9]{0,15}$/.test(value)) return Number(value);
-	return null;
-}
-
-function requireText(item: ConnectorItem, index: number, field: 'source_key' | 'external_id' | 'provider'): string {
-	const value: unknown = item[field];
-	if (typeof value === 'string' && value !== '') return value;
-	throw new CacheError(
-		'invalid_item',
-		`Item ${index} has no ${field} — pass items from listChanges or export, or set ${field} in the Code node that builds them.`,
-	);
 }
 
 /**

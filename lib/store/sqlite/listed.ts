@@ -1,5 +1,6 @@
 /** The items each source's listings emitted, as the provider described them (`listed_items`). */
 import type { ConnectorItem } from '../../items';
+import { optionalSize } from '../itemFields';
 import type { ListedItem, ListedItemStore } from '../types';
 import { registerSource, type SqliteContext } from './context';
 import { integer, text } from './statements';
@@ -19,8 +20,7 @@ export class SqliteListedItems implements ListedItemStore {
 				for (const item of batch) {
 					if (item.change === 'deleted') statements.deleteListed.run(sourceId, item.external_id);
 					else {
-						const size = typeof item.size === 'number' && Number.isFinite(item.size) ? Math.trunc(item.size) : null;
-						statements.upsertListed.run(sourceId, item.external_id, item.name, item.path, item.mime ?? null, size, item.version ?? null, now);
+						statements.upsertListed.run(sourceId, item.external_id, item.name, item.path, item.mime ?? null, optionalSize(item.size), item.version ?? null, now);
 					}
 				}
 			});
