@@ -12,6 +12,10 @@ import { expireLeases } from './runs';
 export async function settleRuns(context: PgContext, client: Client, runIds: Iterable<number>, promoted: Set<string>): Promise<void> {
 	const ordered = [...new Set(runIds)].sort((left, right) => left - right);
 	if (ordered.length === 0) return;
+	// A worker dropping claims of these runs at the same moment holds their rows until it commits:
+	// waiting here, in a statement of its own, lets the next one see its claims gone (read committed
+	// gives each statement a fresh snapshot), so the last of two settling one run finishes it.
+	await client.query(`SELECT 1 FROM ${context.table('runs')} WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE`, [ordered]);
 	const runs = await rows(
 		client,
 		`SELECT id, source_id, status, implicit, proposed_cursor, listed_items, count_processed, cursor_held, cursor_committed_at,
