@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../../../lib/errors';
 import { listSource, type ListingOptions } from '../../../lib/sync';
 import { FAKE_PROVIDER, FakeProvider, fakeSourceKey } from './fakeProvider';
-import { check, checkAndCommit, committedCursor, providerState, useStore } from './support';
+import { check, checkAndCommit, committedCursor, dropSnapshots, storedSnapshots, useStore } from './support';
 
 const SOURCE_KEY = fakeSourceKey();
 const EXECUTION = 'exec-listing';
@@ -46,7 +46,7 @@ describe('listSource', () => {
 	it("stores as snapshot the provider's listing state with the items still owed as its last key", async () => {
 		fake.put('a', { path: '/a.txt' }).put('b', { path: '/b.txt' });
 		const first = await list({ maxItems: 1 });
-		const state = await providerState(store(), SOURCE_KEY);
+		const state = await storedSnapshots(store(), SOURCE_KEY);
 		const snapshot = state?.snapshots[String(first.runId)] as Record<string, unknown>;
 		expect(Object.keys(snapshot)).toEqual(['known', 'pending']);
 		expect(snapshot).toEqual({
@@ -73,19 +73,18 @@ describe('listSource', () => {
 		});
 	});
 
-	it('reuses the committed snapshot and leaves the provider state alone when nothing changed', async () => {
+	it('reuses the committed snapshot and writes none when nothing changed', async () => {
 		fake.put('a', { path: '/a.txt' });
 		const first = await list();
 		await checkAndCommit(store(), first.items, EXECUTION);
-		const before = await store().cursors.providerState(SOURCE_KEY);
-		const updates = jest.spyOn(store().cursors, 'updateProviderState');
+		const writes = jest.spyOn(store().cursors, 'writeSnapshot');
 
 		const second = await list();
 
 		expect(second.items).toEqual([]);
 		expect(second.fullListing).toBe(false);
-		expect(updates).not.toHaveBeenCalled();
-		expect(await store().cursors.providerState(SOURCE_KEY)).toBe(before);
+		expect(writes).not.toHaveBeenCalled();
+		expect(await store().cursors.snapshotIds(SOURCE_KEY)).toEqual([first.runId]);
 		// A run that lists nothing settles at once: its proposal is now the committed cursor.
 		expect((await store().runs.get(second.runId))?.cursorCommittedAt).not.toBeNull();
 		expect(await committedCursor(store(), SOURCE_KEY)).toEqual({ position: 1, snapshot: String(first.runId) });
@@ -97,7 +96,7 @@ describe('listSource', () => {
 		await checkAndCommit(store(), first.items, EXECUTION);
 		fake.put('b', { path: '/b.txt' });
 		const second = await list();
-		expect(Object.keys((await providerState(store(), SOURCE_KEY))?.snapshots ?? {})).toEqual([String(first.runId), String(second.runId)]);
+		expect(Object.keys((await storedSnapshots(store(), SOURCE_KEY))?.snapshots ?? {})).toEqual([String(first.runId), String(second.runId)]);
 		expect(await committedCursor(store(), SOURCE_KEY)).toEqual({ position: 1, snapshot: String(first.runId) });
 		await checkAndCommit(store(), second.items, EXECUTION);
 		expect(await committedCursor(store(), SOURCE_KEY)).toEqual({ position: 2, snapshot: String(second.runId) });
@@ -165,7 +164,7 @@ describe('listSource', () => {
 	it('reaches the provider with the committed cursor and no snapshot when the snapshot is missing', async () => {
 		fake.put('a', { path: '/a.txt' });
 		await checkAndCommit(store(), (await list()).items, EXECUTION);
-		await store().cursors.updateProviderState(SOURCE_KEY, FAKE_PROVIDER, () => null);
+		await dropSnapshots(store(), SOURCE_KEY, FAKE_PROVIDER);
 		await list();
 		expect(fake.listCalls[1]).toEqual({ cursor: { position: 1 }, snapshot: null });
 	});
@@ -223,7 +222,7 @@ describe('listSource', () => {
 			await store().items.commit(edited, { executionId: 'exec-3' });
 
 			const committed = (await committedCursor(store(), SOURCE_KEY)) as { snapshot: string };
-			expect(Object.keys((await providerState(store(), SOURCE_KEY))?.snapshots ?? {})).toContain(committed.snapshot);
+			expect(Object.keys((await storedSnapshots(store(), SOURCE_KEY))?.snapshots ?? {})).toContain(committed.snapshot);
 			await list();
 			expect(fake.listCalls[fake.listCalls.length - 1]).toEqual({
 				cursor: { position: 5 },
