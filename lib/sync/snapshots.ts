@@ -119,6 +119,8 @@ export async function writeSnapshot(
 
 /** Whether two listing states are the same, compared map entry by map entry. */
 export function sameState(left: ListingState, right: ListingState): boolean {
+	// A provider that found nothing changed hands back the state it was given.
+	if (left === right) return true;
 	if (JSON.stringify(withoutMaps(left)) !== JSON.stringify(withoutMaps(right))) return false;
 	return changedEntries(left, right).next().done === true && removedEntries(left, right).next().done === true;
 }
@@ -143,11 +145,11 @@ function* changedEntries(previous: ListingState | null, next: ListingState): Gen
 	for (const [field, map] of Object.entries(next)) {
 		if (!isEntryMap(map)) continue;
 		const before = previous !== null && isEntryMap(previous[field]) ? previous[field] : null;
-		for (const [key, entry] of Object.entries(map)) {
-			const value = JSON.stringify(entry);
-			if (value === undefined) continue;
-			if (before !== null && Object.hasOwn(before, key) && JSON.stringify(before[key]) === value) continue;
-			yield { field, key, value };
+		if (before === map) continue;
+		for (const key in map) {
+			const entry = map[key];
+			if (entry === undefined || (before !== null && Object.hasOwn(before, key) && sameJson(before[key], entry))) continue;
+			yield { field, key, value: JSON.stringify(entry) };
 		}
 	}
 }
@@ -158,8 +160,22 @@ function* removedEntries(previous: ListingState | null, next: ListingState): Gen
 	for (const [field, map] of Object.entries(previous)) {
 		if (!isEntryMap(map)) continue;
 		const after = isEntryMap(next[field]) ? next[field] : null;
-		for (const key of Object.keys(map)) if (after === null || !Object.hasOwn(after, key)) yield { field, key };
+		if (after === map) continue;
+		for (const key in map) if (after === null || !Object.hasOwn(after, key)) yield { field, key };
 	}
+}
+
+/** Whether two JSON values are equal, without turning either into a string (entries are compared by the hundred thousand). */
+function sameJson(left: unknown, right: unknown): boolean {
+	if (left === right) return true;
+	if (typeof left !== 'object' || typeof right !== 'object' || left === null || right === null) return false;
+	if (Array.isArray(left)) return Array.isArray(right) && left.length === right.length && left.every((value, index) => sameJson(value, right[index]));
+	if (Array.isArray(right)) return false;
+	const leftRecord = left as Record<string, unknown>;
+	const rightRecord = right as Record<string, unknown>;
+	const keys = Object.keys(leftRecord);
+	const rightKeys = Object.keys(rightRecord);
+	return keys.length === rightKeys.length && keys.every((key, index) => rightKeys[index] === key && sameJson(leftRecord[key], rightRecord[key]));
 }
 
 function* owedRows(items: readonly ConnectorItem[]): Generator<OwedItem> {
