@@ -25,17 +25,19 @@ export function outgoingItems<Known>(
 		const deletion = deletionOf(id, known);
 		return filter(deletion.path, deletion.mime) ? deletion : null;
 	};
+	// Ids the loop over the previous snapshot skips; a first listing has none to loop over.
 	const settled = new Set<string>();
+	const settle = (id: string) => previousFiles !== null && previousFiles !== currentFiles && settled.add(id);
 	for (const item of listed) {
 		if (filter(item.path, item.mime)) {
 			items.push(item);
-			settled.add(item.external_id);
+			settle(item.external_id);
 			continue;
 		}
 		const deletion = previouslyIncluded(item.external_id);
 		if (deletion !== null) {
 			deletions.push(deletion);
-			settled.add(item.external_id);
+			settle(item.external_id);
 		}
 	}
 	// Unchanged since the previous snapshot (the same map): nothing has left.

@@ -155,6 +155,31 @@ describe('listSource', () => {
 		expect((await list({ maxItems: 1 })).hasMore).toBe(true);
 	});
 
+	it('reads from the store no more of the items owed than it can emit, and hands it only what changed', async () => {
+		for (let index = 0; index < 100; index++) fake.put(`doc-${index}`, { path: `/${String(index).padStart(3, '0')}.txt` });
+		await checkAndCommit(store(), (await list({ maxItems: 5 })).items, EXECUTION);
+		const owedRead = jest.spyOn(store().cursors, 'pendingItems');
+		const cursors = store().cursors;
+		const writeRows = cursors.writeSnapshot.bind(cursors);
+		const handed: Array<{ base: number | null; entries: number; owed: string[]; settled: string[] }> = [];
+		jest.spyOn(cursors, 'writeSnapshot').mockImplementation(async (sourceKey, provider, request) => {
+			const [entries, owed, settled] = [[...request.entries], [...request.owed], [...request.settled]];
+			handed.push({ base: request.base, entries: entries.length, owed: owed.map((item) => item.id), settled: [...settled].sort() });
+			return await writeRows(sourceKey, provider, { ...request, entries, owed, settled });
+		});
+
+		const second = await list({ maxItems: 5 });
+
+		expect(second.items.map((item) => item.path)).toEqual(['/005.txt', '/006.txt', '/007.txt', '/008.txt', '/009.txt']);
+		expect(second.hasMore).toBe(true);
+		// Five to emit and one to tell whether more are waiting: the other 90 stay in the store.
+		expect((await owedRead.mock.results[0].value as string[]).length).toBe(6);
+		// Nothing new listed: no entry and no owed item handed over, only the five now emitted taken off.
+		const base = Number(((await committedCursor(store(), SOURCE_KEY)) as { snapshot: string }).snapshot);
+		expect(handed).toEqual([{ base, entries: 0, owed: [], settled: ['doc-5', 'doc-6', 'doc-7', 'doc-8', 'doc-9'] }]);
+		expect((await storedSnapshots(store(), SOURCE_KEY)).snapshots[String(second.runId)].pending).toHaveLength(90);
+	});
+
 	it.each([0, -1, Number.NaN])('refuses a max items of %p with InvalidInputError before asking the provider', async (maxItems) => {
 		await expect(list({ maxItems })).rejects.toThrow(InvalidInputError);
 		await expect(list({ maxItems })).rejects.toThrow(/Max items per run must be at least 1/);
