@@ -8,5 +8,7 @@ export { RequestThrottle, integrationKey, requestThrottleFor } from './requestTh
 export type { RequestThrottleOptions } from './requestThrottle';
 export { resilientFetch } from './resilientFetch';
 export type { ResilientFetch, ResilientFetchDeps, RetryEvent, RetryPolicy, RetryStats } from './resilientFetch';
+export { signedFetch, TooManyRedirectsError } from './signedFetch';
+export type { SignedFetchOptions, SignedRequest } from './signedFetch';
 export { defaultRetryable, isTransientNetworkError } from './retryable';
 export type { RetryableCheck } from './retryable';
