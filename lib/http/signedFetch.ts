@@ -1,10 +1,11 @@
 /**
- * A request signed with a bearer credential and sent by Node's own `fetch`, following its
+ * A request signed with a bearer credential and sent by node:http (lib/http/nodeRequest), following its
  * redirects here so the credential's rules hold on every hop: it goes to the request's own origin
  * only, never to another origin a redirect leads to (nor back after one), and a chain longer than
  * `maxRedirects` is refused.
  */
 import { ConnectorError } from '../errors';
+import { nodeRequest, type NodeRequestInit } from './nodeRequest';
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
@@ -20,7 +21,8 @@ export interface SignedFetchOptions {
 	/** The `Authorization` header for the request's own origin, e.g. `Bearer ya29…`. */
 	authorization: string;
 	maxRedirects: number;
-	fetch?: typeof fetch;
+	/** Sends one hop, never following a redirect; node:http by default. */
+	send?: (url: string, init: NodeRequestInit) => Promise<Response>;
 }
 
 /** A redirect chain longer than the API ever answers with. */
@@ -35,7 +37,7 @@ export class TooManyRedirectsError extends ConnectorError {
 	}
 }
 
-export async function signedFetch(request: SignedRequest, { authorization, maxRedirects, fetch: send = fetch }: SignedFetchOptions): Promise<Response> {
+export async function signedFetch(request: SignedRequest, { authorization, maxRedirects, send = nodeRequest }: SignedFetchOptions): Promise<Response> {
 	const origin = new URL(request.url).origin;
 	let { url, method, body } = request;
 	let signed = true;
@@ -47,7 +49,7 @@ export async function signedFetch(request: SignedRequest, { authorization, maxRe
 			headers.delete('content-length');
 		}
 		if (signed) headers.set('authorization', authorization);
-		const response = await send(url, { method, headers, body, redirect: 'manual', signal: request.signal });
+		const response = await send(url, { method, headers, body, signal: request.signal });
 		const location = response.headers.get('location');
 		if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
 		await response.body?.cancel();

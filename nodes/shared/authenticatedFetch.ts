@@ -11,7 +11,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { CredentialHostError, isAllowedOrigin, signedFetch } from '../../lib/http';
+import { CredentialHostError, isAllowedOrigin, signedFetch, webStreamOf } from '../../lib/http';
 
 type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -174,32 +174,4 @@ function toBodyInit(body: unknown): ConstructorParameters<typeof Response>[0] {
 	if (Buffer.isBuffer(body)) return new Uint8Array(body);
 	if (typeof body === 'string') return body;
 	return JSON.stringify(body);
-}
-
-/**
- * A web stream over a Node stream's chunks, read one at a time as the consumer asks. Unlike
- * `Readable.toWeb`, which copies every chunk, it hands the chunks on as they are: a 1 GiB download
- * then allocates half as much, and n8n's memory grows far less while it streams.
- */
-function webStreamOf(body: Readable): ReadableStream<Uint8Array> {
-	const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
-	return new ReadableStream<Uint8Array>(
-		{
-			async pull(controller) {
-				try {
-					const { value, done } = await chunks.next();
-					if (done) controller.close();
-					else if (typeof value === 'string') controller.enqueue(Buffer.from(value));
-					else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
-				} catch (error) {
-					controller.error(error);
-				}
-			},
-			async cancel() {
-				body.destroy();
-				await chunks.return?.();
-			},
-		},
-		{ highWaterMark: 0 },
-	);
 }
