@@ -8,5 +8,9 @@ export { RequestThrottle, integrationKey, requestThrottleFor } from './requestTh
 export type { RequestThrottleOptions } from './requestThrottle';
 export { resilientFetch } from './resilientFetch';
 export type { ResilientFetch, ResilientFetchDeps, RetryEvent, RetryPolicy, RetryStats } from './resilientFetch';
+export { nodeRequest, webStreamOf } from './nodeRequest';
+export type { NodeRequestInit } from './nodeRequest';
+export { signedFetch, TooManyRedirectsError } from './signedFetch';
+export type { SignedFetchOptions, SignedRequest } from './signedFetch';
 export { defaultRetryable, isTransientNetworkError } from './retryable';
 export type { RetryableCheck } from './retryable';

@@ -4,8 +4,11 @@
  * at 1, side by side. Reports the Export node's execution time from n8n's run data (n8n's own
  * start-up excluded) and the whole `n8n execute` wall time.
  *
- *   npm run bench -- n8n-drive [--files=500] [--latency=50] [--cpu-prof-dir=/tmp/prof]
+ *   npm run bench -- n8n-drive [--files=500] [--latency=50] [--cpu-prof-dir=/tmp/prof] [--repeat=1] [--baseline=<packed tarball>]
  *   node --import tsx scripts/bench/n8nDrive.ts [the same options]
+ *
+ * `--baseline` runs another build of the package (`npm pack` of it) beside this one, alternating
+ * run by run; the CPU column is the `n8n execute` process's user + system time, from /proc.
  *
  * The fake Drive (test/fakes/googleApi.ts) runs in this process; each run gets a fresh n8n user
  * folder and cache, with the package installed as n8n's installer does. With `--cpu-prof-dir`,
@@ -61,12 +64,23 @@ function profiling(concurrency: number): NodeJS.ProcessEnv {
 	return { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${path.join(dir, `c${concurrency}`)}`.trim() };
 }
 
-async function runOnce(n8n: string, files: number, latencyMs: number, concurrency: number) {
+/** User + system CPU seconds of a live process so far, from /proc/<pid>/stat; 0 once it is gone. */
+function cpuSeconds(pid: number | undefined): number {
+	try {
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		return (Number(fields[11]) + Number(fields[12])) / 100;
+	} catch {
+		return 0;
+	}
+}
+
+async function runOnce(n8n: string, files: number, latencyMs: number, concurrency: number, tarball?: string) {
 	const google = await startFakeGoogle();
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'connectors-bench-drive-'));
 	try {
 		const folderId = seed(google, files);
-		runScript('install-package.sh', [userFolder]);
+		runScript('install-package.sh', tarball ? [userFolder, tarball] : [userFolder]);
 		const env: N8nEnvironment = {
 			...process.env,
 			N8N_USER_FOLDER: userFolder,
@@ -99,7 +113,10 @@ async function runOnce(n8n: string, files: number, latencyMs: number, concurrenc
 		child.stderr.on('data', (chunk: Buffer) => {
 			stderr = (stderr + chunk.toString()).slice(-20000);
 		});
+		let cpu = 0;
+		const timer = setInterval(() => (cpu = Math.max(cpu, cpuSeconds(child.pid))), 100);
 		const code = await new Promise<number | null>((resolve) => child.on('exit', (status) => resolve(status)));
+		clearInterval(timer);
 		const wallMs = performance.now() - started;
 		const runData = runFromLog(logFile, id, `exit ${code}: ${stderr}`);
 		const exported = runData.Export?.[0]?.data?.main?.[0]?.length ?? 0;
@@ -110,6 +127,7 @@ async function runOnce(n8n: string, files: number, latencyMs: number, concurrenc
 			listMs: runData['List Changes']?.[0]?.executionTime ?? 0,
 			exportMs: runData.Export?.[0]?.executionTime ?? 0,
 			wallMs,
+			cpu,
 			requests: google.driveRequests().length,
 		};
 	} finally {
@@ -118,21 +136,28 @@ async function runOnce(n8n: string, files: number, latencyMs: number, concurrenc
 	}
 }
 
-export async function benchN8nDrive({ files = 500, latencyMs = 50 }: { files?: number; latencyMs?: number } = {}): Promise<string> {
+export async function benchN8nDrive({ files = 500, latencyMs = 50, repeat = 1, baseline }: { files?: number; latencyMs?: number; repeat?: number; baseline?: string } = {}): Promise<string> {
 	const n8n = runScript('ensure-n8n.sh');
-	const c16 = await runOnce(n8n, files, latencyMs, 16);
-	const c1 = await runOnce(n8n, files, latencyMs, 1);
+	const builds: { name: string; tarball?: string }[] = [{ name: 'this build' }];
+	if (baseline) builds.unshift({ name: `baseline ${path.basename(baseline)}`, tarball: baseline });
 	const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 	const lines = [`n8n 2.41.1 execute, Google Drive Connector List Changes → Export of ${files} small files, fake Drive at ${latencyMs} ms per request:`];
-	lines.push('| parallel downloads | exported | List Changes | Export | List + Export | n8n execute wall | Drive requests |');
-	lines.push('|---:|---:|---:|---:|---:|---:|---:|');
-	for (const r of [c16, c1]) lines.push(`| ${r.concurrency} | ${r.exported} | ${s(r.listMs)} | ${s(r.exportMs)} | ${s(r.listMs + r.exportMs)} | ${s(r.wallMs)} | ${r.requests} |`);
-	lines.push(`| speed-up 16 over 1 | | | ${(c1.exportMs / c16.exportMs).toFixed(2)}× | ${((c1.listMs + c1.exportMs) / (c16.listMs + c16.exportMs)).toFixed(2)}× | | |`);
+	lines.push('| build | parallel downloads | exported | List Changes | Export | List + Export | n8n execute wall | n8n execute CPU | Drive requests |');
+	lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+	for (let round = 1; round <= repeat; round++) {
+		for (const build of builds) {
+			const c16 = await runOnce(n8n, files, latencyMs, 16, build.tarball);
+			const c1 = await runOnce(n8n, files, latencyMs, 1, build.tarball);
+			for (const r of [c16, c1]) lines.push(`| ${build.name}, run ${round} | ${r.concurrency} | ${r.exported} | ${s(r.listMs)} | ${s(r.exportMs)} | ${s(r.listMs + r.exportMs)} | ${s(r.wallMs)} | ${r.cpu.toFixed(1)} s | ${r.requests} |`);
+			lines.push(`| ${build.name}, run ${round}: speed-up 16 over 1 | | | | ${(c1.exportMs / c16.exportMs).toFixed(2)}× | ${((c1.listMs + c1.exportMs) / (c16.listMs + c16.exportMs)).toFixed(2)}× | | | |`);
+		}
+	}
 	return lines.join('\n');
 }
 
-export function n8nDriveBenchOptions(): { files: number; latencyMs: number } {
-	return { files: numberArg('files', 500), latencyMs: numberArg('latency', 50) };
+export function n8nDriveBenchOptions(): { files: number; latencyMs: number; repeat: number; baseline?: string } {
+	const baseline = stringArg('baseline');
+	return { files: numberArg('files', 500), latencyMs: numberArg('latency', 50), repeat: numberArg('repeat', 1), baseline: baseline ? path.resolve(baseline) : undefined };
 }
 
 if (require.main === module) {

@@ -3,8 +3,11 @@
  * peak RSS of the `n8n execute` process (and of its children, the task runner) while the Export
  * streams a 1 GiB file from the fake Drive, against the same workflow on a folder without it.
  *
- *   npm run bench -- n8n-export [--size-mib=1024]
+ *   npm run bench -- n8n-export [--size-mib=1024] [--repeat=1] [--baseline=<packed tarball>]
  *   node --import tsx scripts/bench/n8nExport.ts [--size-mib=1024]
+ *
+ * `--baseline` measures another build of the package (`npm pack` of it) beside this one, the two
+ * alternating run by run, since one run's figure moves by tens of MB with the machine's load.
  *
  * The fake Drive (test/fakes/googleApi.ts) runs in this process and
  * generates the big file's bytes on the fly. Each run gets a fresh n8n user folder and cache.
@@ -17,7 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { startFakeGoogle } from '../../test/fakes/googleApi';
-import { freePort, numberArg, runFromLog, runScript, type N8nEnvironment } from './support';
+import { freePort, numberArg, runFromLog, runScript, stringArg, type N8nEnvironment } from './support';
 
 const MB = 1024 * 1024;
 const PACKAGE = 'n8n-nodes-external-connectors';
@@ -132,7 +135,7 @@ function readPeakHeap(file: string): { heapUsed: number; arrayBuffers: number } 
 	}
 }
 
-async function runOnce(n8n: string, label: string, withBig: boolean, sizeBytes: number) {
+async function runOnce(n8n: string, label: string, withBig: boolean, sizeBytes: number, tarball?: string) {
 	const google = await startFakeGoogle();
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'connectors-bench-export-'));
 	try {
@@ -140,7 +143,7 @@ async function runOnce(n8n: string, label: string, withBig: boolean, sizeBytes: 
 		google.addFile({ name: 'small.txt', parent: folder.id, mimeType: 'text/plain', content: 'small file' });
 		if (withBig) google.addFile({ name: 'big.bin', parent: folder.id, mimeType: 'application/octet-stream', content: { size: sizeBytes } });
 
-		runScript('install-package.sh', [userFolder]);
+		runScript('install-package.sh', tarball ? [userFolder, tarball] : [userFolder]);
 		const env: N8nEnvironment = { ...process.env, N8N_USER_FOLDER: userFolder, N8N_ENCRYPTION_KEY: 'bench',
 			N8N_DIAGNOSTICS_ENABLED: 'false', N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 			N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
@@ -174,25 +177,50 @@ async function runOnce(n8n: string, label: string, withBig: boolean, sizeBytes: 
 	}
 }
 
-export async function benchN8nExport({ sizeMiB = 1024 }: { sizeMiB?: number } = {}): Promise<string> {
+type Run = Awaited<ReturnType<typeof runOnce>>;
+
+const mb = (kb: number) => (kb / 1024).toFixed(0);
+const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
+
+function runRow(label: string, r: Run): string {
+	return `| ${label} | ${r.items} | ${r.bytes.toLocaleString('en')} | ${(r.wallMs / 1000).toFixed(1)} | ${mb(r.peak.main)} | ${mb(r.peak.mainHwm)} | ${mb(r.heap.heapUsed)} | ${mb(r.heap.arrayBuffers)} | ${mb(r.peak.children)} | ${mb(r.peak.total)} |`;
+}
+
+function growthRow(label: string, a: Run, b: Run): string {
+	return `| ${label} | | | ${((b.wallMs - a.wallMs) / 1000).toFixed(1)} | ${mb(b.peak.main - a.peak.main)} | ${mb(b.peak.mainHwm - a.peak.mainHwm)} | ${mb(b.heap.heapUsed - a.heap.heapUsed)} | ${mb(b.heap.arrayBuffers - a.heap.arrayBuffers)} | ${mb(b.peak.children - a.peak.children)} | ${mb(b.peak.total - a.peak.total)} |`;
+}
+
+export async function benchN8nExport({ sizeMiB = 1024, repeat = 1, baseline }: { sizeMiB?: number; repeat?: number; baseline?: string } = {}): Promise<string> {
 	const sizeBytes = sizeMiB * MB;
 	const n8n = runScript('ensure-n8n.sh');
-	const a = await runOnce(n8n, 'A: small file only', false, sizeBytes);
-	const b = await runOnce(n8n, `B: small + ${sizeMiB} MiB file`, true, sizeBytes);
-	const mb = (kb: number) => (kb / 1024).toFixed(0);
+	const builds: { name: string; tarball?: string }[] = [{ name: 'this build' }];
+	if (baseline) builds.unshift({ name: `baseline ${path.basename(baseline)}`, tarball: baseline });
 	const lines = [`n8n 2.41.1 execute, Google Drive Connector List Changes → Export, binary data mode filesystem:`];
 	lines.push('| run | items exported | bytes exported | wall (s) | peak RSS main (MB) | VmHWM main (MB) | peak heapUsed main (MB) | peak arrayBuffers main (MB) | peak RSS children (MB) | peak RSS main+children (MB) |');
 	lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-	for (const r of [a, b]) {
-		lines.push(`| ${r.label} | ${r.items} | ${r.bytes.toLocaleString('en')} | ${(r.wallMs / 1000).toFixed(1)} | ${mb(r.peak.main)} | ${mb(r.peak.mainHwm)} | ${mb(r.heap.heapUsed)} | ${mb(r.heap.arrayBuffers)} | ${mb(r.peak.children)} | ${mb(r.peak.total)} |`);
+	const growth = new Map(builds.map((build) => [build.name, { total: [] as number[], arrayBuffers: [] as number[] }]));
+	for (let round = 1; round <= repeat; round++) {
+		for (const build of builds) {
+			const a = await runOnce(n8n, 'A: small file only', false, sizeBytes, build.tarball);
+			const b = await runOnce(n8n, `B: small + ${sizeMiB} MiB file`, true, sizeBytes, build.tarball);
+			const tag = `${build.name}, run ${round}`;
+			lines.push(runRow(`${tag} ${a.label}`, a), runRow(`${tag} ${b.label}`, b), growthRow(`${tag} growth B−A`, a, b));
+			growth.get(build.name)?.total.push((b.peak.total - a.peak.total) / 1024);
+			growth.get(build.name)?.arrayBuffers.push((b.heap.arrayBuffers - a.heap.arrayBuffers) / 1024);
+		}
 	}
-	lines.push(`| growth B−A | | | ${((b.wallMs - a.wallMs) / 1000).toFixed(1)} | ${mb(b.peak.main - a.peak.main)} | ${mb(b.peak.mainHwm - a.peak.mainHwm)} | ${mb(b.heap.heapUsed - a.heap.heapUsed)} | ${mb(b.heap.arrayBuffers - a.heap.arrayBuffers)} | ${mb(b.peak.children - a.peak.children)} | ${mb(b.peak.total - a.peak.total)} |`);
+	lines.push('', '| build | growth of peak RSS main+children, each run (MB) | median (MB) | growth of peak arrayBuffers main, each run (MB) | median (MB) |', '|---|---|---:|---|---:|');
+	for (const [name, { total, arrayBuffers }] of growth) {
+		const list = (values: number[]) => values.map((value) => value.toFixed(0)).join(', ');
+		lines.push(`| ${name} | ${list(total)} | ${median(total).toFixed(0)} | ${list(arrayBuffers)} | ${median(arrayBuffers).toFixed(0)} |`);
+	}
 	return lines.join('\n');
 }
 
 /** The options given on the command line; absent ones keep their defaults. */
-export function n8nExportBenchOptions(): { sizeMiB: number } {
-	return { sizeMiB: numberArg('size-mib', 1024) };
+export function n8nExportBenchOptions(): { sizeMiB: number; repeat: number; baseline?: string } {
+	const baseline = stringArg('baseline');
+	return { sizeMiB: numberArg('size-mib', 1024), repeat: numberArg('repeat', 1), baseline: baseline ? path.resolve(baseline) : undefined };
 }
 
 if (require.main === module) {
