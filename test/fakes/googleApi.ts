@@ -467,6 +467,9 @@ export class FakeGoogle extends DriveModel implements RequestLog {
 		return this.editContent(id, firstTabCsv(tabs));
 	}
 
+	/** The Sheets API is not enabled in the credential's Cloud project: it answers 403 SERVICE_DISABLED. */
+	sheetsApiDisabled = false;
+
 	/** Logged requests to the Sheets API (`/v4/spreadsheets/…`). */
 	sheetsRequests(): LoggedRequest[] {
 		return this.requests.filter((request) => request.path.startsWith('/v4/spreadsheets/'));
@@ -542,7 +545,7 @@ export class FakeGoogle extends DriveModel implements RequestLog {
 			if (url.pathname.startsWith('/v4/spreadsheets/')) {
 				this.applyRateLimit();
 				this.authenticate(ctx);
-				return handleSheets(ctx, (id) => this.workbookFor(id));
+				return handleSheets(ctx, (id) => this.workbookFor(id), this.sheetsApiDisabled);
 			}
 			const isApi = url.pathname.startsWith('/drive/v3/') || url.pathname === '/feeds/download/export';
 			if (!isApi) throw new GoogleApiError(404, 'notFound', 'Not Found');

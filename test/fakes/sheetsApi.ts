@@ -182,8 +182,16 @@ export interface SpreadsheetRecord {
  * Answers `/v4/spreadsheets/{id}` and `/v4/spreadsheets/{id}/values:batchGet`; `lookup` finds the
  * workbook (undefined: no such file for this account → 404; null: a file that is not a spreadsheet).
  */
-export function handleSheets(ctx: ServerContext, lookup: (id: string) => SpreadsheetRecord | null | undefined): void {
+export function handleSheets(ctx: ServerContext, lookup: (id: string) => SpreadsheetRecord | null | undefined, disabled = false): void {
 	try {
+		if (disabled) {
+			throw new SheetsApiError(
+				403,
+				'PERMISSION_DENIED',
+				'Google Sheets API has not been used in project 123456789 before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/sheets.googleapis.com/overview?project=123456789 then retry.',
+				[{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'SERVICE_DISABLED', domain: 'googleapis.com', metadata: { service: 'sheets.googleapis.com' } }],
+			);
+		}
 		if (ctx.req.method !== 'GET') throw new SheetsApiError(403, 'PERMISSION_DENIED', 'Request had insufficient authentication scopes.');
 		const match = /^\/v4\/spreadsheets\/([^/:]+)(\/values:batchGet)?$/.exec(ctx.url.pathname);
 		if (!match) throw new SheetsApiError(404, 'NOT_FOUND', 'Requested entity was not found.');
