@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import type { IHttpRequestOptions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { GoogleDriveConnectorServiceAccountApi } from '../../../credentials/GoogleDriveConnectorServiceAccountApi.credentials';
 import { assertAccountAllowed, defaultPolicy } from '../../../lib/policy';
@@ -13,7 +13,7 @@ import { listingRuns } from './helpers';
 const credential = new GoogleDriveConnectorServiceAccountApi();
 
 /** n8n's signing of a request with the credential: its `authenticate`, then the request as it was signed. */
-function signedBy(fields: Record<string, unknown>): typeof fetch {
+function signedBy(fields: ICredentialDataDecryptedObject): typeof fetch {
 	return async (input, init) => {
 		const request = new Request(input, init);
 		const signed = await credential.authenticate(fields, { url: request.url, method: 'GET', headers: Object.fromEntries(request.headers) } as IHttpRequestOptions);
@@ -40,7 +40,7 @@ describe('Drive through a service account with domain-wide delegation', () => {
 	beforeEach(() => forgetServiceAccountTokens());
 	afterEach(() => expect(google.internalErrors).toEqual([]));
 
-	const connectionAs = (fields: Record<string, unknown>) => connectDrive({ fetch: signedBy(fields), credentialKey: `googleDriveConnectorServiceAccountApi:${randomUUID()}` }, google.origin);
+	const connectionAs = (fields: ICredentialDataDecryptedObject) => connectDrive({ fetch: signedBy(fields), credentialKey: `googleDriveConnectorServiceAccountApi:${randomUUID()}` }, google.origin);
 	const asAlice = () => ({ keyFormat: 'json', privateKeyJson: JSON.stringify(keyFile), subject: 'alice@example.com' });
 
 	it('lists and exports a folder as the impersonated user, minting one token for every request', async () => {

@@ -5,8 +5,6 @@ import { googleDriveProvider, type DriveExportOutcome } from '../../../lib/provi
 import { startFakeGoogle, type FakeGoogle } from '../../fakes/googleApi';
 import { testConnection } from './helpers';
 
-const SHEET = 'application/vnd.google-apps.spreadsheet';
-
 function itemOf(file: { id: string; name: string; mimeType: string }): ConnectorItem {
 	return {
 		provider: 'google_drive',
