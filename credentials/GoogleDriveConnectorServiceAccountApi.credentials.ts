@@ -12,7 +12,18 @@ import {
 	serviceAccountKeyOf,
 	serviceAccountToken,
 } from '../lib/providers/googleDrive/serviceAccount';
+import { ConnectorError } from '../lib/errors';
 import { googleApiUrl, googleTokenUrl } from '../lib/settings';
+
+/**
+ * The refusal as one sentence with what to do, in a plain Error: n8n shows an error's `code` in place
+ * of its message, and passes only the message on through its own errors.
+ */
+function credentialFailure(error: unknown): Error {
+	if (!(error instanceof ConnectorError)) return error instanceof Error ? error : new Error(String(error));
+	const { message, hint } = error;
+	return new Error(hint && !message.includes(hint) ? `${message} — ${hint}` : message);
+}
 
 /**
  * A Google service account with domain-wide delegation: each request carries a token minted by the
@@ -88,13 +99,18 @@ export class GoogleDriveConnectorServiceAccountApi implements ICredentialType {
 
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 		const subject = typeof credentials.subject === 'string' ? credentials.subject.trim() : '';
-		// Read-only Drive, fixed: the connector lists and downloads, it never writes; Sheets reads accept it too.
-		const token = await serviceAccountToken({
-			key: serviceAccountKeyOf(credentials),
-			subject: subject || undefined,
-			scopes: [DRIVE_READONLY_SCOPE],
-			tokenUrl: googleTokenUrl(),
-		});
+		let token: string;
+		try {
+			// Read-only Drive, fixed: the connector lists and downloads, it never writes; Sheets reads accept it too.
+			token = await serviceAccountToken({
+				key: serviceAccountKeyOf(credentials),
+				subject: subject || undefined,
+				scopes: [DRIVE_READONLY_SCOPE],
+				tokenUrl: googleTokenUrl(),
+			});
+		} catch (error) {
+			throw credentialFailure(error);
+		}
 		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` } };
 	}
 

@@ -3,6 +3,9 @@ import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import { startFakeGoogle, type FakeGoogle } from './googleApi';
 import { JWT_BEARER_GRANT } from './serviceAccounts';
 
+/** A Google answer as the assertions below read it. */
+type GoogleAnswer = { error: { status: string; message: string; details?: unknown }; user: { emailAddress: string } } & Record<string, unknown>;
+
 const READONLY = 'https://www.googleapis.com/auth/drive.readonly';
 
 function jwt(claims: Record<string, unknown>, pem: string, header: Record<string, unknown> = { alg: 'RS256', typ: 'JWT' }): string {
@@ -43,7 +46,7 @@ describe('fake Google: the JWT bearer grant and the Sheets API', () => {
 	};
 	const api = async (path: string, token: string) => {
 		const response = await fetch(`${google.origin}${path}`, { headers: { authorization: `Bearer ${token}` } });
-		return { status: response.status, body: (await response.json()) as Record<string, any> };
+		return { status: response.status, body: (await response.json()) as GoogleAnswer };
 	};
 
 	describe('token endpoint', () => {

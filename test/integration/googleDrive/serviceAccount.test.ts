@@ -87,6 +87,10 @@ describe('Drive through a service account with domain-wide delegation', () => {
 		expect(text).toMatch(/existing user of the Google Workspace domain/);
 		expect(text).not.toContain(keyFile.private_key.split('\n')[1]);
 
+		const unreadable = await googleDriveProvider.account(connectionAs({ keyFormat: 'json', privateKeyJson: `{${keyFile.private_key}` })).catch((error: unknown) => error);
+		expect((unreadable as Error).message).toMatch(/not valid JSON — Paste the JSON key file/);
+		expect((unreadable as Error).message).not.toContain(keyFile.private_key.split('\n')[1]);
+
 		const undelegated = google.addServiceAccount({ delegatedScopes: [] });
 		const refused = await googleDriveProvider
 			.account(connectionAs({ keyFormat: 'json', privateKeyJson: JSON.stringify(undelegated), subject: 'alice@example.com' }))
