@@ -11,6 +11,7 @@
  *   npm run bench -- notion              # Notion export of 200 pages against the fake Notion at 3 requests/s
  *   npm run bench -- dropbox             # Dropbox listing and export against the fake Dropbox at 50 ms latency
  *   npm run bench -- onedrive            # OneDrive listing and export against the fake Graph at 50 ms latency
+ *   npm run bench -- listing-memory      # peak RSS growth of a 100,000-file first listing and of an unchanged run
  *
  * `--name=value` options go to the benchmarks that read them (each file's header lists its own),
  * e.g. `npm run bench -- cache --seed=10000 --items=1000`.
@@ -18,6 +19,7 @@
 import { benchCache, cacheBenchOptions } from './bench/cache';
 import { benchDrive, driveBenchOptions } from './bench/drive';
 import { benchDropbox, dropboxBenchOptions } from './bench/dropbox';
+import { benchListingMemory, listingMemoryBenchOptions } from './bench/listingMemory';
 import { benchN8nDedup, n8nDedupBenchOptions } from './bench/n8nDedup';
 import { benchN8nDrive, n8nDriveBenchOptions } from './bench/n8nDrive';
 import { benchN8nExport, n8nExportBenchOptions } from './bench/n8nExport';
@@ -39,6 +41,7 @@ const benches: Record<string, () => void | Promise<void>> = {
 	notion: async () => console.log(await benchNotion(notionBenchOptions())),
 	dropbox: async () => console.log(await benchDropbox(dropboxBenchOptions())),
 	onedrive: async () => console.log(await benchOneDrive(oneDriveBenchOptions())),
+	'listing-memory': () => console.log(benchListingMemory(listingMemoryBenchOptions())),
 };
 
 async function main(): Promise<void> {

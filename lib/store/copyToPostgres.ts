@@ -48,6 +48,9 @@ const TABLES = {
 	],
 	claims: ['source_id', 'external_id', 'run_id', 'fingerprint', 'emitted', 'expires_at'],
 	listed_items: ['source_id', 'external_id', 'name', 'path', 'mime', 'size', 'version', 'listed_at'],
+	listing_snapshots: ['source_id', 'snapshot', 'state', 'written_at'],
+	listing_entries: ['source_id', 'snapshot', 'field', 'entry_key', 'value'],
+	listing_pending: ['source_id', 'snapshot', 'external_id', 'sort_key', 'item'],
 } as const;
 
 const KEYS: Record<keyof typeof TABLES, string> = {
@@ -56,16 +59,22 @@ const KEYS: Record<keyof typeof TABLES, string> = {
 	external_items: 'source_id, external_id',
 	claims: 'source_id, external_id, run_id',
 	listed_items: 'source_id, external_id',
+	listing_snapshots: 'source_id, snapshot',
+	listing_entries: 'source_id, snapshot, field, entry_key',
+	listing_pending: 'source_id, snapshot, external_id',
 };
 
 /** Column types for UNNEST: what is not text is a number. */
-const NUMERIC = new Set(['source_id', 'committed_run_id', 'id', 'implicit', 'size', 'deleted', 'run_id', 'emitted', 'expires_at', 'listed_items', 'cursor_held']);
+const NUMERIC = new Set(['source_id', 'committed_run_id', 'id', 'implicit', 'size', 'deleted', 'run_id', 'emitted', 'expires_at', 'listed_items', 'cursor_held', 'snapshot']);
+const BINARY = new Set(['sort_key']);
 
 function columnType(column: string): string {
+	if (BINARY.has(column)) return 'bytea[]';
 	return NUMERIC.has(column) || column.startsWith('count_') ? 'bigint[]' : 'text[]';
 }
 
 function plain(value: unknown): unknown {
+	if (value instanceof Uint8Array) return Buffer.from(value);
 	return typeof value === 'bigint' ? Number(value) : value;
 }
 
@@ -119,8 +128,8 @@ export async function copySqliteToPostgres(from: string, to: PostgresTarget): Pr
 					{ path: store.location },
 				);
 			}
-			const counted: Record<keyof typeof TABLES, number> = { sync_state: 0, runs: 0, external_items: 0, claims: 0, listed_items: 0 };
-			for (const table of ['sync_state', 'runs', 'external_items', 'claims', 'listed_items'] as const) {
+			const counted = Object.fromEntries(Object.keys(TABLES).map((table) => [table, 0])) as Record<keyof typeof TABLES, number>;
+			for (const table of Object.keys(TABLES) as Array<keyof typeof TABLES>) {
 				for (const page of pages(db, table)) {
 					await insertPage(client, schema, table, page);
 					counted[table] += page.length;

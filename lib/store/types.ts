@@ -178,12 +178,69 @@ export interface CursorStore {
 	 * is how many items the run emitted for check (0 settles at once).
 	 */
 	propose(runId: number, sourceKey: string, cursor: string, options: { listedItems: number }): Promise<void>;
+	/**
+	 * The source's listing snapshot `snapshot` (the id of the run that wrote it): its state JSON,
+	 * with its entries handed to `reader` as they are read (in pages: a snapshot of a large source is
+	 * never one value). Null when the store keeps no such snapshot.
+	 */
+	readSnapshot(sourceKey: string, snapshot: number, reader: (entry: SnapshotEntry) => void): Promise<string | null>;
+	/**
+	 * The first `limit` items the snapshot owes, in the order of their `order` keys, as JSON, leaving
+	 * out the ids in `skip`; the rest are not read.
+	 */
+	pendingItems(sourceKey: string, snapshot: number, options: { skip: { has(id: string): boolean }; limit: number }): Promise<string[]>;
+	/**
+	 * Writes a snapshot in one transaction: its entries are those of `base` (copied in the
+	 * database, not through the caller) with `entries` set and `removed` dropped, and likewise its
+	 * owed items. Drops the source's snapshots older than `committed`, and proposals beyond the
+	 * `keptProposals` newest. False when `base` is no longer kept (nothing is written then).
+	 */
+	writeSnapshot(sourceKey: string, provider: Provider, write: SnapshotWrite): Promise<boolean>;
+	/** The ids of the source's snapshots, oldest first. */
+	snapshotIds(sourceKey: string): Promise<number[]>;
+	/**
+	 * The provider state of releases that kept every snapshot in one value (`sync_state.provider_state`);
+	 * the engine reads it once and keeps its snapshots as rows.
+	 */
 	providerState(sourceKey: string): Promise<string | null>;
 	/**
-	 * Reads and replaces the source's provider state in one transaction, so two runs of the source
-	 * never interleave a read and a write. `update` gets the current value and returns the new one.
+	 * Reads and replaces that value in one transaction, so two runs of the source never interleave
+	 * a read and a write. `update` gets the current value and returns the new one.
 	 */
 	updateProviderState(sourceKey: string, provider: Provider, update: (current: string | null) => string | null): Promise<void>;
+}
+
+/** One entry of a snapshot's maps (a file, a folder, a page): the map it is in, its key, its value as JSON. */
+export interface SnapshotEntry {
+	field: string;
+	key: string;
+	value: string;
+}
+
+/** An item a snapshot owes: its id, the key it is owed in order of (bytes compared), and the item as JSON. */
+export interface OwedItem {
+	id: string;
+	order: Uint8Array;
+	item: string;
+}
+
+export interface SnapshotWrite {
+	/** The snapshot's id: the id of the run that proposes it. */
+	snapshot: number;
+	/** The snapshot whose entries and owed items this one starts from; null: from nothing. */
+	base: number | null;
+	/** The provider state as JSON, its maps left empty (their entries are rows). */
+	state: string;
+	entries: Iterable<SnapshotEntry>;
+	removed: Iterable<Pick<SnapshotEntry, 'field' | 'key'>>;
+	/** Owed items added (or replacing the base's with the same id). */
+	owed: Iterable<OwedItem>;
+	/** Ids of the base's owed items no longer owed. */
+	settled: Iterable<string>;
+	/** The committed snapshot, kept whatever else is dropped. */
+	committed: number | null;
+	/** How many proposals newer than `committed` are kept, this one included. */
+	keptProposals: number;
 }
 
 /** The `external_items` ledger and the claims that keep two overlapping runs from emitting one version. */

@@ -11,7 +11,7 @@ import { itemFilterFor, type ItemFilterOptions } from '../files/itemFilter';
 import type { ConnectorProvider } from '../providers/types';
 import { RUN_ID_FIELD } from '../store/constants';
 import type { ConnectorStore } from '../store/types';
-import { readSnapshot, writeSnapshot } from './snapshots';
+import { owedItems, readSnapshot, sameState, writeSnapshot } from './snapshots';
 
 export interface ListingOptions extends ItemFilterOptions {
 	/** Items per run; what is left comes on the next run (`hasMore`), nothing is dropped. */
@@ -49,7 +49,6 @@ export interface ListSourceResult {
  * that goes with it. A snapshot is the provider's listing state plus the items still owed.
  */
 type StoredCursor = Record<string, unknown> & { snapshot: string };
-type StoredSnapshot = Record<string, unknown> & { pending: ConnectorItem[] };
 
 function parseStoredCursor(raw: string | null): StoredCursor | null {
 	if (raw === null) return null;
@@ -63,10 +62,6 @@ function parseStoredCursor(raw: string | null): StoredCursor | null {
 	}
 }
 
-function isStoredSnapshot(value: unknown): value is StoredSnapshot {
-	return typeof value === 'object' && value !== null && Array.isArray((value as { pending?: unknown }).pending);
-}
-
 export async function listSource<Connection, Source>(input: ListSourceInput<Connection, Source>): Promise<ListSourceResult> {
 	const { store, provider, sourceKey, runId, options = {} } = input;
 	const maxItems = options.maxItems ?? Infinity;
@@ -76,39 +71,56 @@ export async function listSource<Connection, Source>(input: ListSourceInput<Conn
 	const stored = parseStoredCursor(await store.cursors.committed(sourceKey));
 	const { snapshot: committedSnapshot = null, ...storedCursor } = stored ?? {};
 	const cursor = stored === null ? null : provider.parseCursor(storedCursor);
-	const previous = cursor === null || committedSnapshot === null ? null : await readSnapshot(store.cursors, sourceKey, committedSnapshot);
-	const { pending: owedBefore = [], ...previousState } = isStoredSnapshot(previous) ? previous : { pending: [] };
+	const previous = cursor === null || committedSnapshot === null ? null : await readSnapshot(store.cursors, provider.id, sourceKey, committedSnapshot);
 
 	const listing = await provider.listChanges(input.connection, {
 		source: input.source,
 		sourceKey,
 		cursor,
-		snapshot: isStoredSnapshot(previous) ? previousState : null,
+		snapshot: previous,
 		filter: itemFilterFor(options),
 		onListed: input.onListed,
 		signal: input.signal,
 	});
 
-	const owed = new Map<string, ConnectorItem>();
-	for (const item of [...owedBefore, ...listing.items, ...listing.deletions]) owed.set(item.external_id, item);
-	const ordered = [...owed.values()].sort(byPath);
-	const emitted = ordered.slice(0, maxItems);
-	const next: StoredSnapshot = { ...(listing.nextSnapshot as Record<string, unknown>), pending: ordered.slice(emitted.length) };
+	// What the listing brought, one item per id (its last word wins), then what earlier runs still owe:
+	// only as many as this run can emit are read, the rest stay in the store.
+	const listed = new Map<string, ConnectorItem>();
+	for (const items of [listing.items, listing.deletions]) for (const item of items) listed.set(item.external_id, item);
+	const owedBefore =
+		previous === null || committedSnapshot === null
+			? []
+			: await owedItems(store.cursors, sourceKey, committedSnapshot, {
+					skip: listed,
+					limit: Number.isFinite(maxItems) ? maxItems + 1 : Number.MAX_SAFE_INTEGER,
+				});
+	const fresh = [...listed.values()];
+	listed.clear();
+	const candidates = [...owedBefore, ...fresh].sort(byPath);
+	const emitted = candidates.slice(0, maxItems);
+	const emittedIds = new Set(emitted.map((item) => item.external_id));
+	const state = listing.nextSnapshot as Record<string, unknown>;
 
 	// Only a run that emits nothing reuses the committed snapshot, as its proposal settles at once: one whose
 	// items wait could commit after a newer snapshot did, when later writes have dropped the older ones.
-	const reusesCommitted =
-		emitted.length === 0 && isStoredSnapshot(previous) && JSON.stringify(next) === JSON.stringify(previous);
+	// Emitting nothing, it owes nothing, as the committed snapshot did not.
+	const reusesCommitted = emitted.length === 0 && previous !== null && sameState(state, previous);
 	const snapshot = reusesCommitted && committedSnapshot !== null ? committedSnapshot : String(runId);
-	if (!reusesCommitted) await writeSnapshot(store.cursors, provider.id, sourceKey, snapshot, next, committedSnapshot);
+	if (!reusesCommitted) {
+		const next = { state, owed: fresh.filter((item) => !emittedIds.has(item.external_id)), settled: [...emittedIds] };
+		const base = previous === null || committedSnapshot === null ? null : { id: committedSnapshot, state: previous };
+		await writeSnapshot(store.cursors, provider.id, sourceKey, snapshot, next, base, committedSnapshot);
+	}
 	const nextCursor: StoredCursor = { ...(listing.nextCursor as Record<string, unknown>), snapshot };
 	// What Export checks the policy against: the provider's metadata, not the item JSON it is handed.
 	await store.listed.record(sourceKey, provider.id, emitted);
 	await store.cursors.propose(runId, sourceKey, JSON.stringify(nextCursor), { listedItems: emitted.length });
+	// The run's items are this listing's own objects: stamped in place rather than copied.
+	for (const item of emitted) item[RUN_ID_FIELD] = runId;
 
 	return {
-		items: emitted.map((item) => ({ ...item, [RUN_ID_FIELD]: runId })),
-		hasMore: next.pending.length > 0,
+		items: emitted,
+		hasMore: candidates.length > emitted.length,
 		requests: listing.requests,
 		fullListing: listing.fullListing,
 		warnings: listing.warnings,

@@ -76,18 +76,25 @@ export async function listDropboxChanges(connection: DropboxConnection, request:
 	const pathRoot = pathRootOf(source.namespaceId);
 	const requestsBefore = connection.stats.requests;
 	const warnings: string[] = [];
-	let listed: Map<string, ConnectorItem>;
-	let state: DropboxListingState;
-	let nextCursor: string;
+	const listed = new Map<string, ConnectorItem>();
+	let state: DropboxListingState | null = null;
+	let nextCursor: string | null = null;
 	let fullListing = false;
 
-	const changes = cursor !== null && previous !== null ? await continueFrom(connection, cursor.cursor, pathRoot, request) : null;
-	if (changes !== null && previous !== null) {
-		state = structuredClone(previous);
-		await followMovedRoot(connection, state, changes.entries, signal);
-		listed = applyEntries(state, changes.entries, sourceKey, request.onListed);
-		nextCursor = changes.cursor;
-	} else {
+	if (cursor !== null && previous !== null) {
+		// Each page is applied as it arrives, to a copy of the snapshot's maps made once there is something
+		// to apply (their entries are replaced, never edited): no page is held, nor a second listing of the files.
+		let changed: DropboxListingState | null = null;
+		nextCursor = await continueFrom(connection, cursor.cursor, pathRoot, request, async (entries) => {
+			if (entries.length === 0) return;
+			changed ??= { ...previous, folders: { ...previous.folders }, files: { ...previous.files } };
+			await followMovedRoot(connection, changed, entries, signal);
+			applyEntries(changed, entries, sourceKey, listed, request.onListed);
+		});
+		state = nextCursor === null ? null : (changed ?? previous);
+	}
+	if (state === null || nextCursor === null) {
+		listed.clear();
 		if (cursor !== null && previous !== null) {
 			warnings.push(
 				`Dropbox reset the change cursor of ${sourceKey} (it does so after a long pause or a large change to the folder); ` +
@@ -96,16 +103,15 @@ export async function listDropboxChanges(connection: DropboxConnection, request:
 		}
 		fullListing = true;
 		const root = await resolveRoot(connection, source, signal);
-		state = { rootId: root.id, rootLower: root.pathLower, namespaceId: source.namespaceId, recursive: source.recursive, folders: {}, files: {} };
-		const first = await listFolderPages(connection, 'files/list_folder', {
+		const fresh: DropboxListingState = { rootId: root.id, rootLower: root.pathLower, namespaceId: source.namespaceId, recursive: source.recursive, folders: {}, files: {} };
+		nextCursor = await listFolderPages(connection, 'files/list_folder', {
 			path: root.listPath,
 			recursive: source.recursive,
 			include_deleted: false,
 			include_non_downloadable_files: true,
 			limit: PAGE_LIMIT,
-		}, pathRoot, request);
-		listed = applyEntries(state, first.entries, sourceKey, request.onListed);
-		nextCursor = first.cursor;
+		}, pathRoot, request, (entries) => applyEntries(fresh, entries, sourceKey, listed, request.onListed));
+		state = fresh;
 	}
 
 	return {
@@ -119,32 +125,34 @@ export async function listDropboxChanges(connection: DropboxConnection, request:
 	};
 }
 
-/** Every page of a listing from its first call, and the cursor after the last. */
+/** Every page of a listing from its first call, each handed to `onPage` as it arrives; the cursor after the last. */
 async function listFolderPages(
 	connection: DropboxConnection,
 	route: string,
 	arg: unknown,
 	pathRoot: PathRoot,
 	request: DropboxListingRequest,
-): Promise<{ entries: Metadata[]; cursor: string }> {
-	const entries: Metadata[] = [];
+	onPage: (entries: readonly Metadata[]) => Promise<void> | void,
+): Promise<string> {
 	let page = await connection.rpc<ListFolderResult>(route, arg, { pathRoot, signal: request.signal });
-	entries.push(...page.entries);
+	await onPage(page.entries);
 	while (page.has_more) {
 		page = await connection.rpc<ListFolderResult>('files/list_folder/continue', { cursor: page.cursor }, { pathRoot, signal: request.signal });
-		entries.push(...page.entries);
+		await onPage(page.entries);
 	}
-	return { entries, cursor: page.cursor };
+	return page.cursor;
 }
 
+/** The pages since `cursor`, as listFolderPages; null when Dropbox reset the cursor (the folder is listed in full then). */
 async function continueFrom(
 	connection: DropboxConnection,
 	cursor: string,
 	pathRoot: PathRoot,
 	request: DropboxListingRequest,
-): Promise<{ entries: Metadata[]; cursor: string } | null> {
+	onPage: (entries: readonly Metadata[]) => Promise<void> | void,
+): Promise<string | null> {
 	try {
-		return await listFolderPages(connection, 'files/list_folder/continue', { cursor }, pathRoot, request);
+		return await listFolderPages(connection, 'files/list_folder/continue', { cursor }, pathRoot, request, onPage);
 	} catch (error) {
 		if (error instanceof DropboxApiError && error.is('reset')) return null;
 		if (error instanceof DropboxApiError && error.is('path', 'not_found')) throw folderGone(request.source, error);
@@ -221,16 +229,17 @@ function folderGone(source: DropboxSource, cause: unknown): NotFoundError {
 }
 
 /**
- * Applies list_folder entries, in Dropbox's order, to the state. Returns the files they carry, by
- * id, as items (a later entry for the same id replaces an earlier one).
+ * Applies list_folder entries, in Dropbox's order, to the state, and adds the files they carry to
+ * `listed`, by id, as items (a later entry for the same id replaces an earlier one).
  */
 function applyEntries(
 	state: DropboxListingState,
 	entries: readonly Metadata[],
 	sourceKey: string,
+	listed: Map<string, ConnectorItem>,
 	onListed: ((items: number) => void) | undefined,
-): Map<string, ConnectorItem> {
-	const listed = new Map<string, ConnectorItem>();
+): void {
+	const before = listed.size;
 	for (const entry of entries) {
 		const relative = entry.path_lower === undefined ? null : relativeTo(state.rootLower, entry.path_lower);
 		// The root's own entry, or an entry outside it (a listing never sends one; guarded all the same).
@@ -243,8 +252,7 @@ function applyEntries(
 			listed.set(entry.id, item);
 		}
 	}
-	onListed?.(listed.size);
-	return listed;
+	if (listed.size > before) onListed?.(listed.size - before);
 }
 
 function addFolder(state: DropboxListingState, relative: string, folder: FolderMetadata): void {

@@ -1,10 +1,11 @@
 /** Where each source's next listing starts (`sync_state`, and each run's proposal in `runs`), and its provider state. */
 import type { Provider } from '../../items';
 import { CacheError } from '../errors';
-import type { CursorStore } from '../types';
+import type { CursorStore, SnapshotEntry, SnapshotWrite } from '../types';
 import { type PgContext, query, registerSource, rows, transaction } from './context';
 import { selectRunSql, unknownRunError } from './runs';
 import { settleRuns } from './settlement';
+import { pendingItems, readSnapshot, snapshotIds, writeSnapshot } from './snapshots';
 
 export class PgCursorStore implements CursorStore {
 	constructor(private readonly context: PgContext) {}
@@ -33,6 +34,22 @@ export class PgCursorStore implements CursorStore {
 			);
 			await settleRuns(context, client, [runId], new Set());
 		});
+	}
+
+	async readSnapshot(sourceKey: string, snapshot: number, reader: (entry: SnapshotEntry) => void): Promise<string | null> {
+		return await readSnapshot(this.context, sourceKey, snapshot, reader);
+	}
+
+	async pendingItems(sourceKey: string, snapshot: number, options: { skip: { has(id: string): boolean }; limit: number }): Promise<string[]> {
+		return await pendingItems(this.context, sourceKey, snapshot, options);
+	}
+
+	async writeSnapshot(sourceKey: string, provider: Provider, write: SnapshotWrite): Promise<boolean> {
+		return await transaction(this.context, async (client) => await writeSnapshot(this.context, client, sourceKey, provider, write));
+	}
+
+	async snapshotIds(sourceKey: string): Promise<number[]> {
+		return await snapshotIds(this.context, sourceKey);
 	}
 
 	async providerState(sourceKey: string): Promise<string | null> {

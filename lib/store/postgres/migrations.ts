@@ -137,9 +137,40 @@ CREATE TABLE {schema}.listed_items (
 );
 `;
 
+/** Listing snapshots as rows, as in the SQLite store (lib/store/sqlite/migrations.ts, version 4). */
+const CREATE_LISTING_SNAPSHOTS = `
+CREATE TABLE {schema}.listing_snapshots (
+	source_id bigint NOT NULL REFERENCES {schema}.sync_state (source_id),
+	snapshot bigint NOT NULL,
+	state text NOT NULL,
+	written_at text NOT NULL,
+	PRIMARY KEY (source_id, snapshot)
+);
+
+CREATE TABLE {schema}.listing_entries (
+	source_id bigint NOT NULL,
+	snapshot bigint NOT NULL,
+	field text NOT NULL,
+	entry_key text NOT NULL,
+	value text NOT NULL,
+	PRIMARY KEY (source_id, snapshot, field, entry_key)
+);
+
+CREATE TABLE {schema}.listing_pending (
+	source_id bigint NOT NULL,
+	snapshot bigint NOT NULL,
+	external_id text NOT NULL,
+	sort_key bytea NOT NULL,
+	item text NOT NULL,
+	PRIMARY KEY (source_id, snapshot, external_id)
+);
+CREATE INDEX listing_pending_in_order ON {schema}.listing_pending (source_id, snapshot, sort_key);
+`;
+
 export const PG_MIGRATIONS: readonly PgMigration[] = [
 	{ version: 1, description: 'sync_state, external_items, runs, claims, leases and run_slots', sql: CREATE_TABLES },
 	{ version: 2, description: 'listed_items for the export policy check', sql: CREATE_LISTED_ITEMS },
+	{ version: 3, description: 'listing snapshots as rows: one per entry and per owed item', sql: CREATE_LISTING_SNAPSHOTS },
 ];
 
 export const PG_LATEST_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version;

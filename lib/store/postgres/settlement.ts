@@ -12,6 +12,10 @@ import { expireLeases } from './runs';
 export async function settleRuns(context: PgContext, client: Client, runIds: Iterable<number>, promoted: Set<string>): Promise<void> {
 	const ordered = [...new Set(runIds)].sort((left, right) => left - right);
 	if (ordered.length === 0) return;
+	// A worker dropping claims of these runs at the same moment holds their rows until it commits:
+	// waiting here, in a statement of its own, lets the next one see its claims gone (read committed
+	// gives each statement a fresh snapshot), so the last of two settling one run finishes it.
+	await client.query(`SELECT 1 FROM ${context.table('runs')} WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE`, [ordered]);
 	const runs = await rows(
 		client,
 		`SELECT id, source_id, status, implicit, proposed_cursor, listed_items, count_processed, cursor_held, cursor_committed_at,
@@ -24,10 +28,19 @@ export async function settleRuns(context: PgContext, client: Client, runIds: Ite
 		if (run.outstanding === true) continue;
 		const runId = Number(run.id);
 		if (Number(run.implicit) !== 1) {
-			if (run.proposed_cursor === null || Number(run.cursor_held) === 1) continue;
+			if (run.proposed_cursor === null) continue;
+			// Not before the run has checked every item it listed.
+			const checkedAll = Number(run.count_processed) >= Number(run.listed_items ?? 0);
+			if (Number(run.cursor_held) === 1) {
+				// A failed item keeps the cursor back for the next run; the run itself is over.
+				if (checkedAll && run.status === 'running') {
+					await client.query(`UPDATE ${context.table('runs')} SET status = 'partial', finished_at = $1 WHERE id = $2 AND status = 'running'`, [context.nowIso(), runId]);
+					finished.push(runId);
+				}
+				continue;
+			}
 			if (run.cursor_committed_at === null) {
-				// Not before the run has checked every item it listed.
-				if (Number(run.count_processed) < Number(run.listed_items ?? 0)) continue;
+				if (!checkedAll) continue;
 				const now = context.nowIso();
 				const moved = await rows(
 					client,

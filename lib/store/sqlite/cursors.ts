@@ -1,14 +1,19 @@
 /** Where each source's next listing starts (`sync_state`, and each run's proposal in `runs`), and its provider state. */
 import type { Provider } from '../../items';
 import { CacheError } from '../errors';
-import type { CursorStore } from '../types';
+import type { CursorStore, SnapshotEntry, SnapshotWrite } from '../types';
 import { registerSource, type SqliteContext } from './context';
 import { requireRun } from './runs';
 import { settleRuns } from './settlement';
+import { pendingItems, prepareSnapshotStatements, readSnapshot, snapshotIds, type SnapshotStatements, writeSnapshot } from './snapshots';
 import { text } from './statements';
 
 export class SqliteCursorStore implements CursorStore {
-	constructor(private readonly context: SqliteContext) {}
+	private readonly snapshots: SnapshotStatements;
+
+	constructor(private readonly context: SqliteContext) {
+		this.snapshots = prepareSnapshotStatements(context.db);
+	}
 
 	async committed(sourceKey: string): Promise<string | null> {
 		return text(this.context.statements.selectSource.get(sourceKey), 'committed_cursor');
@@ -35,6 +40,23 @@ export class SqliteCursorStore implements CursorStore {
 			statements.proposeCursor.run(cursor, this.context.nowIso(), Math.max(0, Math.trunc(options.listedItems)), runId);
 			settleRuns(this.context, [runId], new Set());
 		});
+	}
+
+	async readSnapshot(sourceKey: string, snapshot: number, reader: (entry: SnapshotEntry) => void): Promise<string | null> {
+		return readSnapshot(this.context, this.snapshots, sourceKey, snapshot, reader);
+	}
+
+	async pendingItems(sourceKey: string, snapshot: number, options: { skip: { has(id: string): boolean }; limit: number }): Promise<string[]> {
+		return pendingItems(this.context, this.snapshots, sourceKey, snapshot, options);
+	}
+
+	/** One write transaction, so two runs of the source never interleave their writes. */
+	async writeSnapshot(sourceKey: string, provider: Provider, write: SnapshotWrite): Promise<boolean> {
+		return await this.context.db.transactionAsync(() => writeSnapshot(this.context, this.snapshots, sourceKey, provider, write));
+	}
+
+	async snapshotIds(sourceKey: string): Promise<number[]> {
+		return snapshotIds(this.context, this.snapshots, sourceKey);
 	}
 
 	async providerState(sourceKey: string): Promise<string | null> {

@@ -207,15 +207,25 @@ class Statement implements PreparedStatement {
 		} catch (error) {
 			throw this.driver.translate(error);
 		}
-		for (;;) {
-			let next: IteratorResult<unknown>;
-			try {
-				next = iterator.next();
-			} catch (error) {
-				throw this.driver.translate(error);
+		let done = false;
+		try {
+			for (;;) {
+				let next: IteratorResult<unknown>;
+				try {
+					next = iterator.next();
+				} catch (error) {
+					done = true;
+					throw this.driver.translate(error);
+				}
+				if (next.done) {
+					done = true;
+					return;
+				}
+				if (isRow(next.value)) yield this.driver.plainRow(next.value);
 			}
-			if (next.done) return;
-			if (isRow(next.value)) yield this.driver.plainRow(next.value);
+		} finally {
+			// A caller that stops early must let go of the statement: better-sqlite3 keeps the connection busy until then.
+			if (!done) iterator.return?.();
 		}
 	}
 }

@@ -128,6 +128,42 @@ CREATE TABLE listed_items (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * A source's listing snapshots as rows rather than one value: `listing_snapshots` holds each
+ * snapshot's small provider state, `listing_entries` one row per entry of its maps (a file, a
+ * folder, a page), `listing_pending` one row per item still owed, with the key it is owed in order of. A run
+ * reads one snapshot's entries page by page and only the owed items it emits, and writes the next
+ * snapshot as the committed one's rows plus what changed.
+ */
+const CREATE_LISTING_SNAPSHOTS = `
+CREATE TABLE listing_snapshots (
+	source_id INTEGER NOT NULL REFERENCES sync_state (source_id),
+	snapshot INTEGER NOT NULL,
+	state TEXT NOT NULL,
+	written_at TEXT NOT NULL,
+	PRIMARY KEY (source_id, snapshot)
+) WITHOUT ROWID;
+
+CREATE TABLE listing_entries (
+	source_id INTEGER NOT NULL,
+	snapshot INTEGER NOT NULL,
+	field TEXT NOT NULL,
+	entry_key TEXT NOT NULL,
+	value TEXT NOT NULL,
+	PRIMARY KEY (source_id, snapshot, field, entry_key)
+) WITHOUT ROWID;
+
+CREATE TABLE listing_pending (
+	source_id INTEGER NOT NULL,
+	snapshot INTEGER NOT NULL,
+	external_id TEXT NOT NULL,
+	sort_key BLOB NOT NULL,
+	item TEXT NOT NULL,
+	PRIMARY KEY (source_id, snapshot, external_id)
+) WITHOUT ROWID;
+CREATE INDEX listing_pending_in_order ON listing_pending (source_id, snapshot, sort_key);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
 	{
 		version: 1,
@@ -143,6 +179,11 @@ export const MIGRATIONS: readonly Migration[] = [
 		version: 3,
 		description: 'listed_items for the export policy check',
 		up: (db) => db.exec(CREATE_LISTED_ITEMS),
+	},
+	{
+		version: 4,
+		description: 'listing snapshots as rows: one per entry and per owed item',
+		up: (db) => db.exec(CREATE_LISTING_SNAPSHOTS),
 	},
 ];
 

@@ -10,7 +10,9 @@ import { integer, text } from './statements';
  * has checked as many items as it listed, and no item of it failed. A settled run's proposed
  * cursor becomes the source's committed cursor — runs are taken oldest first so that the newest
  * settled proposal wins, and a run older than the one that committed the current cursor only
- * finishes. A settled run still marked running finishes as a success. Implicit runs (items checked
+ * finishes. A settled run still marked running finishes as a success; one whose item failed
+ * finishes as partial once the rest is settled, its cursor held back so the next run lists the item
+ * again. Implicit runs (items checked
  * without a run of their own: no listing, no cursor) finish once nothing of theirs is outstanding.
  *
  * `promoted` collects the keys of the sources whose committed cursor moved.
@@ -24,10 +26,16 @@ export function settleRuns(context: SqliteContext, runIds: Iterable<number>, pro
 		if (run === undefined || sourceId === null || integer(run, 'outstanding') !== 0) continue;
 		if (integer(run, 'implicit') !== 1) {
 			const cursor = text(run, 'proposed_cursor');
-			if (cursor === null || integer(run, 'cursor_held') === 1) continue;
+			if (cursor === null) continue;
+			// Not before the run has checked every item it listed.
+			const checkedAll = (integer(run, 'count_processed') ?? 0) >= (integer(run, 'listed_items') ?? 0);
+			if (integer(run, 'cursor_held') === 1) {
+				// A failed item keeps the cursor back for the next run; the run itself is over.
+				if (checkedAll && text(run, 'status') === 'running') statements.finishRun.run('partial', context.nowIso(), runId);
+				continue;
+			}
 			if (text(run, 'cursor_committed_at') === null) {
-				// Not before the run has checked every item it listed.
-				if ((integer(run, 'count_processed') ?? 0) < (integer(run, 'listed_items') ?? 0)) continue;
+				if (!checkedAll) continue;
 				const source = statements.selectSourceById.get(sourceId);
 				const committedBy = integer(source, 'committed_run_id');
 				if (committedBy === null || committedBy <= runId) {

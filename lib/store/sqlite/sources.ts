@@ -3,6 +3,7 @@ import type { ForgetSummary, SourceStatus } from '../types';
 import { type SqliteContext, sourceIdOf } from './context';
 import type { SqlRow } from './driver';
 import { errorSamples, runSummary } from './runs';
+import { forgetSnapshots } from './snapshots';
 import { integer, text } from './statements';
 
 /** Per source (or for one source): last run, last error, last success, items known, cursor. */
@@ -42,7 +43,7 @@ export function sourceStatus(context: SqliteContext, sourceKey?: string): Source
 	});
 }
 
-/** Drops a source's items, listed items, cursor, claims and runs: its next run is a full re-import. */
+/** Drops a source's items, listed items, cursor, listing snapshots, claims and runs: its next run is a full re-import. */
 export async function forgetSource(context: SqliteContext, sourceKey: string): Promise<ForgetSummary> {
 	const { db, statements } = context;
 	return await db.transactionAsync(() => {
@@ -52,6 +53,7 @@ export async function forgetSource(context: SqliteContext, sourceKey: string): P
 		const claims = statements.forgetClaims.run(sourceId).changes;
 		const items = statements.forgetItems.run(sourceId).changes;
 		statements.forgetListed.run(sourceId);
+		forgetSnapshots(context.db, sourceId);
 		const runs = statements.forgetRuns.run(sourceId).changes;
 		statements.forgetSource.run(sourceId);
 		return { sourceKey, items, runs, claims, hadCursor };

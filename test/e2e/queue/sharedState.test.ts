@@ -71,8 +71,18 @@ describe('Queue mode: the Drive example started six times at once on two workers
 
 	const exampleRuns = async (executionIds: readonly string[]) =>
 		(
-			await database.query<{ id: number; execution_id: string; worker: string; status: string; started_at: string; finished_at: string | null; count_committed: number }>(
-				`SELECT id::int, execution_id, worker, status, started_at, finished_at, count_committed::int FROM n8n_connectors.runs runs
+			await database.query<{
+				id: number;
+				execution_id: string;
+				worker: string;
+				status: string;
+				started_at: string;
+				finished_at: string | null;
+				count_committed: number;
+				count_failed: number;
+				error_samples: string;
+			}>(
+				`SELECT id::int, execution_id, worker, status, started_at, finished_at, count_committed::int, count_failed::int, error_samples FROM n8n_connectors.runs runs
 				 JOIN n8n_connectors.sync_state USING (source_id)
 				 WHERE source_key LIKE 'google_drive:%1AcmeHandbookSandboxFolder000001%' AND implicit = 0 AND execution_id = ANY($1::text[])`,
 				[executionIds],
@@ -131,7 +141,8 @@ describe('Queue mode: the Drive example started six times at once on two workers
 		const pidOf = new Map(session.cluster.workers.map((worker) => [worker.pid, worker.name]));
 		expect(runs.rows.map((run) => run.execution_id).sort()).toEqual([...byExecution.keys()].sort());
 		for (const run of runs.rows) {
-			expect(run.status).toBe('success');
+			// With what went wrong, should a run not succeed.
+			expect({ status: run.status, failed: run.count_failed, errors: JSON.parse(run.error_samples) }).toEqual({ status: 'success', failed: 0, errors: [] });
 			// host:pid of the worker process, the same worker n8n's own logs name.
 			expect(pidOf.get(Number(run.worker.split(':').pop()))).toBe(byExecution.get(run.execution_id));
 		}

@@ -22,6 +22,40 @@ describe('Dropbox listChanges against the strict fake Dropbox', () => {
 	const run = async (source: DropboxSource, options?: ListingRunOptions) => await runs.run(source, options);
 	const summary = (items: ConnectorItem[]): string[] => items.map((item) => `${item.change} ${item.path}`);
 
+	it('applies each page of list_folder and of its continuation as it arrives, holding no page it has applied', async () => {
+		dropbox.addFolder('/Docs');
+		for (let index = 0; index < 7; index++) dropbox.addFile(`/Docs/file-${index}.txt`, `v1 ${index}`);
+		const source = folderSource('/Docs');
+		const sourceKey = dropboxProvider.sourceKey(dropbox.accountId, source);
+		const connection = testConnection(dropbox);
+		const pagesSeen: number[] = [];
+		const onListed = () => pagesSeen.push(dropbox.calls('files/list_folder').length + dropbox.calls('files/list_folder/continue').length);
+		const first = await dropboxProvider.listChanges(connection, { source, sourceKey, cursor: null, snapshot: null, filter: () => true, onListed });
+		// 8 entries (the folder's own and seven files) in pages of three: each page counted before the next was asked for.
+		expect(pagesSeen).toEqual([1, 2, 3]);
+
+		for (let index = 0; index < 5; index++) dropbox.editFile(`/Docs/file-${index}.txt`, `v2 ${index}`);
+		pagesSeen.length = 0;
+		const before = dropbox.calls('files/list_folder/continue').length;
+		const next = await dropboxProvider.listChanges(connection, { source, sourceKey, cursor: first.nextCursor, snapshot: first.nextSnapshot, filter: () => true, onListed });
+		expect(pagesSeen.map((count) => count - before - 1)).toEqual([1, 2]);
+		expect(next.items).toHaveLength(5);
+		// The snapshot it was given is left as it was.
+		expect(Object.keys(first.nextSnapshot.files)).toHaveLength(7);
+	});
+
+	it('hands back the very snapshot it was given when the continuation brings nothing', async () => {
+		dropbox.addFolder('/Docs');
+		dropbox.addFile('/Docs/a.txt', 'a');
+		const source = folderSource('/Docs');
+		const sourceKey = dropboxProvider.sourceKey(dropbox.accountId, source);
+		const connection = testConnection(dropbox);
+		const first = await dropboxProvider.listChanges(connection, { source, sourceKey, cursor: null, snapshot: null, filter: () => true });
+		const next = await dropboxProvider.listChanges(connection, { source, sourceKey, cursor: first.nextCursor, snapshot: first.nextSnapshot, filter: () => true });
+		expect(next.nextSnapshot).toBe(first.nextSnapshot);
+		expect(next.items).toEqual([]);
+	});
+
 	it('lists a folder tree in full on the first run, page after page, with paths from the source root and every item field', async () => {
 		const handbook = dropbox.addFolder('/Handbook');
 		const policies = dropbox.addFolder('/Handbook/Policies');

@@ -4,6 +4,7 @@ import type { ConnectorStore } from '../../../lib/store';
 import type { ListingOptions } from '../../../lib/sync/listing';
 import { startFakeGoogle, type FakeGoogle } from '../../fakes/googleApi';
 import { listingRuns, testConnection, type DriveListingRuns, type ListingRunOptions } from './helpers';
+import { storedSnapshots } from '../../lib/sync/support';
 
 const ACCOUNT = 'alice@example.com';
 const sourceKeyFor = googleDriveProvider.sourceKey;
@@ -496,7 +497,7 @@ describe('Drive listChanges against the strict fake Drive', () => {
 	});
 
 	describe('the stored cursor and snapshot', () => {
-		it('are stored in the shape earlier releases wrote: the page token with the snapshot id, the tree with the items owed last', async () => {
+		it('are stored in the shape earlier releases wrote: the page token with the snapshot id, the tree with the items owed', async () => {
 			const root = google.addFolder({ name: 'Root' });
 			const sub = google.addFolder({ name: 'Sub', parent: root.id });
 			const file = google.addFile({ name: 'a.txt', parent: sub.id, mimeType: 'text/plain', content: 'a' });
@@ -506,9 +507,7 @@ describe('Drive listChanges against the strict fake Drive', () => {
 			const first = await run(source);
 
 			expect(await store.cursors.committed(sourceKey)).toMatch(new RegExp(`^\\{"pageToken":"[^"]+","snapshot":"${first.runId}"\\}$`));
-			const document = JSON.parse((await store.cursors.providerState(sourceKey)) ?? 'null') as { v: number; snapshots: Record<string, object> };
-			expect(document.v).toBe(1);
-			const snapshot = document.snapshots[String(first.runId)];
+			const snapshot = (await storedSnapshots(store, sourceKey, 'google_drive')).snapshots[String(first.runId)];
 			expect(Object.keys(snapshot)).toEqual(['rootId', 'driveId', 'recursive', 'folders', 'files', 'shortcuts', 'pending']);
 			expect(snapshot).toEqual({
 				rootId: root.id,
@@ -539,6 +538,9 @@ describe('Drive listChanges against the strict fake Drive', () => {
 			expect(next.items.map((item) => [item.change, item.path, item.version])).toEqual([['upsert', '/Sub/a.txt', '2']]);
 			expect(next).toMatchObject({ fullListing: false, warnings: [] });
 			expect(google.driveRequests().map((request) => request.path)).toEqual(['/drive/v3/changes']);
+			// Read once and kept as rows from then on.
+			expect(await store.cursors.providerState(sourceKey)).toBeNull();
+			expect(await store.cursors.snapshotIds(sourceKey)).toEqual([earlier, next.runId]);
 		});
 	});
 

@@ -8,6 +8,7 @@ import type { ListingOptions, ListSourceResult } from '../../../lib/sync/listing
 import { startFakeNotion, type FakeNotion } from '../../fakes/notionApi';
 import { b } from '../../fakes/notionBlocks';
 import { listRun, temporaryStore, testClient } from './helpers';
+import { dropSnapshots, storedSnapshots } from '../../lib/sync/support';
 
 const ACCOUNT = 'workspace-1';
 
@@ -314,8 +315,8 @@ describe('Notion listChanges against the strict fake Notion', () => {
 		const cursor = JSON.parse((await store.cursors.committed(sourceKey)) as string) as Record<string, unknown>;
 		expect(Object.keys(cursor)).toEqual(['readAt', 'walkedAt', 'snapshot']);
 		expect(cursor).toMatchObject({ readAt: '2025-01-01T10:00:30.000Z', walkedAt: '2025-01-01T10:00:30.000Z' });
-		const state = JSON.parse((await store.cursors.providerState(sourceKey)) as string) as { snapshots: Record<string, Record<string, unknown>> };
-		const snapshot = state.snapshots[cursor.snapshot as string];
+		const { snapshots } = await storedSnapshots(store, sourceKey, 'notion');
+		const snapshot = snapshots[cursor.snapshot as string];
 		expect(Object.keys(snapshot)).toEqual(['kind', 'rootId', 'maxDepth', 'nodes', 'pending']);
 		expect(snapshot).toMatchObject({ kind: 'pageTree', rootId: root.id, maxDepth: 10 });
 		expect(snapshot.pending).toHaveLength(4);
@@ -325,7 +326,7 @@ describe('Notion listChanges against the strict fake Notion', () => {
 		const { root } = handbook();
 		await run(tree(root.id), { at: '2025-01-01T10:00:30Z' });
 		const sourceKey = notionProvider.sourceKey(ACCOUNT, tree(root.id));
-		await store.cursors.updateProviderState(sourceKey, 'notion', () => JSON.stringify({ v: 1, snapshots: {} }));
+		await dropSnapshots(store, sourceKey, 'notion');
 
 		const again = await run(tree(root.id), { at: '2025-01-01T10:30:00Z' });
 

@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../../../lib/errors';
 import { listSource, type ListingOptions } from '../../../lib/sync';
 import { FAKE_PROVIDER, FakeProvider, fakeSourceKey } from './fakeProvider';
-import { check, checkAndCommit, committedCursor, providerState, useStore } from './support';
+import { check, checkAndCommit, committedCursor, dropSnapshots, storedSnapshots, useStore } from './support';
 
 const SOURCE_KEY = fakeSourceKey();
 const EXECUTION = 'exec-listing';
@@ -46,7 +46,7 @@ describe('listSource', () => {
 	it("stores as snapshot the provider's listing state with the items still owed as its last key", async () => {
 		fake.put('a', { path: '/a.txt' }).put('b', { path: '/b.txt' });
 		const first = await list({ maxItems: 1 });
-		const state = await providerState(store(), SOURCE_KEY);
+		const state = await storedSnapshots(store(), SOURCE_KEY);
 		const snapshot = state?.snapshots[String(first.runId)] as Record<string, unknown>;
 		expect(Object.keys(snapshot)).toEqual(['known', 'pending']);
 		expect(snapshot).toEqual({
@@ -73,19 +73,18 @@ describe('listSource', () => {
 		});
 	});
 
-	it('reuses the committed snapshot and leaves the provider state alone when nothing changed', async () => {
+	it('reuses the committed snapshot and writes none when nothing changed', async () => {
 		fake.put('a', { path: '/a.txt' });
 		const first = await list();
 		await checkAndCommit(store(), first.items, EXECUTION);
-		const before = await store().cursors.providerState(SOURCE_KEY);
-		const updates = jest.spyOn(store().cursors, 'updateProviderState');
+		const writes = jest.spyOn(store().cursors, 'writeSnapshot');
 
 		const second = await list();
 
 		expect(second.items).toEqual([]);
 		expect(second.fullListing).toBe(false);
-		expect(updates).not.toHaveBeenCalled();
-		expect(await store().cursors.providerState(SOURCE_KEY)).toBe(before);
+		expect(writes).not.toHaveBeenCalled();
+		expect(await store().cursors.snapshotIds(SOURCE_KEY)).toEqual([first.runId]);
 		// A run that lists nothing settles at once: its proposal is now the committed cursor.
 		expect((await store().runs.get(second.runId))?.cursorCommittedAt).not.toBeNull();
 		expect(await committedCursor(store(), SOURCE_KEY)).toEqual({ position: 1, snapshot: String(first.runId) });
@@ -97,7 +96,7 @@ describe('listSource', () => {
 		await checkAndCommit(store(), first.items, EXECUTION);
 		fake.put('b', { path: '/b.txt' });
 		const second = await list();
-		expect(Object.keys((await providerState(store(), SOURCE_KEY))?.snapshots ?? {})).toEqual([String(first.runId), String(second.runId)]);
+		expect(Object.keys((await storedSnapshots(store(), SOURCE_KEY))?.snapshots ?? {})).toEqual([String(first.runId), String(second.runId)]);
 		expect(await committedCursor(store(), SOURCE_KEY)).toEqual({ position: 1, snapshot: String(first.runId) });
 		await checkAndCommit(store(), second.items, EXECUTION);
 		expect(await committedCursor(store(), SOURCE_KEY)).toEqual({ position: 2, snapshot: String(second.runId) });
@@ -156,6 +155,31 @@ describe('listSource', () => {
 		expect((await list({ maxItems: 1 })).hasMore).toBe(true);
 	});
 
+	it('reads from the store no more of the items owed than it can emit, and hands it only what changed', async () => {
+		for (let index = 0; index < 100; index++) fake.put(`doc-${index}`, { path: `/${String(index).padStart(3, '0')}.txt` });
+		await checkAndCommit(store(), (await list({ maxItems: 5 })).items, EXECUTION);
+		const owedRead = jest.spyOn(store().cursors, 'pendingItems');
+		const cursors = store().cursors;
+		const writeRows = cursors.writeSnapshot.bind(cursors);
+		const handed: Array<{ base: number | null; entries: number; owed: string[]; settled: string[] }> = [];
+		jest.spyOn(cursors, 'writeSnapshot').mockImplementation(async (sourceKey, provider, request) => {
+			const [entries, owed, settled] = [[...request.entries], [...request.owed], [...request.settled]];
+			handed.push({ base: request.base, entries: entries.length, owed: owed.map((item) => item.id), settled: [...settled].sort() });
+			return await writeRows(sourceKey, provider, { ...request, entries, owed, settled });
+		});
+
+		const second = await list({ maxItems: 5 });
+
+		expect(second.items.map((item) => item.path)).toEqual(['/005.txt', '/006.txt', '/007.txt', '/008.txt', '/009.txt']);
+		expect(second.hasMore).toBe(true);
+		// Five to emit and one to tell whether more are waiting: the other 90 stay in the store.
+		expect((await owedRead.mock.results[0].value as string[]).length).toBe(6);
+		// Nothing new listed: no entry and no owed item handed over, only the five now emitted taken off.
+		const base = Number(((await committedCursor(store(), SOURCE_KEY)) as { snapshot: string }).snapshot);
+		expect(handed).toEqual([{ base, entries: 0, owed: [], settled: ['doc-5', 'doc-6', 'doc-7', 'doc-8', 'doc-9'] }]);
+		expect((await storedSnapshots(store(), SOURCE_KEY)).snapshots[String(second.runId)].pending).toHaveLength(90);
+	});
+
 	it.each([0, -1, Number.NaN])('refuses a max items of %p with InvalidInputError before asking the provider', async (maxItems) => {
 		await expect(list({ maxItems })).rejects.toThrow(InvalidInputError);
 		await expect(list({ maxItems })).rejects.toThrow(/Max items per run must be at least 1/);
@@ -165,7 +189,7 @@ describe('listSource', () => {
 	it('reaches the provider with the committed cursor and no snapshot when the snapshot is missing', async () => {
 		fake.put('a', { path: '/a.txt' });
 		await checkAndCommit(store(), (await list()).items, EXECUTION);
-		await store().cursors.updateProviderState(SOURCE_KEY, FAKE_PROVIDER, () => null);
+		await dropSnapshots(store(), SOURCE_KEY, FAKE_PROVIDER);
 		await list();
 		expect(fake.listCalls[1]).toEqual({ cursor: { position: 1 }, snapshot: null });
 	});
@@ -223,7 +247,7 @@ describe('listSource', () => {
 			await store().items.commit(edited, { executionId: 'exec-3' });
 
 			const committed = (await committedCursor(store(), SOURCE_KEY)) as { snapshot: string };
-			expect(Object.keys((await providerState(store(), SOURCE_KEY))?.snapshots ?? {})).toContain(committed.snapshot);
+			expect(Object.keys((await storedSnapshots(store(), SOURCE_KEY))?.snapshots ?? {})).toContain(committed.snapshot);
 			await list();
 			expect(fake.listCalls[fake.listCalls.length - 1]).toEqual({
 				cursor: { position: 5 },

@@ -7,6 +7,7 @@ import type { ConnectorItem } from '../../../lib/items';
 import { defaultPolicy, describePolicy, type OrgPolicy } from '../../../lib/policy';
 import { openStore, type ConnectorStore } from '../../../lib/store';
 import type { RunHost, RunPolicy, StoreBinary } from '../../../lib/sync';
+import { owedItems, readSnapshot } from '../../../lib/sync/snapshots';
 import { collectClosedHandles } from '../store/sqlite/helpers';
 
 /** A fresh SQLite store in its own directory for every test, closed afterwards. */
@@ -79,15 +80,26 @@ export async function committedCursor(store: ConnectorStore, sourceKey: string):
 	return raw === null ? null : (JSON.parse(raw) as unknown);
 }
 
-export interface ProviderStateDocument {
-	v: number;
-	snapshots: Record<string, unknown>;
+export interface StoredSnapshots {
+	/** By the id of the run that wrote each: the provider's listing state with the items still owed as `pending`. */
+	snapshots: Record<string, Record<string, unknown>>;
 }
 
-/** The provider state as JSON: the snapshots by the id of the run that wrote them. */
-export async function providerState(store: ConnectorStore, sourceKey: string): Promise<ProviderStateDocument | null> {
-	const raw = await store.cursors.providerState(sourceKey);
-	return raw === null ? null : (JSON.parse(raw) as ProviderStateDocument);
+/** The source's listing snapshots as the store keeps them, read back through the engine. */
+export async function storedSnapshots(store: ConnectorStore, sourceKey: string, provider: string = 'fake'): Promise<StoredSnapshots> {
+	const snapshots: Record<string, Record<string, unknown>> = {};
+	for (const id of await store.cursors.snapshotIds(sourceKey)) {
+		const state = await readSnapshot(store.cursors, provider, sourceKey, String(id));
+		const pending = await owedItems(store.cursors, sourceKey, String(id), { skip: new Set(), limit: Number.MAX_SAFE_INTEGER });
+		if (state !== null) snapshots[id] = { ...state, pending };
+	}
+	return { snapshots };
+}
+
+/** Drops every snapshot of the source, as a newer run's write would: a write keeping only itself, then that one. */
+export async function dropSnapshots(store: ConnectorStore, sourceKey: string, provider: string): Promise<void> {
+	const only = { base: null, state: '{}', entries: [], removed: [], owed: [], settled: [], committed: null, keptProposals: 1 };
+	await store.cursors.writeSnapshot(sourceKey, provider, { snapshot: Number.MAX_SAFE_INTEGER, ...only });
 }
 
 export interface StoredBinary {

@@ -97,16 +97,34 @@ export async function applyChanges(
 			upserts.set(id, itemOf(file, joinPath(folderPath(state, parent, memo) ?? '', file.name ?? ''), sourceKey, parent));
 		} else if (known?.via !== undefined && state.shortcuts[known.via] === id) {
 			// Changed where it lives, outside the source; still in the source through its shortcut.
-			known.name = file.name ?? known.name;
-			known.mime = file.mimeType ?? known.mime;
-			const path = joinPath(folderPath(state, known.parent, memo) ?? '', known.name);
-			upserts.set(id, itemOf(file, path, sourceKey, known.parent));
+			const moved = { ...known, name: file.name ?? known.name, mime: file.mimeType ?? known.mime };
+			state.files[id] = moved;
+			const path = joinPath(folderPath(state, moved.parent, memo) ?? '', moved.name);
+			upserts.set(id, itemOf(file, path, sourceKey, moved.parent));
 		} else {
 			delete state.files[id];
 			upserts.delete(id);
 		}
 	}
 	return [...upserts.values()];
+}
+
+/**
+ * Which changes of the feed can touch the source, decided as each page arrives so that a feed of
+ * the whole account is not held for a folder of it: changes to what the state knows, to what sits
+ * in one of its folders, and later changes of an id already kept (the feed's last word wins). A
+ * folder that moves in from outside is walked, which finds what changed below it.
+ */
+export function relevantTo(state: DriveListingState): (change: drive_v3.Schema$Change) => boolean {
+	const kept = new Set<string>();
+	const inSource = (parent: string | undefined) => parent !== undefined && (parent === state.rootId || (state.recursive && parent in state.folders));
+	return (change) => {
+		const id = change.fileId;
+		if (!id || (change.changeType !== undefined && change.changeType !== null && change.changeType !== 'file')) return false;
+		const relevant = kept.has(id) || id in state.files || id in state.shortcuts || id in state.folders || inSource(change.file?.parents?.[0] ?? undefined);
+		if (relevant) kept.add(id);
+		return relevant;
+	};
 }
 
 /** Forgets files whose folder is no longer in the source (moved out, trashed, deleted), and shortcuts that lead nowhere now. */

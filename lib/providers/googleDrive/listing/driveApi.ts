@@ -59,10 +59,11 @@ export class DriveListingApi {
 	}
 
 	/**
-	 * Every change since `pageToken`, all pages, and the token to start from next time; null when
-	 * Drive no longer accepts `pageToken` (expired, or from another change feed).
+	 * Every change since `pageToken` that `keep` keeps (asked as each page arrives, so the rest is
+	 * never held), all pages, and the token to start from next time; null when Drive no longer
+	 * accepts `pageToken` (expired, or from another change feed).
 	 */
-	async changesSince(pageToken: string, driveId: string | null): Promise<ChangeFeed | null> {
+	async changesSince(pageToken: string, driveId: string | null, keep: (change: drive_v3.Schema$Change) => boolean = () => true): Promise<ChangeFeed | null> {
 		const changes: drive_v3.Schema$Change[] = [];
 		let token: string | undefined = pageToken;
 		for (;;) {
@@ -82,7 +83,7 @@ export class DriveListingApi {
 				if (token === pageToken && isRefusedPageToken(error)) return null;
 				throw error;
 			}
-			changes.push(...(data.changes ?? []));
+			for (const change of data.changes ?? []) if (keep(change)) changes.push(change);
 			if (data.newStartPageToken) return { changes, newStartPageToken: data.newStartPageToken };
 			if (!data.nextPageToken) throw new Error('Drive returned a change page with neither a next nor a new start page token');
 			token = data.nextPageToken;

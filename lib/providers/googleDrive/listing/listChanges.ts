@@ -1,11 +1,12 @@
 import type { ConnectorItem } from '../../../items';
-import type { ItemFilter, ListChangesRequest, ListChangesResponse } from '../../types';
+import { outgoingItems } from '../../listingDiff';
+import type { ListChangesRequest, ListChangesResponse } from '../../types';
 import type { DriveClient } from '../client';
 import { MY_DRIVE_ROOT } from '../ids';
-import { applyChanges } from './changes';
+import { applyChanges, relevantTo } from './changes';
 import { DriveListingApi } from './driveApi';
 import { isRecursive, type DriveSource } from './source';
-import { emptyState, folderPath, joinPath, type DriveCursor, type DriveListingState } from './state';
+import { emptyState, folderPath, joinPath, withCopiedMaps, type DriveCursor, type DriveListingState, type KnownFile } from './state';
 import { listSubtree } from './subtree';
 
 export type DriveListingRequest = ListChangesRequest<DriveSource, DriveCursor, DriveListingState>;
@@ -28,9 +29,11 @@ export async function listDriveChanges(drive: DriveClient, request: DriveListing
 	let state: DriveListingState;
 	let pageToken: string;
 	let listed: ConnectorItem[];
-	const feed = cursor === null || previous === null ? null : await api.changesSince(cursor.pageToken, previous.driveId);
+	const feed = cursor === null || previous === null ? null : await api.changesSince(cursor.pageToken, previous.driveId, relevantTo(previous));
 	if (previous !== null && feed !== null) {
-		state = structuredClone(previous);
+		// Nothing changed: the state handed back is the one given. Otherwise its maps are copied, not their
+		// entries, which the listing replaces rather than edits: one listing of the files, not two.
+		state = feed.changes.length === 0 ? previous : withCopiedMaps(previous);
 		pageToken = feed.newStartPageToken;
 		listed = feed.changes.length === 0 ? [] : await applyChanges(api, state, feed.changes, sourceKey);
 		// Files a relisted folder brought were reported as they were found.
@@ -52,8 +55,11 @@ export async function listDriveChanges(drive: DriveClient, request: DriveListing
 		listed = await listSubtree(api, state, root.id, sourceKey);
 	}
 
+	const memo = new Map<string, string | null>();
+	const deletion = (id: string, known: KnownFile) =>
+		deletionOf(id, joinPath(folderPath(previous as DriveListingState, known.parent, memo) ?? '', known.name), known.name, known.parent, known.mime, sourceKey);
 	return {
-		...outgoing(listed, previous, state, request.filter, sourceKey),
+		...outgoingItems(listed, previous?.files ?? null, state.files, request.filter, deletion),
 		nextCursor: { pageToken },
 		nextSnapshot: state,
 		fullListing: feed === null,
@@ -72,48 +78,6 @@ async function rootOf(api: DriveListingApi, source: DriveSource): Promise<{ id: 
 		case 'myDrive':
 			return { ...(await api.rootFolder(MY_DRIVE_ROOT)), driveId: null };
 	}
-}
-
-/**
- * What the run owes: listed files that pass the filters, and a deletion for every file the
- * previous snapshot held (and the filters let through) that has left the source or the filters.
- */
-function outgoing(
-	listed: readonly ConnectorItem[],
-	previous: DriveListingState | null,
-	state: DriveListingState,
-	filter: ItemFilter,
-	sourceKey: string,
-): { items: ConnectorItem[]; deletions: ConnectorItem[] } {
-	const items: ConnectorItem[] = [];
-	const deletions: ConnectorItem[] = [];
-	const memo = new Map<string, string | null>();
-	const previouslyIncluded = (id: string): ConnectorItem | null => {
-		const known = previous?.files[id];
-		if (previous === null || known === undefined) return null;
-		const path = joinPath(folderPath(previous, known.parent, memo) ?? '', known.name);
-		if (!filter(path, known.mime)) return null;
-		return deletionOf(id, path, known.name, known.parent, known.mime, sourceKey);
-	};
-	const upserted = new Set<string>();
-	for (const item of listed) {
-		if (filter(item.path, item.mime)) {
-			items.push(item);
-			upserted.add(item.external_id);
-			continue;
-		}
-		const deletion = previouslyIncluded(item.external_id);
-		if (deletion !== null) {
-			deletions.push(deletion);
-			upserted.add(item.external_id);
-		}
-	}
-	for (const id of Object.keys(previous?.files ?? {})) {
-		if (id in state.files || upserted.has(id)) continue;
-		const deletion = previouslyIncluded(id);
-		if (deletion !== null) deletions.push(deletion);
-	}
-	return { items, deletions };
 }
 
 function deletionOf(

@@ -38,6 +38,11 @@ export function emptyState(rootId: string, driveId: string | null, recursive: bo
 	return { rootId, driveId, recursive, folders: {}, files: {}, shortcuts: {} };
 }
 
+/** A copy to apply changes to: its maps are new, their entries shared (the listing replaces an entry, never edits one). */
+export function withCopiedMaps(state: DriveListingState): DriveListingState {
+	return { ...state, folders: { ...state.folders }, files: { ...state.files }, shortcuts: { ...state.shortcuts } };
+}
+
 const MAX_DEPTH = 200;
 
 /** Path of a folder from the source root (`''` for the root), or null when it is not in the source. */

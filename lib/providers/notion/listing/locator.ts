@@ -9,6 +9,9 @@ const MAX_BLOCK_HOPS = 25;
 /** Containers a placement may climb through; a longer chain is a loop and is not in the tree. */
 const MAX_CHAIN = 500;
 
+/** What placing a page needs of it: its id and its parent. */
+export type PlaceablePage = Pick<PageObjectResponse, 'id' | 'parent'>;
+
 /**
  * Places pages found by search in the tree: the node each one hangs from, or null when its
  * parent chain leaves the tree. Blocks are resolved to the page or database they sit on;
@@ -25,14 +28,14 @@ export class TreeLocator {
 	constructor(
 		private readonly api: NotionApi,
 		private readonly state: NotionListingState,
-		private readonly window: ReadonlyMap<string, PageObjectResponse>,
+		private readonly window: ReadonlyMap<string, PlaceablePage>,
 	) {}
 
-	async place(page: PageObjectResponse): Promise<string | null> {
+	async place(page: PlaceablePage): Promise<string | null> {
 		return await this.placePage(page, 0);
 	}
 
-	private async placePage(page: PageObjectResponse, hops: number): Promise<string | null> {
+	private async placePage(page: PlaceablePage, hops: number): Promise<string | null> {
 		const settled = this.placed.get(page.id);
 		if (settled !== undefined) return settled;
 		if (hops > MAX_CHAIN) return null;

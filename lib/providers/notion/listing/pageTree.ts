@@ -2,8 +2,8 @@ import type { PageObjectResponse } from '@notionhq/client';
 
 import type { NotionApi } from '../api';
 import { isTrashed, titleOfDatabase } from '../objects';
-import { TreeLocator } from './locator';
-import { childrenIndex, descendantsOf, type NotionListingState } from './state';
+import { TreeLocator, type PlaceablePage } from './locator';
+import { childrenIndex, descendantsOf, type KnownNode, type NotionListingState } from './state';
 import { pageNode, walkBelow } from './tree';
 import { searchSince } from './window';
 
@@ -74,20 +74,36 @@ export async function applyPageTreeWindow(api: NotionApi, state: NotionListingSt
 	return touched;
 }
 
+/** A page search found, kept as what placing it and listing it need: never the whole page object. */
+export interface FoundPage extends PlaceablePage {
+	node: KnownNode;
+}
+
+export function foundPage(page: PageObjectResponse): FoundPage {
+	return { id: page.id, parent: page.parent, node: pageNode(page, null) };
+}
+
 /**
  * A first listing of a page tree from Notion's search: every live page the integration can see
  * (100 a request), placed by its parent chain. Far cheaper than walking every block of every
- * page for child pages; the periodic full walk catches anything search does not show.
+ * page for child pages; the periodic full walk catches anything search does not show. Each page is
+ * reduced to what placing it needs as its search page arrives: a workspace's pages are not held whole.
  */
 export async function listPageTreeBySearch(api: NotionApi, state: NotionListingState): Promise<void> {
-	const pages = new Map<string, PageObjectResponse>();
-	for await (const results of api.search({ objectType: 'page' })) {
-		for (const result of results) if (result.object === 'page' && !isTrashed(result)) pages.set(result.id, result);
-	}
+	const pages = await searchPages(api);
 	pages.delete(state.rootId);
 	const locator = new TreeLocator(api, state, pages);
 	const placements = await Promise.all([...pages.values()].map(async (page) => [page, await locator.place(page)] as const));
-	for (const [page, parent] of placements) if (parent !== null) state.nodes[page.id] = pageNode(page, parent);
+	for (const [page, parent] of placements) if (parent !== null) state.nodes[page.id] = { ...page.node, parent };
+}
+
+/** Every live page search shows, each reduced as its page of results arrives (in a frame of its own, which holds no result once done). */
+async function searchPages(api: NotionApi): Promise<Map<string, FoundPage>> {
+	const pages = new Map<string, FoundPage>();
+	for await (const results of api.search({ objectType: 'page' })) {
+		for (const result of results) if (result.object === 'page' && !isTrashed(result)) pages.set(result.id, foundPage(result));
+	}
+	return pages;
 }
 
 function removeSubtree(state: NotionListingState, id: string): void {

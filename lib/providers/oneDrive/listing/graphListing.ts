@@ -89,8 +89,12 @@ export class GraphListingApi {
 		return page['@odata.deltaLink'];
 	}
 
-	/** Every change since `deltaLink`, every page; null when Graph wants a resync (410: expired or reset token). */
-	async changesSince(deltaLink: string): Promise<DeltaFeed | null> {
+	/**
+	 * Every change since `deltaLink` that `keep` keeps (asked as each page arrives, so the rest is
+	 * never held; a later version of a kept item is kept too), every page; null when Graph wants a
+	 * resync (410: expired or reset token).
+	 */
+	async changesSince(deltaLink: string, keep: (item: GraphItem) => boolean = () => true): Promise<DeltaFeed | null> {
 		const byId = new Map<string, GraphItem>();
 		let link = deltaLink;
 		for (;;) {
@@ -102,7 +106,7 @@ export class GraphListingApi {
 				throw error;
 			}
 			for (const item of page.value) {
-				byId.delete(item.id);
+				if (!byId.delete(item.id) && !keep(item)) continue;
 				byId.set(item.id, item);
 			}
 			if (page['@odata.deltaLink']) return { items: [...byId.values()], deltaLink: page['@odata.deltaLink'] };

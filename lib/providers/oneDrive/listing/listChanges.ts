@@ -1,9 +1,10 @@
 import { compareText, type ConnectorItem } from '../../../items';
-import type { ItemFilter, ListChangesRequest, ListChangesResponse } from '../../types';
+import { outgoingItems } from '../../listingDiff';
+import type { ListChangesRequest, ListChangesResponse } from '../../types';
 import type { GraphClient, GraphItem } from '../graph';
 import { GraphListingApi, isFolder, itemOf, mimeOf } from './graphListing';
 import { isRecursive, type OneDriveSource } from './source';
-import { emptyState, folderPath, joinPath, type OneDriveCursor, type OneDriveListingState } from './state';
+import { emptyState, folderPath, joinPath, type KnownFile, type OneDriveCursor, type OneDriveListingState } from './state';
 
 export type OneDriveListingRequest = ListChangesRequest<OneDriveSource, OneDriveCursor, OneDriveListingState>;
 export type OneDriveListingResponse = ListChangesResponse<OneDriveCursor, OneDriveListingState>;
@@ -27,9 +28,11 @@ export async function listOneDriveChanges(graph: GraphClient, request: OneDriveL
 	let deltaLink: string | null;
 	let listed: ConnectorItem[];
 	const link = cursor?.deltaLink ?? null;
-	const feed = link === null || previous === null ? null : await api.changesSince(link);
+	const feed = link === null || previous === null ? null : await api.changesSince(link, relevantTo(previous));
 	if (previous !== null && feed !== null) {
-		state = structuredClone(previous);
+		// Nothing changed: the state handed back is the one given. Otherwise its maps are copied, not their
+		// entries, which the listing replaces rather than edits: one listing of the files, not two.
+		state = feed.items.length === 0 ? previous : { ...previous, folders: { ...previous.folders }, files: { ...previous.files } };
 		deltaLink = feed.deltaLink;
 		listed = await applyDelta(api, state, feed.items, sourceKey, report);
 	} else {
@@ -53,13 +56,17 @@ export async function listOneDriveChanges(graph: GraphClient, request: OneDriveL
 	const gone = feed?.items.find((item) => item.id === state.rootId && item.deleted !== undefined);
 	if (gone !== undefined) {
 		warnings.push(`The root folder of ${sourceKey} was deleted in OneDrive: every file it held is reported deleted`);
-		state.folders = {};
-		state.files = {};
+		state = { ...state, folders: {}, files: {} };
 		listed = [];
 	}
 
+	const memo = new Map<string, string | null>();
+	const deletion = (id: string, known: KnownFile) => {
+		const before = previous as OneDriveListingState;
+		return deletionOf(id, joinPath(folderPath(before, known.parent, memo) ?? '', known.name), known.name, known.parent, known.mime, sourceKey, before.driveId);
+	};
 	return {
-		...outgoing(listed, previous, state, request.filter, sourceKey),
+		...outgoingItems(listed, previous?.files ?? null, state.files, request.filter, deletion),
 		nextCursor: { deltaLink },
 		nextSnapshot: state,
 		fullListing: feed === null,
@@ -67,6 +74,17 @@ export async function listOneDriveChanges(graph: GraphClient, request: OneDriveL
 		requests: api.requests,
 		countedListed: true,
 	};
+}
+
+/**
+ * Which delta items can touch the source, decided as each page arrives so that the feed of a whole
+ * drive is not held for a folder of it: items the state knows, items in one of its folders, the
+ * root itself, and later versions of an item already kept (the feed's last word wins). A folder
+ * that moves in from outside is walked, which finds what is below it.
+ */
+export function relevantTo(state: OneDriveListingState): (item: GraphItem) => boolean {
+	const inSource = (parent: string | undefined) => parent !== undefined && (parent === state.rootId || (state.recursive && parent in state.folders));
+	return (item) => item.id === state.rootId || item.id in state.files || item.id in state.folders || inSource(item.parentReference?.id);
 }
 
 /** Walks a folder of the source breadth-first (direct children only when not recursive), recording what it finds. */
@@ -172,48 +190,6 @@ async function applyDelta(
 	}
 	report(placed);
 	return [...upserts.values()];
-}
-
-/**
- * What the run owes: listed files that pass the filters, and a deletion for every file the
- * previous snapshot held (and the filters let through) that has left the source or the filters.
- */
-function outgoing(
-	listed: readonly ConnectorItem[],
-	previous: OneDriveListingState | null,
-	state: OneDriveListingState,
-	filter: ItemFilter,
-	sourceKey: string,
-): { items: ConnectorItem[]; deletions: ConnectorItem[] } {
-	const items: ConnectorItem[] = [];
-	const deletions: ConnectorItem[] = [];
-	const memo = new Map<string, string | null>();
-	const previouslyIncluded = (id: string): ConnectorItem | null => {
-		const known = previous?.files[id];
-		if (previous === null || known === undefined) return null;
-		const path = joinPath(folderPath(previous, known.parent, memo) ?? '', known.name);
-		if (!filter(path, known.mime)) return null;
-		return deletionOf(id, path, known.name, known.parent, known.mime, sourceKey, previous.driveId);
-	};
-	const settled = new Set<string>();
-	for (const item of listed) {
-		if (filter(item.path, item.mime)) {
-			items.push(item);
-			settled.add(item.external_id);
-			continue;
-		}
-		const deletion = previouslyIncluded(item.external_id);
-		if (deletion !== null) {
-			deletions.push(deletion);
-			settled.add(item.external_id);
-		}
-	}
-	for (const id of Object.keys(previous?.files ?? {})) {
-		if (id in state.files || settled.has(id)) continue;
-		const deletion = previouslyIncluded(id);
-		if (deletion !== null) deletions.push(deletion);
-	}
-	return { items, deletions };
 }
 
 function deletionOf(id: string, path: string, name: string, parent: string, mime: string | null, sourceKey: string, driveId: string): ConnectorItem {

@@ -74,14 +74,32 @@ export function committedCursor(contract: StoreContract): void {
 			await store.items.commit([good.item]);
 			await store.items.release([bad.item], { outcome: 'failed', reason: 'export timed out' });
 			expect(await store.cursors.committed(SOURCE)).toBeNull();
+			// Over, not left running: every item it listed was committed or released.
 			expect(await store.runs.get(run.runId)).toMatchObject({
-				status: 'running',
+				status: 'partial',
+				finishedAt: expect.any(String),
 				counts: expect.objectContaining({ failed: 1, committed: 1 }),
 				errors: ['file-1: export timed out'],
+				cursorCommittedAt: null,
 			});
+			expect((await store.status(SOURCE))[0]).toMatchObject({ lastSuccessAt: null, cursorCommittedAt: null });
 
 			const retry = await listRun(store, items(2), 'c1-retry');
 			expect(changeById(await store.items.check(retry.items))).toEqual({ 'file-0': 'unchanged', 'file-1': 'new' });
+		});
+
+		it('stays running after a failed item while other items of the run are still to be checked or committed', async () => {
+			const store = await open();
+			const run = await listRun(store, items(3), 'c1');
+			const [bad, good] = await store.items.check(run.items.slice(0, 2));
+			await store.items.release([bad.item], { outcome: 'failed', reason: 'export timed out' });
+			expect(await store.runs.get(run.runId)).toMatchObject({ status: 'running', finishedAt: null });
+			await store.items.commit([good.item]);
+			expect(await store.runs.get(run.runId)).toMatchObject({ status: 'running', finishedAt: null });
+			const [last] = await store.items.check(run.items.slice(2));
+			await store.items.commit([last.item]);
+			expect(await store.runs.get(run.runId)).toMatchObject({ status: 'partial', counts: expect.objectContaining({ failed: 1, committed: 2 }) });
+			expect(await store.cursors.committed(SOURCE)).toBeNull();
 		});
 
 		it('moves on past an item released as skipped, counting the reason', async () => {

@@ -19,7 +19,7 @@ describe('copying a SQLite cache into PostgreSQL', () => {
 	});
 	afterEach(() => rmSync(directory, { recursive: true, force: true }));
 
-	it('keeps cursors, provider state, items, run records, open claims and what the listings saw, so PostgreSQL goes on where SQLite stopped', async () => {
+	it('keeps cursors, provider state, listing snapshots, items, run records, open claims and what the listings saw, so PostgreSQL goes on where SQLite stopped', async () => {
 		const path = join(directory, 'cache.sqlite');
 		const clock = manualClock(Date.now());
 		const sqlite = openSqliteStore({ path, now: clock.now });
@@ -27,6 +27,17 @@ describe('copying a SQLite cache into PostgreSQL', () => {
 		await sqlite.items.commit(emitted(await sqlite.items.check(done.items)).map((result) => result.item));
 		await sqlite.items.commit([item('gone', { change: 'deleted' })], { runId: done.runId });
 		await sqlite.cursors.updateProviderState(SOURCE, 'google_drive', () => '{"snapshot":1}');
+		await sqlite.cursors.writeSnapshot(SOURCE, 'google_drive', {
+			snapshot: done.runId,
+			base: null,
+			state: '{"files":{}}',
+			entries: [{ field: 'files', key: 'f1', value: '{"name":"a.txt"}' }],
+			removed: [],
+			owed: [{ id: 'owed-1', order: Uint8Array.of(0, 0x2f, 0xff), item: '{"external_id":"owed-1"}' }],
+			settled: [],
+			committed: null,
+			keptProposals: 8,
+		});
 		await sqlite.listed.record(SOURCE, 'google_drive', [item('listed-1', { path: '/Reports/q1.pdf', mime: 'application/pdf', size: 12 })]);
 		// A run still ingesting one new version when the move happens.
 		const open = await listRun(sqlite, [item('in-flight', { version: '7' })], 'cursor-2');
@@ -41,6 +52,10 @@ describe('copying a SQLite cache into PostgreSQL', () => {
 		try {
 			expect(await store.cursors.committed(SOURCE)).toBe('cursor-1');
 			expect(await store.cursors.providerState(SOURCE)).toBe('{"snapshot":1}');
+			const entries: string[] = [];
+			expect(await store.cursors.readSnapshot(SOURCE, done.runId, (entry) => entries.push(`${entry.key}=${entry.value}`))).toBe('{"files":{}}');
+			expect(entries).toEqual(['f1={"name":"a.txt"}']);
+			expect(await store.cursors.pendingItems(SOURCE, done.runId, { skip: new Set(), limit: 10 })).toEqual(['{"external_id":"owed-1"}']);
 			expect(await store.status(SOURCE)).toEqual(before);
 			expect(await store.runs.get(done.runId)).toMatchObject({ status: 'success', counts: { new: 30, committed: 31 } });
 			// Export checks the policy against these: an item listed before the move is not an unknown one after it.
