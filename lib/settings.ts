@@ -7,6 +7,22 @@ export function googleApiUrl(env: NodeJS.ProcessEnv = process.env): string {
 	return trimSlash(env.CONNECTORS_GOOGLE_API_URL || 'https://www.googleapis.com');
 }
 
+/**
+ * Google's OAuth2 token endpoint, where a service account's signed assertion is exchanged for a
+ * token (`CONNECTORS_GOOGLE_TOKEN_URL`, default https://oauth2.googleapis.com/token); a test server's in tests.
+ */
+export function googleTokenUrl(env: NodeJS.ProcessEnv = process.env): string {
+	return trimSlash(env.CONNECTORS_GOOGLE_TOKEN_URL || 'https://oauth2.googleapis.com/token');
+}
+
+/**
+ * The Sheets API, which reads a workbook's tabs: Google's own host by default; a proxy or test
+ * server set in CONNECTORS_GOOGLE_API_URL serves it too (its `/v4/spreadsheets/…` paths).
+ */
+export function googleSheetsApiUrl(env: NodeJS.ProcessEnv = process.env): string {
+	return env.CONNECTORS_GOOGLE_API_URL ? googleApiUrl(env) : 'https://sheets.googleapis.com';
+}
+
 export function notionApiUrl(env: NodeJS.ProcessEnv = process.env): string {
 	return trimSlash(env.CONNECTORS_NOTION_API_URL || 'https://api.notion.com');
 }

@@ -10,6 +10,7 @@ import { properties } from './actions/properties';
 import { operations } from './actions/router';
 import { route } from '../shared/router';
 import { listSearch } from './methods';
+import { USER_CONSENT_CREDENTIAL, SERVICE_ACCOUNT_CREDENTIAL } from './transport';
 
 export class GoogleDriveConnector implements INodeType {
 	description: INodeTypeDescription = {
@@ -24,7 +25,10 @@ export class GoogleDriveConnector implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{ ['export', 'listChanges'].includes($parameter.operation) ? [{ type: '${NodeConnectionTypes.Main}' }, { type: '${NodeConnectionTypes.Main}', displayName: 'Skipped' }] : ['${NodeConnectionTypes.Main}'] }}`,
-		credentials: [{ name: 'googleDriveConnectorOAuth2Api', required: true }],
+		credentials: [
+			{ name: USER_CONSENT_CREDENTIAL, required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
+			{ name: SERVICE_ACCOUNT_CREDENTIAL, required: true, displayOptions: { show: { authentication: ['serviceAccount'] } } },
+		],
 		properties,
 	};
 

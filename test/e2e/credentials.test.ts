@@ -20,6 +20,9 @@ describe('credential tests in a running n8n', () => {
 	const notionTokenBad = { id: 'notionBadCred001', name: 'Notion bad token', type: 'notionConnectorApi' };
 	const notionOAuth = { id: 'notionOAuthCred1', name: 'Notion OAuth', type: 'notionConnectorOAuth2Api' };
 	const dropboxOk = { id: 'dropboxOkCred001', name: 'Dropbox ok', type: 'dropboxConnectorOAuth2Api' };
+	const serviceAccountOk = { id: 'googleSaCred0001', name: 'Google service account', type: 'googleDriveConnectorServiceAccountApi' };
+	const serviceAccountOutsider = { id: 'googleSaCredBad1', name: 'Google service account, unknown user', type: 'googleDriveConnectorServiceAccountApi' };
+	let privateKeyLine = '';
 
 	beforeAll(async () => {
 		google = await startFakeGoogle();
@@ -29,8 +32,13 @@ describe('credential tests in a running n8n', () => {
 		google.revokeRefreshToken(revoked.refresh_token);
 		google.revokeAccessToken(revoked.access_token);
 
+		const keyFile = google.addServiceAccount({ clientEmail: 'importer@acme-ingest.iam.gserviceaccount.com' });
+		privateKeyLine = keyFile.private_key.split('\n')[1];
+		const serviceAccount = (subject: string) => ({ keyFormat: 'json', privateKeyJson: JSON.stringify(keyFile), subject });
+
 		n8n = await N8nInstance.create({
 			CONNECTORS_GOOGLE_API_URL: google.origin,
+			CONNECTORS_GOOGLE_TOKEN_URL: google.tokenUrl,
 			CONNECTORS_NOTION_API_URL: notion.url,
 			...dropbox.env,
 		});
@@ -48,6 +56,8 @@ describe('credential tests in a running n8n', () => {
 				},
 			},
 			{ ...dropboxCredential(dropbox, dropbox.issueTokens()), ...dropboxOk },
+			{ ...serviceAccountOk, data: serviceAccount(google.user.emailAddress) },
+			{ ...serviceAccountOutsider, data: serviceAccount('mallory@elsewhere.test') },
 		]);
 		const baseUrl = await n8n.start({
 			CREDENTIALS_OVERWRITE_DATA: JSON.stringify({ googleDriveConnectorOAuth2Api: { accessTokenUrl: google.tokenUrl } }),
@@ -66,6 +76,20 @@ describe('credential tests in a running n8n', () => {
 		google.resetRequestLog();
 		await expect(rest.testCredential(googleOk)).resolves.toEqual(expect.objectContaining({ status: 'OK' }));
 		expect(google.driveRequests().map((r) => r.path)).toEqual(['/drive/v3/about']);
+	});
+
+	it('passes for a service account impersonating a domain user, by minting a token and calling Drive about', async () => {
+		google.resetRequestLog();
+		await expect(rest.testCredential(serviceAccountOk)).resolves.toEqual(expect.objectContaining({ status: 'OK' }));
+		expect(google.requests.map((r) => r.path)).toEqual(['/token', '/drive/v3/about']);
+	});
+
+	it('fails for a service account impersonating a user Google does not know, saying so without the key', async () => {
+		const result = await rest.testCredential(serviceAccountOutsider);
+		expect(result.status).toBe('Error');
+		expect(JSON.stringify(result)).toMatch(/Invalid email or User ID/);
+		expect(JSON.stringify(result)).not.toContain(privateKeyLine);
+		expect(n8n.allLogs()).not.toContain(privateKeyLine);
 	});
 
 	it('fails for a Google account whose access was revoked', async () => {

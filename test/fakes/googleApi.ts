@@ -15,8 +15,16 @@ import type http from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FieldsError, parseFields, project, validateSelection, type FieldSchema, type FieldSelection } from './driveFields';
-import { DriveModel, isBinaryMime, type ContentSource, type DriveFile, type DriveModelOptions, type SharedDrive } from './driveModel';
+import { DriveModel, isBinaryMime, type ContentSource, type DriveFile, type DriveModelOptions, type FileInit, type SharedDrive } from './driveModel';
 import { DriveQueryError, parseDriveQuery } from './driveQuery';
+import {
+	JWT_BEARER_GRANT,
+	newServiceAccountKey,
+	verifyAssertion,
+	type FakeServiceAccount,
+	type ServiceAccountKeyFile,
+} from './serviceAccounts';
+import { SPREADSHEET_MIME, firstTabCsv, handleSheets, sheetsOf, type FakeSheet, type SheetInit } from './sheetsApi';
 import {
 	ABOUT_SCHEMA,
 	CHANGE_LIST_SCHEMA,
@@ -292,6 +300,8 @@ interface TokenRecord {
 	grant: string;
 	expiresAt: number;
 	revoked: boolean;
+	/** The user a service account's token impersonates, or the service account itself; absent for OAuth2 tokens. */
+	subject?: string;
 }
 
 export class FakeGoogle extends DriveModel implements RequestLog {
@@ -322,6 +332,15 @@ export class FakeGoogle extends DriveModel implements RequestLog {
 	private readonly accessTokens = new Map<string, TokenRecord>();
 	private readonly refreshTokens = new Map<string, { grant: string; revoked: boolean }>();
 	private readonly authCodes = new Map<string, { redirectUri?: string; used: boolean }>();
+	private readonly serviceAccounts = new Map<string, FakeServiceAccount>();
+	/** Users of the Workspace domain a service account may impersonate (the Drive's user to begin with). */
+	private readonly domainUsers = new Set<string>();
+	/** Who each request's token speaks as, for `about`. */
+	private readonly requestSubjects = new WeakMap<ServerContext, string>();
+	/** The tabs of spreadsheets added with `addSpreadsheet`, by file id. */
+	private readonly workbooks = new Map<string, FakeSheet[]>();
+	/** Successful JWT bearer grants (service-account tokens minted). */
+	serviceAccountTokenCount = 0;
 	private server?: RunningServer;
 
 	constructor(options: FakeGoogleOptions = {}) {
@@ -331,6 +350,7 @@ export class FakeGoogle extends DriveModel implements RequestLog {
 		this.clientSecret = options.clientSecret ?? 'fake-client-secret';
 		this.scope = options.scope ?? DRIVE_READONLY_SCOPE;
 		this.setRateLimit(options.rateLimit ?? null);
+		this.domainUsers.add(this.user.emailAddress.toLowerCase());
 	}
 
 	async start(): Promise<this> {
@@ -404,6 +424,57 @@ export class FakeGoogle extends DriveModel implements RequestLog {
 		return code;
 	}
 
+	// --- service accounts ----------------------------------------------------------------------
+
+	/**
+	 * A service account with a fresh key; its client ID has domain-wide delegation for
+	 * `delegatedScopes` (drive.readonly by default). Returns the JSON key file with the private key.
+	 */
+	addServiceAccount(init: { clientEmail?: string; keyId?: string; delegatedScopes?: string[] } = {}): ServiceAccountKeyFile {
+		const clientEmail = init.clientEmail ?? `importer-${randomBytes(3).toString('hex')}@fake-project.iam.gserviceaccount.com`;
+		const keyId = init.keyId ?? randomBytes(20).toString('hex');
+		const { keyFile, publicKey } = newServiceAccountKey(clientEmail, keyId);
+		this.serviceAccounts.set(clientEmail, { clientEmail, keyId, publicKey, delegatedScopes: init.delegatedScopes ?? [DRIVE_READONLY_SCOPE], disabled: false });
+		return keyFile;
+	}
+
+	/** A user of the domain who may be impersonated (the Drive's own user is one from the start). */
+	addDomainUser(email: string): void {
+		this.domainUsers.add(email.toLowerCase());
+	}
+
+	/** The key was deleted in the console: its assertions answer `invalid_grant`, its tokens 401. */
+	disableServiceAccountKey(clientEmail: string): void {
+		const account = this.serviceAccounts.get(clientEmail);
+		if (!account) throw new Error(`fake google: unknown service account ${clientEmail}`);
+		account.disabled = true;
+	}
+
+	// --- spreadsheets -------------------------------------------------------------------------
+
+	/** A Google Sheet with tabs: Drive's CSV export holds the first tab, the Sheets API every tab. */
+	addSpreadsheet(init: Omit<FileInit, 'mimeType' | 'content'> & { sheets: SheetInit[] }): DriveFile {
+		const sheets = sheetsOf(init.sheets);
+		const file = this.addFile({ ...init, mimeType: SPREADSHEET_MIME, content: firstTabCsv(sheets) });
+		this.workbooks.set(file.id, sheets);
+		return file;
+	}
+
+	/** New tabs for a spreadsheet (a new version, as any edit). */
+	editSheets(id: string, sheets: SheetInit[]): DriveFile {
+		const tabs = sheetsOf(sheets);
+		this.workbooks.set(id, tabs);
+		return this.editContent(id, firstTabCsv(tabs));
+	}
+
+	/** The Sheets API is not enabled in the credential's Cloud project: it answers 403 SERVICE_DISABLED. */
+	sheetsApiDisabled = false;
+
+	/** Logged requests to the Sheets API (`/v4/spreadsheets/…`). */
+	sheetsRequests(): LoggedRequest[] {
+		return this.requests.filter((request) => request.path.startsWith('/v4/spreadsheets/'));
+	}
+
 	// --- faults, limits, log -----------------------------------------------------------------
 
 	/**
@@ -471,10 +542,15 @@ export class FakeGoogle extends DriveModel implements RequestLog {
 			if (url.pathname === '/o/oauth2/v2/auth') return this.authorizeEndpoint(ctx);
 			if (url.pathname === '/revoke') return await this.revokeEndpoint(ctx);
 
+			if (url.pathname.startsWith('/v4/spreadsheets/')) {
+				this.applyRateLimit();
+				this.authenticate(ctx);
+				return handleSheets(ctx, (id) => this.workbookFor(id), this.sheetsApiDisabled);
+			}
 			const isApi = url.pathname.startsWith('/drive/v3/') || url.pathname === '/feeds/download/export';
 			if (!isApi) throw new GoogleApiError(404, 'notFound', 'Not Found');
 			this.applyRateLimit();
-			this.authenticate(req, url);
+			this.authenticate(ctx);
 			if (req.method !== 'GET') {
 				throw new GoogleApiError(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.');
 			}
@@ -494,7 +570,16 @@ export class FakeGoogle extends DriveModel implements RequestLog {
 		throw faultError({ status: this.rateLimit.status, retryAfter });
 	}
 
-	private authenticate(req: http.IncomingMessage, url: URL): void {
+	/** A spreadsheet the account can see: undefined when there is none (404), null for another kind of file. */
+	private workbookFor(id: string): { id: string; name: string; sheets: FakeSheet[] } | null | undefined {
+		if (!this.hasFile(id)) return undefined;
+		const file = this.file(id);
+		if (file.mimeType !== SPREADSHEET_MIME) return null;
+		return { id, name: file.name, sheets: this.workbooks.get(id) ?? sheetsOf([{ title: 'Sheet1', rows: file.content.text.split('\n').filter(Boolean).map((line) => line.split(',')) }]) };
+	}
+
+	private authenticate(ctx: ServerContext): void {
+		const { req, url } = ctx;
 		const token =
 			bearerToken(req.headers.authorization) ??
 			url.searchParams.get('access_token') ??
@@ -513,7 +598,8 @@ export class FakeGoogle extends DriveModel implements RequestLog {
 			);
 		}
 		const record = this.accessTokens.get(token);
-		if (!record || record.revoked || record.expiresAt <= Date.now()) {
+		const keyDeleted = record?.grant.startsWith('sa:') === true && this.serviceAccounts.get(record.grant.slice(3))?.disabled === true;
+		if (!record || record.revoked || keyDeleted || record.expiresAt <= Date.now()) {
 			throw new GoogleApiError(
 				401,
 				'authError',
@@ -523,6 +609,7 @@ export class FakeGoogle extends DriveModel implements RequestLog {
 				{ 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' },
 			);
 		}
+		if (record.subject !== undefined) this.requestSubjects.set(ctx, record.subject);
 	}
 
 	private async driveRoute(ctx: ServerContext, segments: string[]): Promise<void> {
@@ -569,7 +656,7 @@ export class FakeGoogle extends DriveModel implements RequestLog {
 			ctx,
 			{
 				kind: 'drive#about',
-				user: { kind: 'drive#user', ...this.userResource() },
+				user: { kind: 'drive#user', ...this.userResource(), ...this.impersonated(ctx) },
 				storageQuota: {
 					limit: String(15 * 1024 ** 3),
 					usage: String(usage),
@@ -587,6 +674,13 @@ export class FakeGoogle extends DriveModel implements RequestLog {
 			},
 			selection,
 		);
+	}
+
+	/** A service account's token speaks as the user it impersonates (or as the service account itself). */
+	private impersonated(ctx: ServerContext): Record<string, unknown> {
+		const subject = this.requestSubjects.get(ctx);
+		if (subject === undefined || subject.toLowerCase() === this.user.emailAddress.toLowerCase()) return {};
+		return { emailAddress: subject, displayName: subject.split('@')[0], permissionId: createHash('sha1').update(subject).digest('hex').slice(0, 20) };
 	}
 
 	private filesList(ctx: ServerContext, params: Params): void {
@@ -954,6 +1048,19 @@ export class FakeGoogle extends DriveModel implements RequestLog {
 		const oauthError = (status: number, error: string, description: string): void =>
 			sendJson(res, status, { error, error_description: description }, { 'Cache-Control': 'no-store' });
 
+		if (body.grant_type === JWT_BEARER_GRANT) {
+			const verdict = verifyAssertion(body.assertion, {
+				accounts: this.serviceAccounts,
+				domainUsers: this.domainUsers,
+				tokenUrl: this.tokenUrl,
+				nowMs: Date.now(),
+			});
+			if (!verdict.ok) return oauthError(verdict.status, verdict.error, verdict.description);
+			this.serviceAccountTokenCount += 1;
+			const token = this.newAccessToken(`sa:${verdict.account.clientEmail}`, verdict.subject ?? verdict.account.clientEmail);
+			// Google's answer to the JWT bearer grant: no refresh token, and no scope echoed.
+			return sendJson(res, 200, { access_token: token, expires_in: ACCESS_TOKEN_LIFETIME_S, token_type: 'Bearer' }, { 'Cache-Control': 'no-store' });
+		}
 		const basic = basicCredentials(req.headers.authorization);
 		const clientId = basic?.id ?? body.client_id;
 		const clientSecret = basic?.secret ?? body.client_secret;
@@ -1017,9 +1124,9 @@ export class FakeGoogle extends DriveModel implements RequestLog {
 		sendJson(ctx.res, 200, {});
 	}
 
-	private newAccessToken(grant: string): string {
+	private newAccessToken(grant: string, subject?: string): string {
 		const token = `ya29.fake-${randomBytes(24).toString('base64url')}`;
-		this.accessTokens.set(token, { grant, expiresAt: Date.now() + ACCESS_TOKEN_LIFETIME_S * 1000, revoked: false });
+		this.accessTokens.set(token, { grant, expiresAt: Date.now() + ACCESS_TOKEN_LIFETIME_S * 1000, revoked: false, subject });
 		return token;
 	}
 }
@@ -1059,6 +1166,6 @@ async function readForm(req: http.IncomingMessage): Promise<Record<string, strin
 }
 
 function redactForm(body: Record<string, string | undefined>): Record<string, string | undefined> {
-	const secret = new Set(['client_secret', 'refresh_token', 'code', 'token']);
+	const secret = new Set(['client_secret', 'refresh_token', 'code', 'token', 'assertion']);
 	return Object.fromEntries(Object.entries(body).map(([key, value]) => [key, secret.has(key) ? '<redacted>' : value]));
 }

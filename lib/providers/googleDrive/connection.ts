@@ -3,7 +3,7 @@
  * retried with backoff on rate limits and server errors and paused while Drive keeps failing.
  */
 import { adaptiveConcurrencyFor, circuitBreakerFor, integrationKey, resilientFetch, type AdaptiveConcurrency } from '../../http';
-import { googleApiUrl } from '../../settings';
+import { googleApiUrl, googleSheetsApiUrl } from '../../settings';
 import type { ProviderResilience, ProviderTransport } from '../types';
 import { createDriveClient, type DriveClient } from './client';
 import { isGoogleRetryable } from './errors';
@@ -14,6 +14,8 @@ export interface DriveConnection {
 	signedFetch: typeof fetch;
 	/** The API base URL the client talks to; export links on it are accepted beside Google's hosts. */
 	apiUrl: string;
+	/** The Sheets API base URL, which reads every tab of a workbook (same signed fetch). */
+	sheetsUrl: string;
 	/** Downloads at once for this credential: halved on Drive's rate limits, grown again on successes. */
 	downloads: AdaptiveConcurrency;
 }
@@ -31,8 +33,15 @@ export const driveResilience: ProviderResilience = {
 	breakerKey: (credentialKey) => integrationKey('google_drive', credentialKey),
 };
 
-/** `apiUrl` is CONNECTORS_GOOGLE_API_URL's (Google's own by default), or a test server's. */
-export function connectDrive({ fetch, credentialKey }: ProviderTransport, apiUrl = googleApiUrl()): DriveConnection {
+/**
+ * `apiUrl` is CONNECTORS_GOOGLE_API_URL's (Google's own by default), or a test server's; Sheets
+ * requests go to Google's Sheets host with Google's own API, else to that same server.
+ */
+export function connectDrive(
+	{ fetch, credentialKey }: ProviderTransport,
+	apiUrl = googleApiUrl(),
+	sheetsUrl = apiUrl === googleApiUrl() ? googleSheetsApiUrl() : apiUrl,
+): DriveConnection {
 	const key = driveResilience.breakerKey(credentialKey);
 	const downloads = adaptiveConcurrencyFor(key, DRIVE_DOWNLOADS);
 	const signedFetch = resilientFetch(fetch, {
@@ -43,5 +52,5 @@ export function connectDrive({ fetch, credentialKey }: ProviderTransport, apiUrl
 			if (status === 429 || status === 403) downloads.backOff(startedAt);
 		},
 	});
-	return { drive: createDriveClient({ fetch: signedFetch, apiUrl }), signedFetch, downloads, apiUrl };
+	return { drive: createDriveClient({ fetch: signedFetch, apiUrl }), signedFetch, downloads, apiUrl, sheetsUrl: sheetsUrl.replace(/\/+$/, '') };
 }

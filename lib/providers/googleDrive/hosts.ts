@@ -1,13 +1,16 @@
 /** The hosts a Drive credential may be sent to, and the export links Drive may hand out. */
 import { isAllowedOrigin, originOf } from '../../http';
-import { googleApiUrl } from '../../settings';
+import { googleApiUrl, googleSheetsApiUrl } from '../../settings';
 
 /** Where Drive's `exportLinks` point (Docs, Sheets, Slides are exported from docs.google.com). */
 const GOOGLE_EXPORT_LINK_ORIGINS = ['https://docs.google.com', 'https://drive.google.com', 'https://www.googleapis.com'];
 
-/** The API (CONNECTORS_GOOGLE_API_URL, Google's own by default) and Google's export-link hosts. */
-export function driveCredentialOrigins(apiUrl = googleApiUrl()): string[] {
-	return [...new Set([originOf(apiUrl), ...GOOGLE_EXPORT_LINK_ORIGINS])];
+/**
+ * The APIs (Drive at CONNECTORS_GOOGLE_API_URL, Google's own by default; Sheets, which a proxy or
+ * test server there serves too) and Google's export-link hosts.
+ */
+export function driveCredentialOrigins(apiUrl = googleApiUrl(), sheetsUrl = googleSheetsApiUrl()): string[] {
+	return [...new Set([originOf(apiUrl), originOf(sheetsUrl), ...GOOGLE_EXPORT_LINK_ORIGINS])];
 }
 
 /** An export link the signed fetch may follow: https on Google's hosts, or the configured API itself. */

@@ -36,6 +36,7 @@ export {
 	isGoogleNative,
 	validateOverrides,
 	type DriveExportChoices,
+	type DriveExportOptions,
 	type DriveExportedContent,
 	type DriveExportOutcome,
 	type DriveSkipReason,

@@ -1,5 +1,6 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
+import type { DriveExportOptions } from '../../../lib/providers/googleDrive';
 import { exportOperation } from '../../shared/connectorOperations';
 import { policyNarrowingProperty } from '../../shared/policy';
 import { googleDriveNode } from '../transport';
@@ -41,6 +42,13 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
+				displayName: 'Include Hidden Sheets',
+				name: 'includeHiddenSheets',
+				type: 'boolean',
+				default: false,
+				description: "Whether a Google Sheet's hidden tabs are exported too (CSV, TSV); by default only the tabs a person sees",
+			},
+			{
 				displayName: 'Parallel Downloads',
 				name: 'concurrency',
 				type: 'number',
@@ -53,19 +61,24 @@ const properties: INodeProperties[] = [
 	policyNarrowingProperty,
 ];
 
+function exportOptions(ctx: IExecuteFunctions): { concurrency?: number; includeHiddenSheets?: boolean } {
+	return ctx.getNodeParameter('exportOptions', 0, {}) as { concurrency?: number; includeHiddenSheets?: boolean };
+}
+
 export const description = updateDisplayOptions({ show: { operation: ['export'] } }, properties);
 
 /**
  * Each listed file as ingestion-ready content in the binary property `data`: Google Docs, Sheets
- * and Slides exported (per-type format overrides within the org policy), other files as they are.
+ * (every tab) and Slides exported (per-type format overrides within the org policy), other files as they are.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	return await exportOperation(this, {
 		...googleDriveNode,
 		formatOverridesOf: (ctx, itemIndex) => ctx.getNodeParameter('exportFormats', itemIndex, {}) as Record<string, string | undefined>,
 		concurrencyOf: (ctx) => {
-			const { concurrency = DEFAULT_CONCURRENCY } = ctx.getNodeParameter('exportOptions', 0, {}) as { concurrency?: number };
+			const { concurrency = DEFAULT_CONCURRENCY } = exportOptions(ctx);
 			return Math.min(MAX_CONCURRENCY, Math.max(1, Math.trunc(Number(concurrency)) || DEFAULT_CONCURRENCY));
 		},
+		providerOptionsOf: (ctx) => ({ includeHiddenSheets: exportOptions(ctx).includeHiddenSheets === true }) satisfies DriveExportOptions,
 	});
 }

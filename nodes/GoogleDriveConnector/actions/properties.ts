@@ -4,8 +4,19 @@ import * as browse from './browse.operation';
 import * as exportOperation from './export.operation';
 import * as listChanges from './listChanges.operation';
 
-/** The operation picker and each operation's own parameters. */
+/** The credential picker, the operation picker and each operation's own parameters. */
 export const properties: INodeProperties[] = [
+	{
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		noDataExpression: true,
+		default: 'oAuth2',
+		options: [
+			{ name: 'OAuth2', value: 'oAuth2', description: 'One Google user signs in' },
+			{ name: 'Service Account', value: 'serviceAccount', description: 'A service account with domain-wide delegation impersonates a user' },
+		],
+	},
 	{
 		displayName: 'Operation',
 		name: 'operation',

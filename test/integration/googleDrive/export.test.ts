@@ -100,12 +100,12 @@ describe('Drive exportItem against the strict fake Drive', () => {
 			expect(result.contentHash()).toBe(createHash('sha256').update(bytes).digest('hex'));
 		});
 
-		it('exports a Google Sheet as CSV', async () => {
+		it('exports a Google Sheet as CSV, each row led by its tab', async () => {
 			const sheet = google.addFile({ name: 'Budget', mimeType: SHEET, content: 'a,b\n1,2' });
 
 			const result = metered(await exportItem(itemOf(sheet)));
 
-			expect((await readAll(result.stream)).toString('utf8')).toBe('a,b\n1,2');
+			expect((await readAll(result.stream)).toString('utf8')).toBe('sheet,A,B\r\nSheet1,a,b\r\nSheet1,1,2\r\n');
 			expect(result).toMatchObject({ fileName: 'Budget.csv', exportFormat: 'csv', exportMime: 'text/csv' });
 		});
 

@@ -24,8 +24,8 @@ describe('Google Drive Connector description', () => {
 		expect(picker?.noDataExpression).toBe(true);
 	});
 
-	it('shows every other parameter for exactly one operation', () => {
-		for (const property of properties.filter((p) => p.name !== 'operation')) {
+	it('shows every other parameter but the credential choice for exactly one operation', () => {
+		for (const property of properties.filter((p) => p.name !== 'operation' && p.name !== 'authentication')) {
 			const shownFor = operationsShowing(property);
 			expect({ name: property.name, shownFor }).toEqual({ name: property.name, shownFor: [expect.stringMatching(new RegExp(`^(${OPERATIONS.join('|')})$`))] });
 		}
@@ -66,7 +66,13 @@ describe('Google Drive Connector description', () => {
 		expect(concurrency?.typeOptions).toEqual({ minValue: 1, maxValue: 32 });
 	});
 
-	it('speaks as the Google Drive Connector OAuth2 credential', () => {
-		expect(description.credentials).toEqual([{ name: 'googleDriveConnectorOAuth2Api', required: true }]);
+	it('speaks as the OAuth2 credential by default, or as the service account credential when chosen', () => {
+		const choice = properties.find((p) => p.name === 'authentication');
+		expect(choice?.default).toBe('oAuth2');
+		expect(choice?.options?.map((option) => (option as { value: string }).value)).toEqual(['oAuth2', 'serviceAccount']);
+		expect(description.credentials).toEqual([
+			{ name: 'googleDriveConnectorOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
+			{ name: 'googleDriveConnectorServiceAccountApi', required: true, displayOptions: { show: { authentication: ['serviceAccount'] } } },
+		]);
 	});
 });

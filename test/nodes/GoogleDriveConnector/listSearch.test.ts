@@ -53,6 +53,18 @@ describe('Google Drive Connector list search', () => {
 		expect(google.internalErrors).toEqual([]);
 	});
 
+	it('searches through the service account credential when the node authenticates as one', async () => {
+		const asServiceAccount = loadOptionsContext({
+			node: { name: 'Google Drive Connector', credentials: { googleDriveConnectorServiceAccountApi: { id: 'cred-sa', name: 'SA' } } },
+			parameters: { authentication: 'serviceAccount' },
+			token,
+			calls,
+		});
+		const { results } = await searchSharedDrives.call(asServiceAccount, 'Team');
+		expect(results.map((result) => result.name)).toEqual(['Team Handbook']);
+		expect(calls.map((call) => call.credentialType)).toEqual(['googleDriveConnectorServiceAccountApi']);
+	});
+
 	it('escapes a quote in the search text instead of ending the query early', async () => {
 		const { results } = await searchFolders.call(editor(), "Bob's");
 		expect(results.map((result) => [result.name, result.value])).toEqual([["Bob's notes", ids.bobs]]);

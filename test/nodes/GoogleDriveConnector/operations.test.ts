@@ -140,6 +140,20 @@ describe('Google Drive Connector operations', () => {
 		});
 	});
 
+	describe('authentication', () => {
+		it.each([
+			[undefined, 'googleDriveConnectorOAuth2Api'],
+			['oAuth2', 'googleDriveConnectorOAuth2Api'],
+			['serviceAccount', 'googleDriveConnectorServiceAccountApi'],
+		])('with Authentication %p, signs every request with %s', async (authentication, credentialType) => {
+			const calls: NonNullable<SignedRequests['calls']> = [];
+			const parameters = { location: 'myDrive', returnAll: true, ...(authentication ? { authentication } : {}) };
+			await run('browse', { parameters, requests: { calls }, node: { ...node, credentials: { [credentialType]: { id: 'cred-1', name: 'Drive' } } } });
+			expect(calls.length).toBeGreaterThan(0);
+			expect(new Set(calls.map((call) => call.credentialType))).toEqual(new Set([credentialType]));
+		});
+	});
+
 	describe('export', () => {
 		/** Google Docs listed from a new folder, as List Changes hands them to Export. */
 		async function listedDocs(count: number): Promise<INodeExecutionData[]> {
@@ -164,6 +178,22 @@ describe('Google Drive Connector operations', () => {
 			]);
 			expect(Buffer.from(binaries[1].data, 'base64').toString('utf8')).toContain('Text 1');
 			expect(exported.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		});
+
+		it("exports every visible tab of a Sheet, and the hidden ones with Include Hidden Sheets", async () => {
+			const folder = google.addFolder({ name: 'Workbooks' });
+			google.addSpreadsheet({
+				name: 'Plan',
+				parent: folder.id,
+				sheets: [{ title: 'Open', rows: [['a']] }, { title: 'Hidden', rows: [['h']], hidden: true }, { title: 'Later', rows: [['b']] }],
+			});
+			const [listed] = await run('listChanges', { parameters: { source: 'folder', sourceFolderId: rl('id', folder.id), recursive: true } });
+			const items = listed.map((item) => ({ json: item.json }));
+			const csvOf = (exported: INodeExecutionData[]) => Buffer.from((exported[0].binary?.data as IBinaryData).data, 'base64').toString('utf8');
+			const [visible] = await run('export', { items });
+			expect(csvOf(visible)).toBe('sheet,A\r\nOpen,a\r\nLater,b\r\n');
+			const [all] = await run('export', { items, parameters: { exportOptions: { includeHiddenSheets: true } } });
+			expect(csvOf(all)).toBe('sheet,A\r\nOpen,a\r\nHidden,h\r\nLater,b\r\n');
 		});
 
 		it.each([

@@ -9,8 +9,15 @@ import type { DriveConnection } from '../connection';
 import { googleErrorOf } from '../errors';
 import { isDriveExportLink } from '../hosts';
 import { DEFAULT_EXPORT_FORMATS, exportMimeFor, googleNativeKindOf, isGoogleNative } from './formats';
+import { exportWorkbook } from './sheets';
 
-export type DriveSkipReason = 'not_exportable' | 'not_downloadable' | 'abusive_file' | 'not_found' | 'export_size_limit';
+export type DriveSkipReason = 'not_exportable' | 'not_downloadable' | 'abusive_file' | 'not_found' | 'export_size_limit' | 'no_visible_sheets';
+
+/** Provider options of a Drive export, as the node passes them. */
+export interface DriveExportOptions {
+	/** A Sheet's hidden tabs are exported too (CSV, TSV); by default only the tabs a person sees. */
+	includeHiddenSheets?: boolean;
+}
 
 export interface DriveExportedContent extends ExportedContent {
 	/** The bytes, streamed as Drive sends them. */
@@ -76,13 +83,20 @@ function originalTarget(item: ConnectorItem): ExportTarget {
 	return { exportFormat: extensionOf(item.name) ?? 'original', exportMime: item.mime ?? 'application/octet-stream' };
 }
 
-async function exportGoogleNative(connection: DriveConnection, { item, format, signal }: ExportRequest): Promise<{ body: Readable; target: ExportTarget }> {
+async function exportGoogleNative(connection: DriveConnection, { item, format, signal, options }: ExportRequest): Promise<{ body: Readable; target: ExportTarget }> {
 	const kind = googleNativeKindOf(item.mime);
 	if (kind === undefined) {
 		throw new ExportSkip('not_exportable', `"${item.name}" is a ${item.mime ?? 'Google'} file, which Google Drive cannot export`);
 	}
 	const exportFormat = format ?? DEFAULT_EXPORT_FORMATS[kind];
 	const target = { exportFormat, exportMime: exportMimeFor(kind, exportFormat) };
+	// Drive's CSV and TSV exports hold the first tab only; XLSX, ODS and PDF hold every tab already.
+	if (kind === 'spreadsheet' && (exportFormat === 'csv' || exportFormat === 'tsv')) {
+		const { includeHiddenSheets = false } = (options ?? {}) as DriveExportOptions;
+		const workbook = await exportWorkbook(connection, item, exportFormat, { includeHiddenSheets, signal });
+		if ('skipReason' in workbook) throw new ExportSkip(workbook.skipReason, workbook.skipDetail);
+		return { body: Readable.from([Buffer.from(workbook.text, 'utf8')]), target };
+	}
 	try {
 		const response = await connection.drive.files.export(
 			{ fileId: item.external_id, mimeType: target.exportMime },

@@ -1,6 +1,7 @@
 /** Export: one listed Drive item → streamed, ingestion-ready content, or a skip with a stable reason. */
 export {
 	exportDriveItem,
+	type DriveExportOptions,
 	type DriveExportedContent,
 	type DriveExportOutcome,
 	type DriveSkippedExport,
@@ -16,3 +17,4 @@ export {
 	type ExportFormatOverrides,
 	type GoogleNativeKind,
 } from './formats';
+export { SHEET_COLUMN, workbookTable } from './sheets';

@@ -56,7 +56,7 @@ describe('browse', () => {
 			},
 		} as unknown as DriveClient;
 
-		await googleDriveProvider.browse({ drive, signedFetch: fetch, downloads: new AdaptiveConcurrency({ initial: 1, max: 1 }), apiUrl: 'https://www.googleapis.com' } satisfies DriveConnection, { kind: 'myDrive' });
+		await googleDriveProvider.browse({ drive, signedFetch: fetch, downloads: new AdaptiveConcurrency({ initial: 1, max: 1 }), apiUrl: 'https://www.googleapis.com', sheetsUrl: 'https://sheets.googleapis.com' } satisfies DriveConnection, { kind: 'myDrive' });
 
 		expect(queries).toEqual(["'it\\'s' in parents and trashed = false"]);
 	});
