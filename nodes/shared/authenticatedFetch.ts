@@ -36,7 +36,7 @@ interface FullResponse {
  * `allowedOrigins` (lib/http/origins), and never along a redirect to another origin.
  *
  * An OAuth2 credential's access token is read through n8n once per execution and the requests are
- * sent by Node's `fetch` with it (lib/http/signedFetch): n8n loading and decrypting the credential
+ * sent over node:http with it (lib/http/signedFetch): n8n loading and decrypting the credential
  * for every request was a fifth of the CPU of an export of many small files, and its request
  * helper's socket chunks held n8n's memory up while a large file streamed. A 401 sends that one
  * request through n8n's `httpRequestWithAuthentication`, which refreshes the token and saves it in
