@@ -88,7 +88,7 @@ export function concurrencyOf(ctx: IExecuteFunctions): number {
 }
 
 /** The provider's export options from the node's; a Content Source other than Block Tree reads the Markdown endpoint. */
-export function exportOptionsOf(ctx: IExecuteFunctions): NotionExportOptions {
+export function exportOptionsOf(ctx: IExecuteFunctions): NotionExportOptions & Record<string, unknown> {
 	return {
 		attachFiles: options(ctx).attachFiles === true,
 		contentSource: options(ctx).contentSource === 'blocks' ? 'blocks' : 'markdown',
