@@ -8,7 +8,8 @@
  *   npm run bench -- notion [--pages=200] [--latency=20] [--concurrency=3] [--workspace=10000]
  *   node --import tsx scripts/bench/notion.ts [the same options]
  *
- * Exports `pages` realistic pages (headings, nested lists, toggles, tables, code, callouts; every
+ * Exports `pages` realistic pages twice, through the Markdown endpoint and through the block walk
+ * (headings, nested lists, toggles, tables, code, callouts; every
  * tenth one over 100 top-level blocks) `concurrency` pages at a time, and prints the wall time
  * against the floor the rate limit sets (requests ÷ 3 per second), requests per page and the
  * 429s the fake answered. Then lists the tree of those pages once through the engine's
@@ -172,6 +173,75 @@ async function benchUnchangedWorkspace(pages: number, latencyMs: number): Promis
 	}
 }
 
+interface ExportRun {
+	contentSource: 'markdown' | 'blocks';
+	wallMs: number;
+	requests: number;
+	clientRequests: number;
+	rateLimited: number;
+	failed: number;
+	bytes: number;
+}
+
+/** Every page through the provider's `exportItem` with one content source, on a fresh integration key. */
+async function exportAll(
+	fake: FakeNotion,
+	ids: readonly string[],
+	sourceKey: string,
+	contentSource: ExportRun['contentSource'],
+	concurrency: number,
+): Promise<ExportRun> {
+	// Counts what leaves the client (every attempt, after the throttle), to set beside the fake's log.
+	let clientRequests = 0;
+	const countingFetch: typeof fetch = async (input, init) => {
+		clientRequests++;
+		return await fetch(input, init);
+	};
+	const client = notionClient({ baseUrl: fake.url, auth: fake.token, integrationKey: `bench:${contentSource}`, fetch: countingFetch });
+	fake.resetRequestLog();
+	const limitedBefore = fake.rateLimitedCount;
+	const limit = pLimit(concurrency);
+	let bytes = 0;
+	let failed = 0;
+	const started = performance.now();
+	await Promise.all(
+		ids.map((id, index) =>
+			limit(async () => {
+				const exported = await notionProvider.exportItem(client, { item: listedPage(sourceKey, id, index), options: { contentSource } });
+				if (exported.kind !== 'content' || !Buffer.isBuffer(exported.body)) failed++;
+				else bytes += exported.body.length;
+			}),
+		),
+	);
+	return {
+		contentSource,
+		wallMs: performance.now() - started,
+		requests: fake.apiRequests().length,
+		clientRequests,
+		rateLimited: fake.rateLimitedCount - limitedBefore,
+		failed,
+		bytes,
+	};
+}
+
+/** The two paths side by side, and what a first import of 10,000 pages would take on each at the floor. */
+function exportRows(runs: readonly ExportRun[], pages: number): string[][] {
+	const both = (value: (run: ExportRun) => string): string => runs.map(value).join(' / ');
+	const floor = (run: ExportRun): number => (run.requests / RATE) * 1000;
+	const perPage = (run: ExportRun): number => run.requests / pages;
+	return [
+		['wall time', both((run) => seconds(run.wallMs))],
+		['requests (fake log / sent by the client)', both((run) => `${run.requests} (${run.clientRequests})`)],
+		['requests per page', both((run) => perPage(run).toFixed(2))],
+		[`floor (requests ÷ ${RATE}/s)`, both((run) => seconds(floor(run)))],
+		['wall / floor', both((run) => (run.wallMs / floor(run)).toFixed(2))],
+		['429s received', both((run) => String(run.rateLimited))],
+		['failed or skipped pages', both((run) => String(run.failed))],
+		['Markdown', both((run) => `${(run.bytes / 1024).toFixed(0)} KiB`)],
+		['estimated first import of 10,000 pages', both((run) => `${((10_000 * perPage(run)) / RATE / 3600).toFixed(1)} h`)],
+	];
+}
+
 export async function benchNotion(options: NotionBenchOptions = {}): Promise<string> {
 	const pages = options.pages ?? 200;
 	const latencyMs = options.latencyMs ?? 20;
@@ -189,34 +259,14 @@ export async function benchNotion(options: NotionBenchOptions = {}): Promise<str
 		}
 		fake.setRateLimit(RATE);
 		fake.setLatency(latencyMs);
-		// Counts what leaves the client (every attempt, after the throttle), to set beside the fake's log.
-		let sentRequests = 0;
-		const countingFetch: typeof fetch = async (input, init) => {
-			sentRequests++;
-			return await fetch(input, init);
-		};
-		const client = notionClient({ baseUrl: fake.url, auth: fake.token, integrationKey: 'bench:notion', fetch: countingFetch });
-
-		// The fake's bucket starts full; let the library's throttle start from the same idle state.
-		fake.resetRequestLog();
-		sentRequests = 0;
-		const limit = pLimit(concurrency);
-		let bytes = 0;
-		const started = performance.now();
-		await Promise.all(
-			ids.map((id, index) =>
-				limit(async () => {
-					const exported = await notionProvider.exportItem(client, { item: listedPage(sourceKey, id, index) });
-					if (exported.kind !== 'content' || !Buffer.isBuffer(exported.body)) throw new Error(`Page ${index} did not export as Markdown`);
-					bytes += exported.body.length;
-				}),
-			),
-		);
-		const wallMs = performance.now() - started;
-		const requests = fake.apiRequests().length;
-		const clientRequests = sentRequests;
+		const runs: ExportRun[] = [];
+		for (const contentSource of ['markdown', 'blocks'] as const) {
+			// Each path from an idle integration: the fake's bucket refills, the throttle is new.
+			await new Promise((resolve) => setTimeout(resolve, 2000));
+			runs.push(await exportAll(fake, ids, sourceKey, contentSource, concurrency));
+		}
 		const rateLimited = fake.rateLimitedCount;
-		const floorMs = (requests / RATE) * 1000;
+		const client = notionClient({ baseUrl: fake.url, auth: fake.token, integrationKey: 'bench:listing' });
 
 		fake.resetRequestLog();
 		const store = await openStore({ path: join(cacheDir, 'cache.sqlite') });
@@ -230,15 +280,10 @@ export async function benchNotion(options: NotionBenchOptions = {}): Promise<str
 
 		const workspaceRows = (options.workspace ?? 10_000) > 0 ? await benchUnchangedWorkspace(options.workspace ?? 10_000, latencyMs) : [];
 		const rows = [
-			['what', 'value'],
+			['what', 'Markdown endpoint / Block tree'],
 			['---', '---:'],
-			['pages exported', `${pages} (${pages / 10} over 100 blocks), ${concurrency} at a time, ${(bytes / 1024).toFixed(0)} KiB of Markdown`],
-			['wall time', seconds(wallMs)],
-			['requests (fake log / sent by the client)', `${requests} / ${clientRequests}`],
-			[`floor (requests ÷ ${RATE}/s)`, seconds(floorMs)],
-			['wall / floor', (wallMs / floorMs).toFixed(2)],
-			['requests per page', (requests / pages).toFixed(2)],
-			['429s received', String(rateLimited)],
+			['pages exported (each path)', `${pages} (${Math.ceil(pages / 10)} over 100 blocks), ${concurrency} at a time`],
+			...exportRows(runs, pages),
 			['first listing of the same tree', `${listed.items.length} items, ${listRequests} requests, ${seconds(listMs)} (${fake.rateLimitedCount - rateLimited} more 429s)`],
 			...workspaceRows,
 		];

@@ -28,9 +28,13 @@ import {
 	type ServerContext,
 } from './http';
 
+import { blocksToEnhancedMarkdown, blockToEnhancedMarkdown, type MarkdownBlock } from './notionMarkdown';
+
 export const NOTION_VERSION = '2025-09-03';
 
 export interface FakeNotionOptions extends NotionModelOptions {
+	/** Blocks one `GET /v1/pages/{id}/markdown` answer holds before it is `truncated` (default 1000). */
+	markdownMaxBlocks?: number;
 	/** Average requests per second per integration before 429s (default 3, like Notion); `Infinity` disables. */
 	requestsPerSecond?: number;
 	/** Requests allowed back to back before the average applies (default twice the rate). */
@@ -100,6 +104,10 @@ export class FakeNotion extends NotionModel implements RequestLog {
 	tokenRefreshCount = 0;
 	latencyMs: number;
 
+	/** Blocks one Markdown answer holds; the rest come back as `<unknown>` with their ids in `unknown_block_ids`. */
+	markdownMaxBlocks: number;
+	/** Pages whose Markdown the integration may not read (403 `restricted_resource`), for the block-walk fallback. */
+	readonly markdownForbidden = new Set<string>();
 	private readonly faults = new FaultQueue();
 	private bucket?: TokenBucket;
 	private readonly accessTokens = new Map<string, { revoked: boolean }>();
@@ -110,6 +118,7 @@ export class FakeNotion extends NotionModel implements RequestLog {
 	constructor(options: FakeNotionOptions = {}) {
 		super(options);
 		this.latencyMs = options.latencyMs ?? 0;
+		this.markdownMaxBlocks = options.markdownMaxBlocks ?? 1000;
 		this.clientId = options.clientId ?? this.newId();
 		this.clientSecret = options.clientSecret ?? `secret_${randomBytes(20).toString('hex')}`;
 		this.token = this.issueToken();
@@ -270,6 +279,7 @@ export class FakeNotion extends NotionModel implements RequestLog {
 				break;
 			case 'pages':
 				if (get && rawId !== undefined && sub === undefined) return this.getPage(rawId, url.searchParams);
+				if (get && rawId !== undefined && sub === 'markdown') return this.getPageMarkdown(rawId, url.searchParams);
 				break;
 			case 'blocks':
 				if (get && rawId !== undefined && sub === undefined) return this.getBlock(rawId);
@@ -313,6 +323,49 @@ export class FakeNotion extends NotionModel implements RequestLog {
 		}
 		const filter = params.getAll('filter_properties');
 		return this.renderPage(this.page(id), filter.length > 0 ? filter : undefined);
+	}
+
+	/**
+	 * A page's content as enhanced Markdown; a block id from an earlier `unknown_block_ids` answers
+	 * with that block's subtree. Truncated past `markdownMaxBlocks` blocks.
+	 */
+	private getPageMarkdown(raw: string, params: URLSearchParams): Json {
+		const id = this.pathId(raw, 'page_id');
+		for (const key of params.keys()) {
+			if (key !== 'include_transcript') throw validation(`query.${key} should be not present, instead was \`${params.get(key)}\`.`);
+		}
+		const kind = this.kindOf(id);
+		if (kind === undefined || kind === 'data_source' || kind === 'database' || !this.isVisible(id)) throw notShared('page', id);
+		const pageId = kind === 'page' ? id : this.pageOfBlock(id);
+		if (pageId !== undefined && this.markdownForbidden.has(pageId)) {
+			throw new NotionApiError(403, 'restricted_resource', 'Insufficient permissions for this endpoint.');
+		}
+		const pageUrl = pageId !== undefined ? String((this.renderPage(this.page(pageId)) as { url: string }).url) : '';
+		const options = { pageUrl, maxBlocks: this.markdownMaxBlocks };
+		const answer =
+			kind === 'page'
+				? blocksToEnhancedMarkdown(this.markdownTree(id), options)
+				: blockToEnhancedMarkdown({ block: this.renderBlock(id) as unknown as MarkdownBlock['block'], children: this.markdownTree(id) }, options);
+		return { object: 'page_markdown', id, markdown: answer.markdown, truncated: answer.truncated, unknown_block_ids: answer.unknownBlockIds };
+	}
+
+	/** The blocks under `id` with their children; child pages and databases are links, not descended into. */
+	private markdownTree(id: string): MarkdownBlock[] {
+		return this.childIds(id).map((childId) => {
+			const block = this.renderBlock(childId) as unknown as MarkdownBlock['block'];
+			const leaf = block.type === 'child_page' || block.type === 'child_database';
+			return { block, children: leaf ? [] : this.markdownTree(childId) };
+		});
+	}
+
+	private pageOfBlock(id: string): string | undefined {
+		let current: string | undefined = id;
+		for (let depth = 0; current !== undefined && depth < 1000; depth += 1) {
+			if (this.kindOf(current) === 'page') return current;
+			const block = this.renderBlock(current) as { parent?: { page_id?: string; block_id?: string } };
+			current = block.parent?.page_id ?? block.parent?.block_id;
+		}
+		return undefined;
 	}
 
 	private getBlock(raw: string): Json {

@@ -62,6 +62,11 @@ export class NotionApi {
 		});
 	}
 
+	/** A page (or a block from `unknown_block_ids`) as enhanced Markdown, `GET /v1/pages/{id}/markdown`. */
+	async markdown(pageOrBlockId: string): Promise<Awaited<ReturnType<Client['pages']['retrieveMarkdown']>>> {
+		return await this.call(() => this.client.pages.retrieveMarkdown({ page_id: pageOrBlockId }));
+	}
+
 	async database(databaseId: string): Promise<DatabaseObjectResponse | null> {
 		return await this.orNull(async () => {
 			const database = await this.call(() => this.client.databases.retrieve({ database_id: databaseId }));

@@ -63,3 +63,13 @@ export function normalizedId(id: string): string {
 export function notionUrl(id: string): string {
 	return `https://www.notion.so/${id.replace(/-/g, '')}`;
 }
+
+/** The id in a Notion URL or id (as `parseNotionId` reads it), undefined for anything else. */
+export function parseNotionIdOrUndefined(value: string): string | undefined {
+	if (value.trim() === '') return undefined;
+	try {
+		return parseNotionId(value, 'page');
+	} catch {
+		return undefined;
+	}
+}

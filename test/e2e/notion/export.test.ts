@@ -140,8 +140,8 @@ describe('Notion Connector export in a real n8n', () => {
 		expect(markdown).toContain('- [x] Read the docs');
 		expect(markdown).toContain('```shell\nnpm ci\n```');
 		expect(markdown).toContain('- Details\n\n  Hidden text');
-		// A hosted image links its block on the page: Notion's signed URL would be dead in an hour.
-		expect(markdown).toMatch(/!\[The chart\]\(https:\/\/www\.notion\.so\/Guide-[0-9a-f]{32}#[0-9a-f]{32}\)/);
+		// Through the Markdown endpoint (the default), which names no blocks, a hosted file links to its page.
+		expect(markdown).toMatch(/!\[The chart\]\(https:\/\/www\.notion\.so\/Guide-[0-9a-f]{32}\)/);
 		expect(markdown).not.toContain('X-Amz-');
 	});
 

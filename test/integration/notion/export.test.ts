@@ -11,6 +11,9 @@ import { startFakeNotion, type FakeNotion } from '../../fakes/notionApi';
 import { b, rt, type BlockInput } from '../../fakes/notionBlocks';
 import { testClient } from './helpers';
 
+/** These tests hold the block walk (the fallback and the `Block Tree` option); the endpoint's are in markdownExport.test.ts. */
+const BLOCK_WALK = { contentSource: 'blocks' } as const;
+
 /** A page as listChanges emits it; export reads only its id and name. */
 function listedItem(pageId: string): ConnectorItem {
 	return {
@@ -51,7 +54,7 @@ describe('Notion export against the strict fake Notion', () => {
 		top.splice(100, 0, b.toggle('Outer', [b.bulleted('level 1', [b.bulleted('level 2', deepItems)])]));
 		const page = notion.addPage({ title: 'Long page', children: top });
 
-		const result = await exportNotionPage(client, { external_id: page.id });
+		const result = await exportNotionPage(client, { external_id: page.id }, BLOCK_WALK);
 
 		const lines = result.markdown.split('\n');
 		expect(lines.filter((line) => /^para \d+$/.test(line))).toHaveLength(260);
@@ -72,7 +75,7 @@ describe('Notion export against the strict fake Notion', () => {
 		notion.setLatency(100);
 
 		const started = Date.now();
-		const result = await exportNotionPage(client, { external_id: page.id });
+		const result = await exportNotionPage(client, { external_id: page.id }, BLOCK_WALK);
 		const elapsed = Date.now() - started;
 
 		expect(result.requests).toBe(14);
@@ -94,7 +97,7 @@ describe('Notion export against the strict fake Notion', () => {
 			],
 		});
 
-		const result = await exportNotionPage(client, { external_id: page.id });
+		const result = await exportNotionPage(client, { external_id: page.id }, BLOCK_WALK);
 
 		expect(result.markdown).toContain('Synced text\n\n- synced item');
 		expect(result.markdown).toMatch(/\[Glossary\]\(https:\/\/www\.notion\.so\/Glossary-[0-9a-f]{32}\)/);
@@ -107,7 +110,7 @@ describe('Notion export against the strict fake Notion', () => {
 		const hidden = notion.addPage({ title: 'Private', shared: false, children: [b.syncedOriginal([b.paragraph('secret')])] });
 		const page = notion.addPage({ title: 'Guide', children: [b.syncedReference(notion.childIds(hidden.id)[0])] });
 
-		const result = await exportNotionPage(client, { external_id: page.id });
+		const result = await exportNotionPage(client, { external_id: page.id }, BLOCK_WALK);
 
 		expect(result.markdown).toContain('Synced block unavailable');
 		expect(result.markdown).not.toContain('secret');
@@ -119,9 +122,9 @@ describe('Notion export against the strict fake Notion', () => {
 			children: [b.image({ content: 'PNGDATA', name: 'chart.png' }, 'Chart'), b.file({ content: 'a,b', name: 'data.csv' })],
 		});
 
-		const first = await exportNotionPage(client, { external_id: page.id });
+		const first = await exportNotionPage(client, { external_id: page.id }, BLOCK_WALK);
 		notion.advanceTime(2 * 60 * 60 * 1000);
-		const second = await exportNotionPage(client, { external_id: page.id });
+		const second = await exportNotionPage(client, { external_id: page.id }, BLOCK_WALK);
 
 		// The Markdown links the files' blocks on the page, so it has no signed URL that could go stale in an index.
 		expect(second.markdown).toBe(first.markdown);
@@ -137,7 +140,7 @@ describe('Notion export against the strict fake Notion', () => {
 		]);
 
 		notion.editBlock(notion.childIds(page.id)[0], { caption: ['New caption'] });
-		expect((await exportNotionPage(client, { external_id: page.id })).contentHash).not.toBe(first.contentHash);
+		expect((await exportNotionPage(client, { external_id: page.id }, BLOCK_WALK)).contentHash).not.toBe(first.contentHash);
 	});
 
 	it('reads a deeply nested page only as deep as it renders, saying where the content was cut', async () => {
@@ -145,7 +148,7 @@ describe('Notion export against the strict fake Notion', () => {
 		for (let level = 129; level >= 1; level--) deepest = b.bulleted(`level ${level}`, [deepest]);
 		const page = notion.addPage({ title: 'Deep', children: [deepest] });
 
-		const result = await exportNotionPage(client, { external_id: page.id });
+		const result = await exportNotionPage(client, { external_id: page.id }, BLOCK_WALK);
 
 		expect(result.markdown).toContain('- level 100\n');
 		expect(result.markdown).not.toContain('level 102');
@@ -298,7 +301,7 @@ describe('Notion export against the strict fake Notion', () => {
 		});
 
 		const started = Date.now();
-		const result = await exportNotionPage(client, { external_id: page.id });
+		const result = await exportNotionPage(client, { external_id: page.id }, BLOCK_WALK);
 		const elapsed = Date.now() - started;
 		expect(result.requests).toBe(22);
 		expect(notion.rateLimitedCount).toBe(0);
@@ -307,7 +310,7 @@ describe('Notion export against the strict fake Notion', () => {
 
 		notion.failNext(1, { status: 429, retryAfter: 1 });
 		const retried = Date.now();
-		await exportNotionPage(client, { external_id: page.id });
+		await exportNotionPage(client, { external_id: page.id }, BLOCK_WALK);
 		expect(Date.now() - retried).toBeGreaterThanOrEqual(1000);
 	}, 20_000);
 });

@@ -1,5 +1,5 @@
 import { browseQueryOf } from '../../../nodes/NotionConnector/actions/browse.operation';
-import { concurrencyOf } from '../../../nodes/NotionConnector/actions/export.operation';
+import { concurrencyOf, exportOptionsOf } from '../../../nodes/NotionConnector/actions/export.operation';
 import { listingOptionsOf, sourceOf } from '../../../nodes/NotionConnector/actions/listChanges.operation';
 import { withPolicyCap } from '../../../nodes/shared/connectorOperations';
 import { credentialTypeFor } from '../../../nodes/NotionConnector/transport';
@@ -20,6 +20,18 @@ describe('Notion Connector parameters', () => {
 		])('with Pages at Once %p in the workflow JSON, exports %p pages at once', (concurrency, expected) => {
 			const exportOptions = concurrency === undefined ? {} : { concurrency };
 			expect(concurrencyOf(parameterContext({ exportOptions }))).toBe(expected);
+		});
+	});
+
+	describe('export content source', () => {
+		it.each([
+			[undefined, 'markdown'],
+			['markdown', 'markdown'],
+			['blocks', 'blocks'],
+			['html', 'markdown'],
+		])('with Content Source %p in the workflow JSON, reads pages from %p', (contentSource, expected) => {
+			const exportOptions = contentSource === undefined ? {} : { contentSource };
+			expect(exportOptionsOf(parameterContext({ exportOptions })).contentSource).toBe(expected);
 		});
 	});
 

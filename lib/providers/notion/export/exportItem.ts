@@ -1,8 +1,8 @@
 import type { Client } from '@notionhq/client';
 
 import { InvalidInputError } from '../../../errors';
-import type { ExportChoices, ExportedContent, ExportRequest } from '../../types';
-import { downloadNotionFile, exportNotionPage } from './exportPage';
+import type { ExportChoices, ExportOutcome, ExportRequest } from '../../types';
+import { downloadNotionFile, exportNotionPage, IncompleteMarkdownError, type NotionContentSource } from './exportPage';
 
 /** Every Notion item is a page, and a page has one rendering: Markdown. */
 export const NOTION_PAGE_EXPORT: ExportChoices = { kind: 'page', label: 'Notion pages', default: 'md', formats: ['md'] };
@@ -13,6 +13,8 @@ export interface NotionExportOptions {
 	attachFiles?: boolean;
 	/** The most files attached to one page; the rest are reported as skipped (`attachment_limit`). */
 	maxFilesPerPage?: number;
+	/** `markdown` (default): Notion's Markdown endpoint, the block walk where it refuses; `blocks`: the block walk. */
+	contentSource?: NotionContentSource;
 }
 
 /** Files attached to one page unless the node says otherwise: a page of hundreds of images should not flood a run. */
@@ -23,7 +25,7 @@ export const DEFAULT_MAX_FILES_PER_PAGE = 20;
  * whose only change is a re-signed file link stays unchanged. With `attachFiles`, the files Notion
  * hosts for it: each is downloaded when the engine stores it, while its signed link is fresh.
  */
-export async function exportNotionItem(client: Client, request: ExportRequest): Promise<ExportedContent> {
+export async function exportNotionItem(client: Client, request: ExportRequest): Promise<ExportOutcome> {
 	if (request.format !== undefined && !NOTION_PAGE_EXPORT.formats.includes(request.format)) {
 		throw new InvalidInputError(
 			`Notion pages export only as Markdown (md), not ${request.format}`,
@@ -31,8 +33,14 @@ export async function exportNotionItem(client: Client, request: ExportRequest): 
 		);
 	}
 	const { signal } = request;
-	const { attachFiles = false, maxFilesPerPage = DEFAULT_MAX_FILES_PER_PAGE } = (request.options ?? {}) as NotionExportOptions;
-	const page = await exportNotionPage(client, request.item, { signal });
+	const { attachFiles = false, maxFilesPerPage = DEFAULT_MAX_FILES_PER_PAGE, contentSource } = (request.options ?? {}) as NotionExportOptions;
+	let page;
+	try {
+		page = await exportNotionPage(client, request.item, { signal, contentSource });
+	} catch (error) {
+		if (error instanceof IncompleteMarkdownError) return { kind: 'skipped', skipReason: error.code, skipDetail: `${error.message}. ${error.hint ?? ''}`.trim() };
+		throw error;
+	}
 	const limit = Math.max(0, Math.trunc(maxFilesPerPage));
 	const attached = attachFiles ? page.files.slice(0, limit) : [];
 	const beyond = attachFiles ? page.files.slice(limit) : [];

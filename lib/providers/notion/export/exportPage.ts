@@ -5,12 +5,13 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Client, PageObjectResponse } from '@notionhq/client';
 
 import { ConnectorError, NotFoundError } from '../../../errors';
+import { fillUnknown, parseEnhancedMarkdown, type UnknownBlockRef } from '../markdown/enhanced';
 import type { ConnectorItem } from '../../../items';
 import { safeFileName } from '../../../files/fileName';
 import { NotionApi } from '../api';
-import { notSharedError } from '../client';
+import { notionErrorOf, notSharedError } from '../client';
 import { parseNotionId } from '../ids';
-import { renderMarkdown, type KnownItem, type RenderedFile } from '../markdown';
+import { renderMarkdown, type BlockNode, type KnownItem, type RenderedFile, type RenderedPage } from '../markdown';
 import { isTrashed, titleOfDatabase, titleOfPage } from '../objects';
 import { BlockTreeFetcher } from './blockTree';
 import { mimeOfFileName } from './mime';
@@ -29,6 +30,28 @@ export interface NotionExportResult {
 	files: Array<{ name: string; url: string; mime: string | null }>;
 	/** Notion API requests the export made. */
 	requests: number;
+	/** Where the content came from: Notion's Markdown endpoint, or the block walk. */
+	contentSource: NotionContentSource;
+	/** Why the block walk was used although the endpoint was asked for (`markdown_forbidden`, `markdown_rejected`). */
+	fallbackReason?: NotionMarkdownFallback;
+}
+
+/** `markdown`: one request a page through `GET /v1/pages/{id}/markdown` (default); `blocks`: the block walk. */
+export type NotionContentSource = 'markdown' | 'blocks';
+export type NotionMarkdownFallback = 'markdown_forbidden' | 'markdown_rejected';
+
+/** Requests for `unknown_block_ids` one page may make before it counts as incomplete. */
+export const MAX_MARKDOWN_FOLLOW_UPS = 25;
+
+/** A page the endpoint kept truncating past `MAX_MARKDOWN_FOLLOW_UPS`: skipped, not exported half. */
+export class IncompleteMarkdownError extends ConnectorError {
+	constructor(pageId: string, missing: number) {
+		super(
+			'notion_markdown_incomplete',
+			`Notion page ${pageId} is still truncated after ${MAX_MARKDOWN_FOLLOW_UPS} follow-up requests (${missing} blocks missing)`,
+			'Export it with Content Source: Block Tree, which has no size limit.',
+		);
+	}
 }
 
 /** Requests one export keeps in flight; the integration's throttle decides how fast they go. */
@@ -43,7 +66,7 @@ const EXPORT_PARALLEL_REQUESTS = 8;
 export async function exportNotionPage(
 	client: Client,
 	item: Pick<ConnectorItem, 'external_id'>,
-	options: { signal?: AbortSignal } = {},
+	options: { signal?: AbortSignal; contentSource?: NotionContentSource } = {},
 ): Promise<NotionExportResult> {
 	const pageId = parseNotionId(item.external_id, 'page');
 	const api = new NotionApi(client, EXPORT_PARALLEL_REQUESTS, options.signal);
@@ -57,14 +80,22 @@ export async function exportNotionPage(
 		);
 	}
 
-	const fetcher = new BlockTreeFetcher(api);
-	const blocks = await fetcher.pageTree(pageId);
-	const linked = await linkedItems(api, fetcher);
-	const rendered = renderMarkdown(page, blocks, {
-		resolveSyncedBlock: (originalId) => fetcher.resolveSyncedBlock(originalId),
-		childItems: linked,
-	});
+	let contentSource: NotionContentSource = options.contentSource ?? 'markdown';
+	let fallbackReason: NotionMarkdownFallback | undefined;
+	let rendered: RenderedPage | undefined;
+	if (contentSource === 'markdown') {
+		try {
+			rendered = renderMarkdown(page, await markdownBlocks(api, pageId));
+		} catch (error) {
+			fallbackReason = markdownFallbackOf(error);
+			if (fallbackReason === undefined) throw error;
+			contentSource = 'blocks';
+		}
+	}
+	rendered ??= await walkedPage(api, page, pageId);
 	return {
+		contentSource,
+		...(fallbackReason ? { fallbackReason } : {}),
 		markdown: rendered.markdown,
 		fileName: safeFileName(title, 'md'),
 		exportFormat: 'md',
@@ -74,6 +105,55 @@ export async function exportNotionPage(
 		files: hostedFiles(page, rendered.files),
 		requests: api.requests,
 	};
+}
+
+async function walkedPage(api: NotionApi, page: PageObjectResponse, pageId: string): Promise<RenderedPage> {
+	const fetcher = new BlockTreeFetcher(api);
+	const blocks = await fetcher.pageTree(pageId);
+	const linked = await linkedItems(api, fetcher);
+	return renderMarkdown(page, blocks, {
+		resolveSyncedBlock: (originalId) => fetcher.resolveSyncedBlock(originalId),
+		childItems: linked,
+	});
+}
+
+/** The page's blocks from the Markdown endpoint, each `unknown_block_ids` subtree fetched in place. */
+async function markdownBlocks(api: NotionApi, pageId: string): Promise<BlockNode[]> {
+	const first = await api.markdown(pageId);
+	const parsed = parseEnhancedMarkdown(first.markdown);
+	const pending = followUps(parsed.unknown, first.unknown_block_ids);
+	let requests = 0;
+	while (pending.length > 0) {
+		if (requests >= MAX_MARKDOWN_FOLLOW_UPS) throw new IncompleteMarkdownError(pageId, pending.length);
+		const batch = pending.splice(0, Math.min(pending.length, MAX_MARKDOWN_FOLLOW_UPS - requests));
+		requests += batch.length;
+		await Promise.all(
+			batch.map(async (ref) => {
+				const answer = await api.markdown(ref.id);
+				const subtree = parseEnhancedMarkdown(answer.markdown);
+				fillUnknown(ref, subtree.blocks);
+				pending.push(...followUps(subtree.unknown, answer.unknown_block_ids));
+			}),
+		);
+	}
+	return parsed.blocks;
+}
+
+/** Placeholders Notion says it can return (`unknown_block_ids`); others stay marked as unsupported. */
+function followUps(refs: readonly UnknownBlockRef[], unknownIds: readonly string[]): UnknownBlockRef[] {
+	const fetchable = new Set(unknownIds.map((id) => id.replace(/-/g, '')));
+	return refs.filter((ref) => fetchable.has(ref.id.replace(/-/g, '')));
+}
+
+/**
+ * Whether the endpoint's refusal leaves the block walk to try: a missing capability (403) or
+ * content it cannot serve (400/422 validation). Anything else (404, 429 after retries) is the page's error.
+ */
+function markdownFallbackOf(error: unknown): NotionMarkdownFallback | undefined {
+	const { status, code } = notionErrorOf(error);
+	if (status === 403 || code === 'restricted_resource') return 'markdown_forbidden';
+	if (status === 400 || status === 422 || code === 'validation_error') return 'markdown_rejected';
+	return undefined;
 }
 
 /** Notion-hosted files in the page's blocks, then in its `files` properties (database rows), each once. */

@@ -464,7 +464,8 @@ class BlockRenderer {
 		const anchor = blockId.replace(/-/g, '');
 		const page = this.context.page;
 		if (page === undefined) return notionUrl(blockId);
-		return `${page.url ?? notionUrl(page.id)}#${anchor}`;
+		// Enhanced Markdown names no blocks: then the page is the stable address.
+		return anchor ? `${page.url ?? notionUrl(page.id)}#${anchor}` : (page.url ?? notionUrl(page.id));
 	}
 
 	private unsupported(type: string, node: BlockNode, position: Position): RenderedBlock | undefined {

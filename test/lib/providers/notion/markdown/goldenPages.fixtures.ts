@@ -1,0 +1,105 @@
+/** The golden pages both content sources are held to (renderMarkdown.test.ts, enhancedMarkdown.test.ts). */
+import type { BlockNode, RenderContext } from '../../../../../lib/providers/notion/markdown';
+import {
+	bold,
+	bookmark,
+	bullet,
+	callout,
+	childDatabase,
+	childPage,
+	code,
+	codeBlock,
+	columnList,
+	dateMention,
+	divider,
+	equation,
+	equationText,
+	file,
+	heading,
+	image,
+	italic,
+	link,
+	numbered,
+	pageMention,
+	paragraph,
+	quote,
+	signedUrl,
+	strike,
+	syncedReference,
+	table,
+	tableOfContents,
+	text,
+	todo,
+	toggle,
+	unsupported,
+	userMention,
+	withId,
+} from './blocks.fixtures';
+
+export const SYNCED_ORIGINAL = '5c5c0000-0000-4000-8000-000000000001';
+export const MENTIONED_PAGE = 'aaaaaaaa-0000-4000-8000-000000000001';
+
+/** A page using every block type, in the combinations that are easy to get wrong. */
+export function kitchenSink(signature = 'sig1'): BlockNode[] {
+	return [
+		tableOfContents(),
+		paragraph([
+			text('Welcome, '),
+			userMention('Ada Lovelace'),
+			text('. See '),
+			pageMention(MENTIONED_PAGE, 'Roadmap'),
+			text(' before '),
+			dateMention('2024-04-01', '2024-04-05'),
+			text('. Mixed: '),
+			bold('bold '),
+			text('both', { bold: true, italic: true }),
+			bold(' end'),
+			text(', '),
+			strike('gone'),
+			text(', '),
+			code('npm i'),
+			text(', '),
+			link('docs', 'https://docs.n8n.io'),
+			text(' and '),
+			equationText('e^{i\\pi} + 1 = 0'),
+			text('.'),
+		]),
+		heading(1, 'Lists'),
+		bullet('Bullet', bullet('Nested bullet', numbered('Numbered inside'), numbered('Second'))),
+		bullet([text('Second bullet with '), italic('emphasis')]),
+		numbered('One'),
+		numbered('Two', todo('Sub task', true)),
+		todo('Open task', false),
+		heading(2, 'Containers', { toggleable: true }, paragraph('Toggle heading content.')),
+		callout('Remember', '💡', toggle('Steps', numbered('First', bullet('detail')), numbered('Second')), paragraph('Closing note.')),
+		quote('A quote\nover two lines', bullet('with a list')),
+		toggle('Toggle summary', paragraph('Hidden paragraph.')),
+		columnList(
+			[paragraph('Left column')],
+			[paragraph('Right column'), image({ hosted: signedUrl('diagram.png', signature), caption: 'Diagram' })],
+		),
+		withId(syncedReference(SYNCED_ORIGINAL), 'ref-1'),
+		heading(3, 'Code & math'),
+		codeBlock('const fence = "```";\nconsole.log(fence);', 'javascript', 'Fence inside code'),
+		equation('\\int_0^1 x^2 \\, dx = \\frac{1}{3}'),
+		divider(),
+		table({ columnHeader: true, rowHeader: true }, [
+			['Field', 'Value'],
+			['Pipe', 'a | b'],
+			['Lines', 'first\nsecond'],
+			['Format', [bold('bold'), text(' and '), code('x|y')]],
+		]),
+		bookmark('https://n8n.io', 'n8n'),
+		withId(file({ hosted: signedUrl('report.pdf', signature, 'f1e00000-0000-4000-8000-000000000002'), name: 'report.pdf' }), 'file-1'),
+		childPage('Child page: notes', 'c0c00000-0000-4000-8000-000000000001'),
+		childDatabase('Tasks', 'dbdb0000-0000-4000-8000-000000000001'),
+		unsupported('ai_block'),
+		paragraph('# Not a heading, *not emphasis*, 1. not a list'),
+	];
+}
+
+export const context: RenderContext = {
+	resolveSyncedBlock: (id) => (id === SYNCED_ORIGINAL ? [paragraph('Synced content from elsewhere.')] : undefined),
+	pageTitle: (id) => (id === MENTIONED_PAGE ? 'Roadmap 2025' : undefined),
+};
+
