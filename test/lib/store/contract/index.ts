@@ -8,6 +8,7 @@ import { checkAndCommit } from './checkAndCommit';
 import { committedCursor } from './committedCursor';
 import { implicitRuns } from './implicitRuns';
 import { listedItems } from './listedItems';
+import { metadataChanges } from './metadataChanges';
 import { overlappingRuns } from './overlappingRuns';
 import { runsStatusAndForget } from './runsStatusAndForget';
 import { runSlots } from './runSlots';
@@ -55,5 +56,6 @@ export function describeStoreContract(name: string, target: StoreUnderTest): voi
 		runsStatusAndForget(contract);
 		runSlots(contract);
 		listedItems(contract);
+		metadataChanges(contract);
 	});
 }
