@@ -44,6 +44,7 @@ export class ConnectorDedup implements INodeType {
 				options: [
 					{ name: 'Check', value: 'check', action: 'Route items by what changed', description: 'Route items to New, Changed, Unchanged or Deleted' },
 					{ name: 'Commit', value: 'commit', action: 'Record items as ingested', description: 'Record items as ingested, after the ingestion step succeeded' },
+					{ name: 'Forget', value: 'forget', action: 'Forget a source', description: "Drop a source's cache and cursor: the next run imports everything again" },
 					{
 						name: 'Release',
 						value: 'release',
@@ -51,7 +52,6 @@ export class ConnectorDedup implements INodeType {
 						description: 'Return the claims of items your ingestion could not take, so the next run sends them again',
 					},
 					{ name: 'Status', value: 'status', action: 'Show sync status per source', description: 'Last run, counts, last error and items known per source' },
-					{ name: 'Forget', value: 'forget', action: 'Forget a source', description: "Drop a source's cache and cursor: the next run imports everything again" },
 				],
 			},
 			...check.description,

@@ -6,7 +6,7 @@ import { dedup } from './dedup';
 describe('Connector Dedup router', () => {
 	it('offers check, commit, release, status and forget', () => {
 		const picker = new ConnectorDedup().description.properties.find((p) => p.name === 'operation');
-		expect(picker?.options?.map((option) => (option as { value: string }).value)).toEqual(['check', 'commit', 'release', 'status', 'forget']);
+		expect(picker?.options?.map((option) => (option as { value: string }).value)).toEqual(['check', 'commit', 'forget', 'release', 'status']);
 	});
 
 	it('fails an unknown operation naming the operations there are', async () => {
