@@ -30,7 +30,7 @@ const properties: INodeProperties[] = [
 		description: 'Whether files in subfolders belong to the source',
 		displayOptions: { show: { source: ['folder'] } },
 	},
-	fileListingOptions('pdf, text/*, application/vnd.google-apps.document'),
+	fileListingOptions('pdf, text/*, application/vnd.google-apps.document', { permissions: true }),
 	policyNarrowingProperty,
 ];
 

@@ -22,7 +22,7 @@ export type DriveListingResponse = ListChangesResponse<DriveCursor, DriveListing
  */
 export async function listDriveChanges(drive: DriveClient, request: DriveListingRequest): Promise<DriveListingResponse> {
 	const { source, sourceKey, cursor, snapshot: previous } = request;
-	const api = new DriveListingApi(drive, request.onListed, request.signal);
+	const api = new DriveListingApi(drive, request.onListed, request.signal, undefined, request.permissions === true);
 	const warnings: string[] = [];
 
 	let state: DriveListingState;
