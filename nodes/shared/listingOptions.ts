@@ -69,6 +69,11 @@ export function fileListingOptionsOf(ctx: IExecuteFunctions, itemIndex: number):
 		includeMimeTypes: commaList(options.includeTypes),
 		excludeGlobs: commaList(options.excludeGlobs),
 		maxItems: positiveNumber(options.maxItems),
-		permissions: permissionsOf(options),
 	};
+}
+
+/** As `fileListingOptionsOf`, with Permissions (for a provider whose listing reads them). */
+export function fileListingOptionsWithPermissionsOf(ctx: IExecuteFunctions, itemIndex: number): ListingOptions {
+	const options = ctx.getNodeParameter('listOptions', itemIndex, {}) as IDataObject;
+	return { ...fileListingOptionsOf(ctx, itemIndex), permissions: permissionsOf(options) };
 }

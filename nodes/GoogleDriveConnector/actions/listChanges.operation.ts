@@ -3,7 +3,7 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, 
 import { parseDriveId } from '../../../lib/providers/googleDrive/ids';
 import type { DriveSource } from '../../../lib/providers/googleDrive';
 import { listChangesOperation } from '../../shared/connectorOperations';
-import { fileListingOptions, fileListingOptionsOf } from '../../shared/listingOptions';
+import { fileListingOptions, fileListingOptionsWithPermissionsOf } from '../../shared/listingOptions';
 import { policyNarrowingProperty } from '../../shared/policy';
 import { googleDriveNode } from '../transport';
 import { folderLocator, sharedDriveLocator } from './common.descriptions';
@@ -35,7 +35,7 @@ const properties: INodeProperties[] = [
 ];
 
 /** Include types, exclude globs and the node's cap on items per run. */
-export const listingOptionsOf = fileListingOptionsOf;
+export const listingOptionsOf = fileListingOptionsWithPermissionsOf;
 
 export const description = updateDisplayOptions({ show: { operation: ['listChanges'] } }, properties);
 

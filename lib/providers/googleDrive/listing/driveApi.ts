@@ -41,17 +41,22 @@ export class DriveListingApi {
 		private readonly onListed: (files: number) => void = () => undefined,
 		private readonly signal?: AbortSignal,
 		private readonly walk: WalkShape = DEFAULT_WALK,
-		/** Whether files come with `permissions` (the Permissions listing option). */
-		withPermissions = false,
-	) {
-		this.fileFields = withPermissions ? `${FILE_FIELDS},${PERMISSION_FIELDS}` : FILE_FIELDS;
-		this.pageSize = withPermissions ? PAGE_SIZE_WITH_PERMISSIONS : PAGE_SIZE;
-	}
+	) {}
 
 	/** The file fields every call asks for. */
-	private readonly fileFields: string;
+	private fileFields = FILE_FIELDS;
 	/** The page size every list call asks for: what Drive answers with the fields asked. */
-	private readonly pageSize: number;
+	private pageSize = PAGE_SIZE;
+
+	/**
+	 * Whether files come with `permissions` from here on (the Permissions listing option). Not in a
+	 * shared drive: Drive never fills them there, and asking would cost ten times the pages.
+	 */
+	askPermissions(enabled: boolean, driveId: string | null): void {
+		const ask = enabled && driveId === null;
+		this.fileFields = ask ? `${FILE_FIELDS},${PERMISSION_FIELDS}` : FILE_FIELDS;
+		this.pageSize = ask ? PAGE_SIZE_WITH_PERMISSIONS : PAGE_SIZE;
+	}
 
 	/** Request options of every call: the caller's abort signal. */
 	private get options(): { signal?: AbortSignal } {

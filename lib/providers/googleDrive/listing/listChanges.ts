@@ -22,12 +22,13 @@ export type DriveListingResponse = ListChangesResponse<DriveCursor, DriveListing
  */
 export async function listDriveChanges(drive: DriveClient, request: DriveListingRequest): Promise<DriveListingResponse> {
 	const { source, sourceKey, cursor, snapshot: previous } = request;
-	const api = new DriveListingApi(drive, request.onListed, request.signal, undefined, request.permissions === true);
+	const api = new DriveListingApi(drive, request.onListed, request.signal);
 	const warnings: string[] = [];
 
 	let state: DriveListingState;
 	let pageToken: string;
 	let listed: ConnectorItem[];
+	if (previous !== null) api.askPermissions(request.permissions === true, previous.driveId);
 	const feed = cursor === null || previous === null ? null : await api.changesSince(cursor.pageToken, previous.driveId);
 	if (previous !== null && feed !== null) {
 		state = structuredClone(previous);
@@ -43,6 +44,7 @@ export async function listDriveChanges(drive: DriveClient, request: DriveListing
 			);
 		}
 		const root = await rootOf(api, source);
+		api.askPermissions(request.permissions === true, root.driveId);
 		// Taken before listing, so whatever changes while the listing runs is read next time.
 		pageToken = await api.startPageToken(root.driveId);
 		state = emptyState(root.id, root.driveId, isRecursive(source));
