@@ -138,6 +138,15 @@ export async function main(n8nBin: string): Promise<number> {
 		say('Run 3, after the edits:');
 		await runAll('run 3');
 
+		const drive = demos.find((example) => example.provider === 'google_drive');
+		let renamed: RunCounts | undefined;
+		if (drive !== undefined) {
+			const change = sandbox.renameUpstream();
+			say(`Upstream, only metadata: Google Drive folder "${change.renamedFolder}" renamed "${change.to}", "${change.shared}" shared with the domain`);
+			say('Run 4, metadata only (paths and permissions updated in the index, nothing downloaded again):');
+			renamed = await runExample(n8n, drive, 'run 4');
+		}
+
 		say('');
 		say('Summary');
 		for (const example of demos) {
@@ -152,8 +161,15 @@ export async function main(n8nBin: string): Promise<number> {
 			if (third.changed !== 1 || third.indexed !== 1) problems.push(`${example.label}: run 3 indexed ${third.indexed} changed document(s), expected 1`);
 			if (third.removed !== 1) problems.push(`${example.label}: run 3 removed ${third.removed} document(s), expected 1`);
 		}
+		if (renamed !== undefined) {
+			const expected = sandbox.drive.folders.people.files + 1;
+			say(`  Google Drive after the rename: ${renamed.metadataUpdated} metadata-only updates, ${renamed.indexed} documents sent again`);
+			if (renamed.metadataUpdated !== expected || renamed.indexed !== 0) {
+				problems.push(`Google Drive: run 4 updated the metadata of ${renamed.metadataUpdated} documents and sent ${renamed.indexed} again, expected ${expected} and 0`);
+			}
+		}
 		const stats = sandbox.index.stats;
-		say(`  Index        ${stats.documents} documents (${stats.upserts} upserts, ${stats.deletes} deletes), for example:`);
+		say(`  Index        ${stats.documents} documents (${stats.upserts} upserts, ${stats.metadataUpdates} metadata updates, ${stats.deletes} deletes), for example:`);
 		for (const document of sampleDocuments(sandbox)) {
 			say(`    ${document.path} (${document.mime}, ${document.bytes} bytes)${document.preview ? `: ${document.preview.slice(0, 60)}…` : ''}`);
 		}

@@ -335,6 +335,8 @@ export interface Sandbox {
 		dropbox: { edited: string; deleted: string };
 		oneDrive: { edited: string; deleted: string };
 	};
+	/** Metadata only: renames the Drive folder People and shares the README with the domain. */
+	renameUpstream(): { renamedFolder: string; to: string; shared: string };
 	close(): Promise<void>;
 }
 
@@ -401,6 +403,12 @@ export async function startSandbox(options: { indexPort?: number } = {}): Promis
 				dropbox: editDropbox(dropboxFake, dropboxSeed),
 				oneDrive: { edited: oneDrive.files.objections.name, deleted: oneDrive.files.oldPrices.name },
 			};
+		},
+		renameUpstream: () => {
+			syncClocks();
+			fakes.google.rename(drive.folders.people.id, 'Team');
+			fakes.google.share(drive.files.readme.id, { type: 'domain', role: 'reader', domain: 'acme.example', allowFileDiscovery: false });
+			return { renamedFolder: drive.folders.people.name, to: 'Team', shared: drive.files.readme.name };
 		},
 		close: async () => {
 			await Promise.all([fakes.close(), index.close(), dropboxFake.close()]);
