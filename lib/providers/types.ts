@@ -34,6 +34,11 @@ export interface ListChangesRequest<Source, Cursor, Snapshot> {
 	snapshot: Snapshot | null;
 	/** The listing options' filters; the provider applies them, since only it knows an item's earlier path. */
 	filter: ItemFilter;
+	/**
+	 * Items carry `permissions` (who may read them) where the provider can read them in the
+	 * listing's own requests; absent on an item when the provider could not tell.
+	 */
+	permissions?: boolean;
 	/** Called as items are found, for progress lines (the engine counts what the provider does not). */
 	onListed?: (items: number) => void;
 	signal?: AbortSignal;

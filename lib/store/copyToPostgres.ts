@@ -43,8 +43,8 @@ const TABLES = {
 		'error_samples', 'policy', 'proposed_cursor', 'proposed_at', 'listed_items', 'cursor_held', 'cursor_committed_at',
 	],
 	external_items: [
-		'source_id', 'external_id', 'name', 'path', 'mime', 'size', 'modified_at', 'version', 'hash', 'content_hash', 'last_ingested_at',
-		'committed_run_id', 'deleted', 'deleted_at',
+		'source_id', 'external_id', 'name', 'path', 'mime', 'size', 'modified_at', 'version', 'hash', 'content_hash', 'permissions',
+		'last_ingested_at', 'committed_run_id', 'deleted', 'deleted_at',
 	],
 	claims: ['source_id', 'external_id', 'run_id', 'fingerprint', 'emitted', 'expires_at'],
 	listed_items: ['source_id', 'external_id', 'name', 'path', 'mime', 'size', 'version', 'listed_at'],

@@ -10,7 +10,7 @@
  * runs as they go; `cursors.propose` settles a run that listed nothing.
  */
 import type { ConnectorItem, Provider } from '../items';
-import type { ChangeReason, DedupChange } from './changeDetection';
+import type { ChangeReason, DedupChange, MetadataField } from './changeDetection';
 
 export type RunStatus = 'running' | 'success' | 'partial' | 'error';
 
@@ -74,6 +74,12 @@ export interface CheckedItem<T extends ConnectorItem = ConnectorItem> {
 	runId: number;
 	/** Set with `claimed_by_other_run`: the run already emitting this version. */
 	claimedByRunId?: number;
+	/** New and Changed: whether the content must be exported again (false: only metadata moved). */
+	contentChanged?: boolean;
+	/** New and Changed: the metadata fields (name, path, permissions) that differ from the last ingested version. */
+	changedFields?: MetadataField[];
+	/** A metadata-only change: the `content_hash` of the content already ingested, when known. */
+	indexedContentHash?: string;
 }
 
 export interface CommitSummary {

@@ -40,6 +40,16 @@ export interface ExportRunInput<Connection, Binary> {
 	storeBinary: StoreBinary<Binary>;
 	/** The failure as the person sees it, for the run record (default: the error's message). */
 	describeFailure?: (error: unknown, index: number) => string;
+	/**
+	 * Items Check found changed in metadata only (`content_changed: false`) leave as they are,
+	 * without a download: the content is the one already ingested.
+	 */
+	passMetadataOnly?: boolean;
+}
+
+/** Check routed the item to Changed for its name, path or permissions alone. */
+export function isMetadataOnly(item: ConnectorItem): boolean {
+	return item.change === 'changed' && item.content_changed === false;
 }
 
 export type ExportRunResult<Binary> =
@@ -99,6 +109,8 @@ async function exportOne<Connection, Binary>(
 	}
 	const plan = planExport(policy, provider, item, input.formatOverrides?.(index) ?? {});
 	if (!plan.allowed) return skipped(index, item, plan.skipReason, plan.skipDetail);
+	// The policy still holds for it (a move can take a file past a rule); only the download is spared.
+	if (input.passMetadataOnly === true && isMetadataOnly(item)) return { index, output: 'main', json: item };
 
 	const outcome = await provider.exportItem(input.connection, {
 		item,

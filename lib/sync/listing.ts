@@ -16,6 +16,8 @@ import { owedItems, readSnapshot, sameState, writeSnapshot } from './snapshots';
 export interface ListingOptions extends ItemFilterOptions {
 	/** Items per run; what is left comes on the next run (`hasMore`), nothing is dropped. */
 	maxItems?: number;
+	/** Items carry `permissions` where the provider reads them in its listing requests (default off here; the nodes' default is on). */
+	permissions?: boolean;
 }
 
 export interface ListSourceInput<Connection, Source> {
@@ -79,6 +81,7 @@ export async function listSource<Connection, Source>(input: ListSourceInput<Conn
 		cursor,
 		snapshot: previous,
 		filter: itemFilterFor(options),
+		permissions: options.permissions === true,
 		onListed: input.onListed,
 		signal: input.signal,
 	});

@@ -10,11 +10,13 @@ import { route, type OperationHandler } from '../shared/router';
 import * as check from './actions/check.operation';
 import * as commit from './actions/commit.operation';
 import * as forget from './actions/forget.operation';
+import * as release from './actions/release.operation';
 import * as status from './actions/status.operation';
 
 const operations: Readonly<Record<string, OperationHandler>> = {
 	check: check.execute,
 	commit: commit.execute,
+	release: release.execute,
 	status: status.execute,
 	forget: forget.execute,
 };
@@ -42,12 +44,19 @@ export class ConnectorDedup implements INodeType {
 				options: [
 					{ name: 'Check', value: 'check', action: 'Route items by what changed', description: 'Route items to New, Changed, Unchanged or Deleted' },
 					{ name: 'Commit', value: 'commit', action: 'Record items as ingested', description: 'Record items as ingested, after the ingestion step succeeded' },
-					{ name: 'Status', value: 'status', action: 'Show sync status per source', description: 'Last run, counts, last error and items known per source' },
 					{ name: 'Forget', value: 'forget', action: 'Forget a source', description: "Drop a source's cache and cursor: the next run imports everything again" },
+					{
+						name: 'Release',
+						value: 'release',
+						action: 'Hand items back to the next run',
+						description: 'Return the claims of items your ingestion could not take, so the next run sends them again',
+					},
+					{ name: 'Status', value: 'status', action: 'Show sync status per source', description: 'Last run, counts, last error and items known per source' },
 				],
 			},
 			...check.description,
 			...commit.description,
+			...release.description,
 			...status.description,
 			...forget.description,
 		],

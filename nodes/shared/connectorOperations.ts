@@ -15,6 +15,7 @@ import type { ConnectorItem } from '../../lib/items';
 import { assertAccountAllowed, assertProviderEnabled, loadPolicy, type OrgPolicy } from '../../lib/policy';
 import type { ConnectorProvider, ProviderAccount } from '../../lib/providers/types';
 import { acquireRunSlot, checkAccount, hasAccountRules, runExport, runListing, type ListingOptions, type RunPolicy } from '../../lib/sync';
+import { passMetadataOnlyOf } from './exportOptions';
 import { exportFailure, routeExportResults, type Routed } from './exportOutputs';
 import { runHost } from './host';
 import { toNodeError } from './nodeErrors';
@@ -153,6 +154,7 @@ export async function exportOperation<Connection>(ctx: IExecuteFunctions, node: 
 			formatOverrides: node.formatOverridesOf && ((index) => node.formatOverridesOf!(ctx, index)),
 			concurrency: node.concurrencyOf(ctx),
 			providerOptions: node.providerOptionsOf?.(ctx),
+			passMetadataOnly: passMetadataOnlyOf(ctx),
 			storeBinary: async (data, fileName, mimeType) => await ctx.helpers.prepareBinaryData(data, fileName, mimeType),
 			describeFailure: (error, index) => failureOf(error, index).message,
 		});

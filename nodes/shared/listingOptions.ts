@@ -14,8 +14,25 @@ export const maxItemsOption: INodeProperties = {
 		'Stop after this many items; the rest comes on the next run, nothing is dropped. 0 for no limit (ORG_CONNECTORS_MAX_FILES_PER_RUN still applies).',
 };
 
-/** The Options collection of a file source: include types (with examples of the provider's own types), exclude paths, max items. */
-export function fileListingOptions(typeExamples: string): INodeProperties {
+export const permissionsOption: INodeProperties = {
+	displayName: 'Permissions',
+	name: 'permissions',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether items carry who may read them (permissions), read in the same listing requests where the provider offers it. Switch off for an account that may not read sharing, or to list in fewer requests.',
+};
+
+/** Whether List Changes asks for permissions: on unless switched off. */
+export function permissionsOf(options: IDataObject): boolean {
+	return options.permissions !== false;
+}
+
+/**
+ * The Options collection of a file source: include types (with examples of the provider's own
+ * types), exclude paths, max items, and Permissions where the provider's listing can read them.
+ */
+export function fileListingOptions(typeExamples: string, { permissions = false }: { permissions?: boolean } = {}): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'listOptions',
@@ -40,6 +57,7 @@ export function fileListingOptions(typeExamples: string): INodeProperties {
 				description: 'Comma-separated glob patterns on paths from the source root; matching files are left out',
 			},
 			maxItemsOption,
+			...(permissions ? [permissionsOption] : []),
 		],
 	};
 }
@@ -52,4 +70,10 @@ export function fileListingOptionsOf(ctx: IExecuteFunctions, itemIndex: number):
 		excludeGlobs: commaList(options.excludeGlobs),
 		maxItems: positiveNumber(options.maxItems),
 	};
+}
+
+/** As `fileListingOptionsOf`, with Permissions (for a provider whose listing reads them). */
+export function fileListingOptionsWithPermissionsOf(ctx: IExecuteFunctions, itemIndex: number): ListingOptions {
+	const options = ctx.getNodeParameter('listOptions', itemIndex, {}) as IDataObject;
+	return { ...fileListingOptionsOf(ctx, itemIndex), permissions: permissionsOf(options) };
 }

@@ -22,12 +22,19 @@ export interface RunCounts {
 	unchanged: number;
 	deleted: number;
 	indexed: number;
+	/** Documents whose name, path or permissions were updated in the index without sending their content. */
+	metadataUpdated: number;
 	removed: number;
 	skipped: Array<{ name: string; reason: string }>;
+	/** Items handed back to the next run: export failures (Export hands them back) and index refusals (Release does). */
 	failed: number;
 	/** The first failure's message, when some item was not ingested. */
 	firstFailure?: string;
 }
+
+/** The example workflows' failure branches: Export's own, and the Release step the index's refusals go to. */
+export const FAILED_EXPORTS = 'Export Failed (Retried Next Run)';
+export const RELEASED = 'Not Ingested (Retry Next Run)';
 
 const count = (run: WorkflowRun, node: string, output = 0) => run.outputs[node]?.[output]?.length ?? 0;
 
@@ -39,11 +46,12 @@ export function countsOf(run: WorkflowRun): RunCounts {
 		changed: count(run, 'Check', 1),
 		unchanged: count(run, 'Check', 2),
 		deleted: count(run, 'Check', 3),
-		indexed: count(run, 'Commit'),
+		indexed: count(run, 'Send to Index'),
+		metadataUpdated: count(run, 'Update Index Metadata'),
 		removed: count(run, 'Commit Deletions'),
 		skipped: skipped.map((item) => ({ name: String(item.name), reason: String(item.skip_reason) })),
-		failed: count(run, 'Not Ingested (Retried Later)'),
-		firstFailure: failureMessage(run.outputs['Not Ingested (Retried Later)']?.[0]?.[0]),
+		failed: count(run, FAILED_EXPORTS) + count(run, RELEASED),
+		firstFailure: failureMessage(run.outputs[FAILED_EXPORTS]?.[0]?.[0] ?? run.outputs[RELEASED]?.[0]?.[0]),
 	};
 }
 
@@ -58,6 +66,7 @@ function describeRun(counts: RunCounts): string {
 	const parts = [`${counts.new} new`, `${counts.changed} changed`, `${counts.deleted} deleted`];
 	if (counts.unchanged) parts.push(`${counts.unchanged} unchanged`);
 	let text = `listed ${counts.listed}: ${parts.join(', ')} → indexed ${counts.indexed}, removed ${counts.removed}`;
+	if (counts.metadataUpdated) text += `, metadata updated ${counts.metadataUpdated}`;
 	if (counts.skipped.length) text += `; skipped ${counts.skipped.map((s) => `"${s.name}" (${s.reason})`).join(', ')}`;
 	if (counts.failed) text += `; ${counts.failed} not ingested, retried next run (${counts.firstFailure ?? 'no detail'})`;
 	return text;
@@ -129,6 +138,15 @@ export async function main(n8nBin: string): Promise<number> {
 		say('Run 3, after the edits:');
 		await runAll('run 3');
 
+		const drive = demos.find((example) => example.provider === 'google_drive');
+		let renamed: RunCounts | undefined;
+		if (drive !== undefined) {
+			const change = sandbox.renameUpstream();
+			say(`Upstream, only metadata: Google Drive folder "${change.renamedFolder}" renamed "${change.to}", "${change.shared}" shared with the domain`);
+			say('Run 4, metadata only (paths and permissions updated in the index, nothing downloaded again):');
+			renamed = await runExample(n8n, drive, 'run 4');
+		}
+
 		say('');
 		say('Summary');
 		for (const example of demos) {
@@ -143,8 +161,15 @@ export async function main(n8nBin: string): Promise<number> {
 			if (third.changed !== 1 || third.indexed !== 1) problems.push(`${example.label}: run 3 indexed ${third.indexed} changed document(s), expected 1`);
 			if (third.removed !== 1) problems.push(`${example.label}: run 3 removed ${third.removed} document(s), expected 1`);
 		}
+		if (renamed !== undefined) {
+			const expected = sandbox.drive.folders.people.files + 1;
+			say(`  Google Drive after the rename: ${renamed.metadataUpdated} metadata-only updates, ${renamed.indexed} documents sent again`);
+			if (renamed.metadataUpdated !== expected || renamed.indexed !== 0) {
+				problems.push(`Google Drive: run 4 updated the metadata of ${renamed.metadataUpdated} documents and sent ${renamed.indexed} again, expected ${expected} and 0`);
+			}
+		}
 		const stats = sandbox.index.stats;
-		say(`  Index        ${stats.documents} documents (${stats.upserts} upserts, ${stats.deletes} deletes), for example:`);
+		say(`  Index        ${stats.documents} documents (${stats.upserts} upserts, ${stats.metadataUpdates} metadata updates, ${stats.deletes} deletes), for example:`);
 		for (const document of sampleDocuments(sandbox)) {
 			say(`    ${document.path} (${document.mime}, ${document.bytes} bytes)${document.preview ? `: ${document.preview.slice(0, 60)}…` : ''}`);
 		}

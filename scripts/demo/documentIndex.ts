@@ -12,6 +12,8 @@ export interface IndexedDocument {
 	mime: string;
 	bytes: number;
 	content_hash: string | null;
+	/** Who may read it, as the connector listed it (null when the listing carried none). */
+	permissions: unknown[] | null;
 	/** The first characters of text content, for people looking at the index. */
 	preview: string;
 	indexed_at: string;
@@ -20,6 +22,8 @@ export interface IndexedDocument {
 export interface IndexStats {
 	documents: number;
 	upserts: number;
+	/** PATCHes that changed a document's name, path or permissions without sending its content again. */
+	metadataUpdates: number;
 	deletes: number;
 	/** Requests answered 500 on purpose (see `failRequests`). */
 	failed: number;
@@ -31,16 +35,17 @@ export interface IndexStats {
  * A small document API standing in for a search index or a RAG store, in memory:
  *
  *   POST   /documents       multipart: `metadata` (JSON with at least `id`) and `file`
+ *   PATCH  /documents/:id   JSON: `name`, `path`, `url`, `permissions` — the metadata alone, content kept
  *   DELETE /documents/:id
  *   GET    /documents       what the index holds
  *   GET    /stats           counts
  *
- * Upserts and deletes are idempotent, as an index fed at-least-once must be.
+ * Upserts, metadata updates and deletes are idempotent, as an index fed at-least-once must be.
  */
 export class DocumentIndex {
 	readonly documents = new Map<string, IndexedDocument>();
-	readonly stats: IndexStats = { documents: 0, upserts: 0, deletes: 0, failed: 0, rejected: 0 };
-	/** Answers this many of the next POST/DELETE requests with 500 once `failAfter` more have succeeded. */
+	readonly stats: IndexStats = { documents: 0, upserts: 0, metadataUpdates: 0, deletes: 0, failed: 0, rejected: 0 };
+	/** Answers this many of the next POST/PATCH/DELETE requests with 500 once `failAfter` more have succeeded. */
 	private failure = { after: 0, count: 0 };
 	/** Milliseconds each POST waits before it is stored and answered (see `delayWrites`). */
 	private writeDelayMs = 0;
@@ -120,6 +125,20 @@ export class DocumentIndex {
 			return send(res, 200, { indexed: document.id, bytes: document.bytes });
 		}
 		const match = /^\/documents\/(.+)$/.exec(url.pathname);
+		if (req.method === 'PATCH' && match) {
+			if (this.takeFailure()) return send(res, 500, { error: 'index unavailable' });
+			const id = decodeURIComponent(match[1]);
+			const existing = this.documents.get(id);
+			if (existing === undefined) return send(res, 404, { error: `no document ${id}: send it with POST first` });
+			const update = parseMetadataUpdate(req.headers['content-type'], body);
+			if ('error' in update) {
+				this.stats.rejected++;
+				return send(res, 400, update);
+			}
+			this.documents.set(id, { ...existing, ...update, indexed_at: new Date().toISOString() });
+			this.stats.metadataUpdates++;
+			return send(res, 200, { updated: id });
+		}
 		if (req.method === 'DELETE' && match) {
 			if (this.takeFailure()) return send(res, 500, { error: 'index unavailable' });
 			const id = decodeURIComponent(match[1]);
@@ -159,9 +178,28 @@ async function parseDocument(contentType: string | undefined, body: Buffer): Pro
 		mime,
 		bytes: bytes.length,
 		content_hash: typeof metadata.content_hash === 'string' ? metadata.content_hash : null,
+		permissions: Array.isArray(metadata.permissions) ? (metadata.permissions as unknown[]) : null,
 		preview: text.replace(/\s+/g, ' ').trim().slice(0, 120),
 		indexed_at: new Date().toISOString(),
 	};
+}
+
+/** A PATCH body: the metadata fields it names, nothing else (the content stays as it was indexed). */
+function parseMetadataUpdate(contentType: string | undefined, body: Buffer): Partial<IndexedDocument> | { error: string } {
+	if (!contentType?.startsWith('application/json')) return { error: 'expected application/json' };
+	let fields: Record<string, unknown>;
+	try {
+		fields = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+	} catch {
+		return { error: 'the body is not JSON' };
+	}
+	const update: Partial<IndexedDocument> = {};
+	if (typeof fields.name === 'string') update.name = fields.name;
+	if (typeof fields.path === 'string') update.path = fields.path;
+	if (typeof fields.url === 'string') update.url = fields.url;
+	if (Array.isArray(fields.permissions)) update.permissions = fields.permissions as unknown[];
+	if (Object.keys(update).length === 0) return { error: 'nothing to update: send name, path, url or permissions' };
+	return update;
 }
 
 async function readBody(req: http.IncomingMessage): Promise<Buffer> {

@@ -60,7 +60,9 @@ export interface DriveSeed {
 	folderId: string;
 	folderName: string;
 	/** Files by a short key, for the demo's edits. */
-	files: Record<'onboarding' | 'oldPricing' | 'trainingVideo', { id: string; name: string }>;
+	files: Record<'onboarding' | 'oldPricing' | 'trainingVideo' | 'readme', { id: string; name: string }>;
+	/** Subfolders by a short key, for renames. */
+	folders: Record<'people', { id: string; name: string; files: number }>;
 	/** Files under the source folder that the import should see (not the skipped video). */
 	importable: number;
 	subfolders: string[];
@@ -86,7 +88,7 @@ export function seedDrive(google: FakeGoogle): DriveSeed {
 		'ship software, and how we sell. Everything here is a living document: if something is wrong,',
 		'fix it and tell your team.',
 	].join('\n'));
-	file('README.md', handbook.id, 'text/markdown', [
+	const readme = file('README.md', handbook.id, 'text/markdown', [
 		'# Acme Handbook',
 		'',
 		'- **People**: onboarding, leave, holidays',
@@ -150,7 +152,9 @@ export function seedDrive(google: FakeGoogle): DriveSeed {
 			onboarding: { id: onboarding.id, name: onboarding.name },
 			oldPricing: { id: oldPricing.id, name: oldPricing.name },
 			trainingVideo: { id: trainingVideo.id, name: trainingVideo.name },
+			readme: { id: readme.id, name: readme.name },
 		},
+		folders: { people: { id: people.id, name: people.name, files: 3 } },
 		importable: 12,
 		subfolders: ['People', 'Engineering', 'Sales'],
 	};
@@ -331,6 +335,8 @@ export interface Sandbox {
 		dropbox: { edited: string; deleted: string };
 		oneDrive: { edited: string; deleted: string };
 	};
+	/** Metadata only: renames the Drive folder People and shares the README with the domain. */
+	renameUpstream(): { renamedFolder: string; to: string; shared: string };
 	close(): Promise<void>;
 }
 
@@ -397,6 +403,12 @@ export async function startSandbox(options: { indexPort?: number } = {}): Promis
 				dropbox: editDropbox(dropboxFake, dropboxSeed),
 				oneDrive: { edited: oneDrive.files.objections.name, deleted: oneDrive.files.oldPrices.name },
 			};
+		},
+		renameUpstream: () => {
+			syncClocks();
+			fakes.google.rename(drive.folders.people.id, 'Team');
+			fakes.google.share(drive.files.readme.id, { type: 'domain', role: 'reader', domain: 'acme.example', allowFileDiscovery: false });
+			return { renamedFolder: drive.folders.people.name, to: 'Team', shared: drive.files.readme.name };
 		},
 		close: async () => {
 			await Promise.all([fakes.close(), index.close(), dropboxFake.close()]);

@@ -200,7 +200,7 @@ describe('The n8n editor in a real browser, on the example workflows', () => {
 			await finished.waitFor({ timeout: 180_000 });
 			expect(sandbox.index.stats.upserts - before).toBe(expected);
 			expect(await canvasNode('Commit').locator('[data-test-id="canvas-node-status-success"]').count()).toBe(1);
-			expect(await canvasNode('Not Ingested (Retried Later)').locator('[data-test-id="canvas-node-status-success"]').count()).toBe(0);
+			expect(await canvasNode('Not Ingested (Retry Next Run)').locator('[data-test-id="canvas-node-status-success"]').count()).toBe(0);
 			expect(await visibleProblems()).toEqual([]);
 			// A clean picture: the toast closed, the button idle again.
 			await finished.locator('.el-notification__closeBtn').click();

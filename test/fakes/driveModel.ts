@@ -140,6 +140,23 @@ export interface DriveFile {
 	canDownload: boolean;
 	/** Flagged as malware/spam: downloads need `acknowledgeAbuse=true`. */
 	abusive: boolean;
+	/** Whether the account may share it: Drive shows `permissions` only then. */
+	canShare: boolean;
+	/** Who may read it besides the owner (My Drive files); shared-drive items get theirs from the drive. */
+	permissions: DrivePermission[];
+}
+
+/** A Drive `permissions` entry as the API answers it. */
+export interface DrivePermission {
+	id: string;
+	type: 'user' | 'group' | 'domain' | 'anyone';
+	role: 'owner' | 'organizer' | 'fileOrganizer' | 'writer' | 'commenter' | 'reader';
+	emailAddress?: string;
+	domain?: string;
+	/** `domain` and `anyone`: whether the file can be found by search (else only by its link). */
+	allowFileDiscovery?: boolean;
+	/** The account behind a user or group permission was deleted. */
+	deleted?: boolean;
 }
 
 export type ChangeEntry =
@@ -160,6 +177,8 @@ export interface FileInit {
 	modifiedTime?: string;
 	canDownload?: boolean;
 	abusive?: boolean;
+	/** Default true; false: the account may read but not share it, and Drive answers no `permissions`. */
+	canShare?: boolean;
 }
 
 export interface DriveModelOptions {
@@ -270,6 +289,8 @@ export class DriveModel {
 			starred: init.starred ?? false,
 			canDownload: init.canDownload ?? true,
 			abusive: init.abusive ?? false,
+			canShare: init.canShare ?? true,
+			permissions: [],
 		};
 		this.files.set(id, file);
 		this.logFile(file, false);
@@ -328,6 +349,22 @@ export class DriveModel {
 		if (driveId !== file.driveId) {
 			for (const moved of [file, ...this.descendants(file)]) moved.driveId = driveId;
 		}
+		return this.touch(file, false);
+	}
+
+	/** Shares the file (a new permission): the version moves and the change feed reports it, its times do not. */
+	share(id: string, permission: Omit<DrivePermission, 'id'>): DrivePermission {
+		const file = this.file(id);
+		const added = { ...permission, id: this.makeId('perm', 20, '') };
+		file.permissions.push(added);
+		this.touch(file, false);
+		return added;
+	}
+
+	/** Takes a permission away. */
+	unshare(id: string, permissionId: string): DriveFile {
+		const file = this.file(id);
+		file.permissions = file.permissions.filter((permission) => permission.id !== permissionId);
 		return this.touch(file, false);
 	}
 
@@ -454,7 +491,7 @@ export class DriveModel {
 			modifiedByMeTime: file.modifiedTime,
 			owners: file.driveId ? undefined : [owner],
 			lastModifyingUser: owner,
-			shared: false,
+			shared: file.permissions.length > 0,
 			ownedByMe: !file.driveId,
 			driveId: file.driveId,
 			teamDriveId: file.driveId,
@@ -467,7 +504,7 @@ export class DriveModel {
 				canAddChildren: isFolder,
 				canReadRevisions: !isFolder,
 				canRename: true,
-				canShare: true,
+				canShare: file.canShare,
 				canTrash: true,
 				canDelete: true,
 				canModifyContent: true,
@@ -476,7 +513,9 @@ export class DriveModel {
 			viewersCanCopyContent: true,
 			copyRequiresWriterPermission: false,
 			writersCanShare: true,
-			permissionIds: [this.user.permissionId],
+			permissionIds: [...(file.driveId ? [] : [this.user.permissionId]), ...file.permissions.map((permission) => permission.id)],
+			// Only to an account that may share the file, and never for shared-drive items (Drive's own rule).
+			permissions: file.canShare && !file.driveId ? this.permissionResources(file) : undefined,
 			originalFilename: binary ? file.name : undefined,
 			fullFileExtension: extension,
 			fileExtension: extension,
@@ -493,6 +532,12 @@ export class DriveModel {
 			Object.defineProperty(resource, 'sha256Checksum', { enumerable: true, get: () => hashesOf(content).sha256 });
 		}
 		return resource;
+	}
+
+	/** The owner (this account, for My Drive files) and every grant, as `permissions` lists them. */
+	private permissionResources(file: DriveFile): Record<string, unknown>[] {
+		const owner = { kind: 'drive#permission', id: this.user.permissionId, type: 'user', role: 'owner', emailAddress: this.user.emailAddress, displayName: this.user.displayName, deleted: false };
+		return [owner, ...file.permissions.map((permission) => ({ kind: 'drive#permission', deleted: false, ...permission }))];
 	}
 
 	/** `files.get` on the My Drive root (or `root`). */

@@ -304,6 +304,14 @@ interface TokenRecord {
 	subject?: string;
 }
 
+/** Whether a `fields` selection asks for `<under>/permissions` (or every field of `<under>`). */
+function asksPermissions(selection: FieldSelection | null, under: string): boolean {
+	if (selection === null) return true;
+	if (!selection.has(under) && !selection.has('*')) return false;
+	const inner = selection.get(under) ?? null;
+	return inner === null || inner.has('*') || inner.has('permissions');
+}
+
 export class FakeGoogle extends DriveModel implements RequestLog {
 	/** Drive `rootUrl`: `http://127.0.0.1:PORT/` (with the trailing slash googleapis needs). */
 	url = '';
@@ -707,7 +715,8 @@ export class FakeGoogle extends DriveModel implements RequestLog {
 		if (driveId !== undefined) this.requireSharedDrive(driveId, 'driveId');
 		const spaces = (params.get('spaces') ?? 'drive').split(',');
 		if (spaces.some((space) => !['drive', 'appDataFolder', 'photos'].includes(space))) throw invalidValue('spaces');
-		const pageSize = params.int('pageSize', 100, 1, 1000);
+		// Drive answers at most 100 files a page when their permissions are asked for.
+		const pageSize = Math.min(params.int('pageSize', 100, 1, 1000), asksPermissions(selection, 'files') ? 100 : 1000);
 		const q = params.get('q') ?? '';
 		const compare = parseOrderBy(params.get('orderBy'));
 		if (params.get('orderBy') !== undefined && /\bfullText\b/.test(q)) {
@@ -976,7 +985,7 @@ export class FakeGoogle extends DriveModel implements RequestLog {
 		const restrictToMyDrive = params.bool('restrictToMyDrive') ?? false;
 		params.bool('includeCorpusRemovals');
 		params.bool('includeLabels');
-		const pageSize = params.int('pageSize', 100, 1, 1000);
+		const pageSize = Math.min(params.int('pageSize', 100, 1, 1000), selection.has('changes') && asksPermissions(selection.get('changes') ?? null, 'file') ? 100 : 1000);
 		if (driveId !== undefined) {
 			this.requireAllDrivesSupport(supportsAll);
 			if (!includeAll) {

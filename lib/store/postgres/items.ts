@@ -4,7 +4,8 @@
  * take the whole batch as arrays (UNNEST), so a batch of 5,000 items is about ten round trips.
  */
 import type { ConnectorItem } from '../../items';
-import { type CachedFingerprint, detectChange, fingerprint, presentText } from '../changeDetection';
+import { type CachedFingerprint, claimFingerprint, detectChange, permissionsKey, presentText } from '../changeDetection';
+import { checkedResult } from '../checkedResult';
 import { itemRunId, optionalSize, optionalText, requireText } from '../itemFields';
 import { emptyCounts } from '../sqlite/runs';
 import type {
@@ -194,15 +195,16 @@ export class PgItemLedger implements ItemLedger {
 		for (const entry of located) {
 			const item = entry.item as T;
 			scope.count(entry.runId, 'processed');
-			const decision = detectChange(item, cached.get(itemKey(entry.sourceId, entry.externalId)));
+			const known = cached.get(itemKey(entry.sourceId, entry.externalId));
+			const decision = detectChange(item, known);
 			if (decision.change === 'unchanged') {
 				scope.count(entry.runId, 'unchanged');
 				checked[entry.position] = { item, runId: entry.runId, change: decision.change, reason: decision.reason };
 				continue;
 			}
-			wanted.push({ ...entry, version: fingerprint(item) });
+			wanted.push({ ...entry, version: claimFingerprint(item) });
 			scope.count(entry.runId, decision.change);
-			checked[entry.position] = { item, runId: entry.runId, change: decision.change, reason: decision.reason };
+			checked[entry.position] = checkedResult(item, entry.runId, decision, known);
 		}
 		if (wanted.length === 0) {
 			await flushCounts(context, client, scope.counts);
@@ -305,7 +307,8 @@ export class PgItemLedger implements ItemLedger {
 	private async cachedFingerprints(client: Client, located: readonly Located[]): Promise<Map<string, CachedFingerprint>> {
 		const found = await rows(
 			client,
-			`SELECT items.source_id, items.external_id, items.version, items.hash, items.modified_at, items.content_hash, items.deleted
+			`SELECT items.source_id, items.external_id, items.version, items.hash, items.modified_at, items.content_hash, items.deleted,
+				items.name, items.path, items.permissions
 			 FROM UNNEST($1::bigint[], $2::text[]) AS k(s, e) JOIN ${this.context.table('external_items')} items
 			 ON items.source_id = k.s AND items.external_id = k.e`,
 			[located.map((entry) => entry.sourceId), located.map((entry) => entry.externalId)],
@@ -320,6 +323,9 @@ export class PgItemLedger implements ItemLedger {
 					modified_at: text(row.modified_at),
 					content_hash: text(row.content_hash),
 					deleted: Number(row.deleted) === 1,
+					name: text(row.name),
+					path: text(row.path),
+					permissions: text(row.permissions),
 				},
 			]),
 		);
@@ -414,7 +420,7 @@ export class PgItemLedger implements ItemLedger {
 		const drop = new ClaimDrops();
 		const settledVersions = new Map<Located, Set<string>>();
 		for (const entry of located) {
-			settledVersions.set(entry, this.settle(claims, entry, fingerprint(entry.item), scope, drop));
+			settledVersions.set(entry, this.settle(claims, entry, claimFingerprint(entry.item), scope, drop));
 			scope.count(entry.runId, 'committed');
 		}
 		await drop.run(context, client);
@@ -470,6 +476,7 @@ export class PgItemLedger implements ItemLedger {
 					entries.map((e) => presentText(e.item.version)),
 					entries.map((e) => presentText(e.item.hash)),
 					entries.map((e) => presentText(e.item.content_hash)),
+					entries.map((e) => permissionsKey(e.item.permissions)),
 					entries.map((e) => e.runId),
 					now,
 				]);
@@ -482,23 +489,23 @@ export class PgItemLedger implements ItemLedger {
 
 	private upsertSql(deleted: boolean): string {
 		const table = this.context.table('external_items');
-		const columns = `source_id, external_id, name, path, mime, size, modified_at, version, hash, content_hash, committed_run_id`;
+		const columns = `source_id, external_id, name, path, mime, size, modified_at, version, hash, content_hash, permissions, committed_run_id`;
 		const source = `SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[],
-			$9::text[], $10::text[], $11::bigint[]) AS i(${columns})`;
+			$9::text[], $10::text[], $11::text[], $12::bigint[]) AS i(${columns})`;
 		const newer = 'WHERE items.committed_run_id IS NULL OR excluded.committed_run_id >= items.committed_run_id';
 		return deleted
 			? `INSERT INTO ${table} AS items (${columns}, last_ingested_at, deleted, deleted_at)
-				SELECT i.*, $12, 1, $12 FROM (${source}) i
+				SELECT i.*, $13, 1, $13 FROM (${source}) i
 				ON CONFLICT (source_id, external_id) DO UPDATE SET
 					last_ingested_at = excluded.last_ingested_at, committed_run_id = excluded.committed_run_id, deleted = 1,
 					deleted_at = COALESCE(items.deleted_at, excluded.deleted_at)
 				${newer} RETURNING source_id, external_id`
 			: `INSERT INTO ${table} AS items (${columns}, last_ingested_at, deleted, deleted_at)
-				SELECT i.*, $12, 0, NULL FROM (${source}) i
+				SELECT i.*, $13, 0, NULL FROM (${source}) i
 				ON CONFLICT (source_id, external_id) DO UPDATE SET
 					name = excluded.name, path = excluded.path, mime = excluded.mime, size = excluded.size,
 					modified_at = excluded.modified_at, version = excluded.version, hash = excluded.hash,
-					content_hash = excluded.content_hash, last_ingested_at = excluded.last_ingested_at,
+					content_hash = excluded.content_hash, permissions = excluded.permissions, last_ingested_at = excluded.last_ingested_at,
 					committed_run_id = excluded.committed_run_id, deleted = 0, deleted_at = NULL
 				${newer} RETURNING source_id, external_id`;
 	}
@@ -583,7 +590,7 @@ export class PgItemLedger implements ItemLedger {
 			// An item released without a check still counts towards the items the run listed.
 			if (!(claims.get(key) ?? []).some((claim) => claim.runId === entry.runId)) scope.count(entry.runId, 'processed');
 			if (options.outcome === 'skipped') {
-				for (const version of this.settle(claims, entry, fingerprint(entry.item), scope, drop)) {
+				for (const version of this.settle(claims, entry, claimFingerprint(entry.item), scope, drop)) {
 					dropped.push({ sourceId: entry.sourceId, externalId: entry.externalId, version });
 				}
 				scope.count(entry.runId, 'skipped');

@@ -171,6 +171,11 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
 	{ version: 1, description: 'sync_state, external_items, runs, claims, leases and run_slots', sql: CREATE_TABLES },
 	{ version: 2, description: 'listed_items for the export policy check', sql: CREATE_LISTED_ITEMS },
 	{ version: 3, description: 'listing snapshots as rows: one per entry and per owed item', sql: CREATE_LISTING_SNAPSHOTS },
+	{
+		version: 4,
+		description: 'external_items.permissions, so Check tells a sharing change from a content change',
+		sql: 'ALTER TABLE {schema}.external_items ADD COLUMN permissions text;',
+	},
 ];
 
 export const PG_LATEST_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version;

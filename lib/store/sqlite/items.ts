@@ -3,7 +3,7 @@
  * same version: check, commit and release, each in transactions of at most `batchSize` items.
  */
 import type { ConnectorItem } from '../../items';
-import { type CachedFingerprint, detectChange, fingerprint, presentText } from '../changeDetection';
+import { type CachedFingerprint, claimFingerprint, detectChange, permissionsKey, presentText } from '../changeDetection';
 import { itemRunId, optionalSize, optionalText, requireText } from '../itemFields';
 import type {
 	CheckedItem,
@@ -15,6 +15,7 @@ import type {
 	RunCounts,
 	RunScope,
 } from '../types';
+import { checkedResult } from '../checkedResult';
 import { registerSource, type SqliteContext } from './context';
 import { addRunReport, emptyCounts, flushCounts } from './runs';
 import { settleRuns } from './settlement';
@@ -170,13 +171,14 @@ export class SqliteItemLedger implements ItemLedger {
 		const runId = scope.runFor(item, sourceId, provider);
 		scope.count(runId, 'processed');
 
-		const decision = detectChange(item, this.cachedFingerprint(sourceId, externalId));
+		const cached = this.cachedFingerprint(sourceId, externalId);
+		const decision = detectChange(item, cached);
 		if (decision.change === 'unchanged') {
 			scope.count(runId, 'unchanged');
 			return { item, runId, change: decision.change, reason: decision.reason };
 		}
 
-		const version = fingerprint(item);
+		const version = claimFingerprint(item);
 		const expiresAt = now + leaseMs;
 		const holder = statements.selectClaimHolders
 			.all(sourceId, externalId)
@@ -203,7 +205,7 @@ export class SqliteItemLedger implements ItemLedger {
 		statements.upsertClaim.run(sourceId, externalId, runId, version, 1, expiresAt);
 		claimedRuns.add(runId);
 		scope.count(runId, decision.change);
-		return { item, runId, change: decision.change, reason: decision.reason };
+		return checkedResult(item, runId, decision, cached);
 	}
 
 	private cachedFingerprint(sourceId: number, externalId: string): CachedFingerprint | undefined {
@@ -215,6 +217,9 @@ export class SqliteItemLedger implements ItemLedger {
 			modified_at: text(row, 'modified_at'),
 			content_hash: text(row, 'content_hash'),
 			deleted: integer(row, 'deleted') === 1,
+			name: text(row, 'name'),
+			path: text(row, 'path'),
+			permissions: text(row, 'permissions'),
 		};
 	}
 
@@ -238,7 +243,7 @@ export class SqliteItemLedger implements ItemLedger {
 					const provider = requireText(item, offset + position, 'provider');
 					const sourceId = scope.sourceId(requireText(item, offset + position, 'source_key'), provider);
 					const runId = scope.runFor(item, sourceId, provider);
-					this.releaseVersion(sourceId, externalId, runId, fingerprint(item), scope);
+					this.releaseVersion(sourceId, externalId, runId, claimFingerprint(item), scope);
 					if (this.recordIngested(item, sourceId, externalId, runId, now)) summary.committed++;
 					else summary.superseded++;
 					scope.count(runId, 'committed');
@@ -289,6 +294,7 @@ export class SqliteItemLedger implements ItemLedger {
 			presentText(item.version),
 			presentText(item.hash),
 			presentText(item.content_hash),
+			permissionsKey(item.permissions),
 			now,
 			runId,
 		];
@@ -322,7 +328,7 @@ export class SqliteItemLedger implements ItemLedger {
 						scope.count(runId, 'processed');
 					}
 					if (options.outcome === 'skipped') {
-						this.releaseVersion(sourceId, externalId, runId, fingerprint(item), scope);
+						this.releaseVersion(sourceId, externalId, runId, claimFingerprint(item), scope);
 						scope.count(runId, 'skipped');
 						skippedByRun.set(runId, (skippedByRun.get(runId) ?? 0) + 1);
 					} else {

@@ -15,7 +15,8 @@ export interface Migration {
  *   provider data. Other tables refer to a source by its small integer `source_id`: source keys are
  *   long (provider, account, root), and keeping them out of every item row and B-tree key halves the
  *   index pages a lookup walks through.
- * - `external_items`: the fingerprint of the last ingested version of each item.
+ * - `external_items`: the fingerprint of the last ingested version of each item, and the metadata
+ *   (name, path, permissions) an index keeps beside its content.
  * - `runs`: one row per run; a run's proposed cursor waits here until its items are committed.
  * - `claims`: which run is emitting which version of an item, so overlapping runs do not both emit it.
  */
@@ -184,6 +185,11 @@ export const MIGRATIONS: readonly Migration[] = [
 		version: 4,
 		description: 'listing snapshots as rows: one per entry and per owed item',
 		up: (db) => db.exec(CREATE_LISTING_SNAPSHOTS),
+	},
+	{
+		version: 5,
+		description: 'external_items.permissions, so Check tells a sharing change from a content change',
+		up: (db) => db.exec('ALTER TABLE external_items ADD COLUMN permissions TEXT'),
 	},
 ];
 

@@ -19,22 +19,22 @@ export function prepareStatements(db: SqliteDriver) {
 
 		// Items
 		selectItem: prepare(
-			'SELECT version, hash, modified_at, content_hash, deleted FROM external_items WHERE source_id = ? AND external_id = ?',
+			'SELECT version, hash, modified_at, content_hash, deleted, name, path, permissions FROM external_items WHERE source_id = ? AND external_id = ?',
 		),
 		upsertItem: prepare(`
 			INSERT INTO external_items (source_id, external_id, name, path, mime, size, modified_at, version, hash,
-				content_hash, last_ingested_at, committed_run_id, deleted, deleted_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL)
+				content_hash, permissions, last_ingested_at, committed_run_id, deleted, deleted_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL)
 			ON CONFLICT (source_id, external_id) DO UPDATE SET
 				name = excluded.name, path = excluded.path, mime = excluded.mime, size = excluded.size,
 				modified_at = excluded.modified_at, version = excluded.version, hash = excluded.hash,
-				content_hash = excluded.content_hash, last_ingested_at = excluded.last_ingested_at,
+				content_hash = excluded.content_hash, permissions = excluded.permissions, last_ingested_at = excluded.last_ingested_at,
 				committed_run_id = excluded.committed_run_id, deleted = 0, deleted_at = NULL
 			WHERE external_items.committed_run_id IS NULL OR excluded.committed_run_id >= external_items.committed_run_id`),
 		upsertDeletion: prepare(`
 			INSERT INTO external_items (source_id, external_id, name, path, mime, size, modified_at, version, hash,
-				content_hash, last_ingested_at, committed_run_id, deleted, deleted_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+				content_hash, permissions, last_ingested_at, committed_run_id, deleted, deleted_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
 			ON CONFLICT (source_id, external_id) DO UPDATE SET
 				last_ingested_at = excluded.last_ingested_at, committed_run_id = excluded.committed_run_id, deleted = 1,
 				deleted_at = COALESCE(external_items.deleted_at, excluded.deleted_at)

@@ -9,7 +9,7 @@ export const OUTPUTS: readonly DedupChange[] = ['new', 'changed', 'unchanged', '
 export const description: INodeProperties[] = [
 	{
 		displayName:
-			'Routes each item to New, Changed, Unchanged or Deleted against what was last ingested. Connect a Commit step after your ingestion so a version counts as ingested only once that succeeded.',
+			'Routes each item to New, Changed, Unchanged or Deleted against what was last ingested. New and Changed items say whether their content changed (content_changed) and which of name, path and permissions did (changed_fields). Connect a Commit step after your ingestion so a version counts as ingested only once that succeeded.',
 		name: 'checkNotice',
 		type: 'notice',
 		default: '',
@@ -47,6 +47,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	checked.forEach((result, index) => {
 		const json: IDataObject = { ...items[index].json, change: result.change, [RUN_ID_FIELD]: result.runId };
 		if (result.reason === 'claimed_by_other_run') json.unchanged_reason = result.reason;
+		if (result.contentChanged !== undefined) {
+			json.content_changed = result.contentChanged;
+			json.changed_fields = result.changedFields ?? [];
+		}
+		if (result.indexedContentHash !== undefined && json.content_hash === undefined) json.content_hash = result.indexedContentHash;
 		outputs[OUTPUTS.indexOf(result.change)].push({
 			json,
 			binary: items[index].binary,

@@ -1,6 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { exportOperation } from '../../shared/connectorOperations';
+import { passMetadataOnlyOption } from '../../shared/exportOptions';
 import { policyNarrowingProperty } from '../../shared/policy';
 import { dropboxNode } from '../transport';
 
@@ -45,6 +46,7 @@ const properties: INodeProperties[] = [
 				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 				description: 'How many files are downloaded at once',
 			},
+			passMetadataOnlyOption,
 		],
 	},
 	policyNarrowingProperty,

@@ -2,6 +2,7 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, 
 
 import type { DriveExportOptions } from '../../../lib/providers/googleDrive';
 import { exportOperation } from '../../shared/connectorOperations';
+import { passMetadataOnlyOption } from '../../shared/exportOptions';
 import { policyNarrowingProperty } from '../../shared/policy';
 import { googleDriveNode } from '../transport';
 
@@ -56,6 +57,7 @@ const properties: INodeProperties[] = [
 				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 				description: 'How many files are downloaded at most at once (up to 32); fewer while Google Drive answers with rate limits',
 			},
+			passMetadataOnlyOption,
 		],
 	},
 	policyNarrowingProperty,

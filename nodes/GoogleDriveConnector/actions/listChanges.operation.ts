@@ -3,7 +3,7 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, 
 import { parseDriveId } from '../../../lib/providers/googleDrive/ids';
 import type { DriveSource } from '../../../lib/providers/googleDrive';
 import { listChangesOperation } from '../../shared/connectorOperations';
-import { fileListingOptions, fileListingOptionsOf } from '../../shared/listingOptions';
+import { fileListingOptions, fileListingOptionsWithPermissionsOf } from '../../shared/listingOptions';
 import { policyNarrowingProperty } from '../../shared/policy';
 import { googleDriveNode } from '../transport';
 import { folderLocator, sharedDriveLocator } from './common.descriptions';
@@ -30,12 +30,12 @@ const properties: INodeProperties[] = [
 		description: 'Whether files in subfolders belong to the source',
 		displayOptions: { show: { source: ['folder'] } },
 	},
-	fileListingOptions('pdf, text/*, application/vnd.google-apps.document'),
+	fileListingOptions('pdf, text/*, application/vnd.google-apps.document', { permissions: true }),
 	policyNarrowingProperty,
 ];
 
 /** Include types, exclude globs and the node's cap on items per run. */
-export const listingOptionsOf = fileListingOptionsOf;
+export const listingOptionsOf = fileListingOptionsWithPermissionsOf;
 
 export const description = updateDisplayOptions({ show: { operation: ['listChanges'] } }, properties);
 

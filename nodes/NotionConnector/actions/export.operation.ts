@@ -1,6 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { exportOperation } from '../../shared/connectorOperations';
+import { passMetadataOnlyOption } from '../../shared/exportOptions';
 import { policyNarrowingProperty } from '../../shared/policy';
 import { DEFAULT_MAX_FILES_PER_PAGE, type NotionExportOptions } from '../../../lib/providers/notion';
 import { notionNode } from '../transport';
@@ -59,6 +60,7 @@ const properties: INodeProperties[] = [
 				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 				description: "How many pages are fetched at once; all share the integration's ~3 requests per second",
 			},
+			passMetadataOnlyOption,
 		],
 	},
 	policyNarrowingProperty,

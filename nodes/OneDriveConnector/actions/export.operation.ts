@@ -1,6 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { exportOperation } from '../../shared/connectorOperations';
+import { passMetadataOnlyOption } from '../../shared/exportOptions';
 import { policyNarrowingProperty } from '../../shared/policy';
 import { oneDriveNode } from '../transport';
 
@@ -48,6 +49,7 @@ const properties: INodeProperties[] = [
 				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 				description: 'How many files are downloaded at once',
 			},
+			passMetadataOnlyOption,
 		],
 	},
 	policyNarrowingProperty,

@@ -93,11 +93,13 @@ describe('Dropbox Connector in a real n8n', () => {
 			'upsert /welcome.md',
 		]);
 		const routed = routedByCheck(second.outputs);
-		expect(names(routed.changed)).toEqual(['welcome']);
-		// A rename keeps the file's revision in Dropbox: only the path moved, so there is nothing new to ingest.
-		expect(names(routed.unchanged)).toEqual(['rules']);
+		expect(names(routed.changed).sort()).toEqual(['rules', 'welcome']);
+		// A rename keeps the file's content hash in Dropbox: only the path moved, a metadata-only change.
+		const changed = Object.fromEntries(second.outputs.Check[1].map((item) => [String(item.path), [item.content_changed, item.changed_fields]]));
+		expect(changed).toEqual({ '/Policies/house rules.md': [false, ['name', 'path']], '/welcome.md': [true, []] });
+		expect(routed.unchanged).toEqual([]);
 		expect(names(routed.deleted)).toEqual(['leave', 'onboarding']);
-		expect(ingestion.received.map((document) => document.change).sort()).toEqual(['changed', 'deleted', 'deleted']);
+		expect(ingestion.received.map((document) => document.change).sort()).toEqual(['changed', 'changed', 'deleted', 'deleted']);
 		const [stored] = await n8n.exportCredentials();
 		expect((stored.data as { oauthTokenData: { refresh_token: string } }).oauthTokenData.refresh_token).toBe(tokens.refresh_token);
 		expect(n8n.allLogs()).not.toContain(tokens.refresh_token);

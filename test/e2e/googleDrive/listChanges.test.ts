@@ -124,9 +124,10 @@ describe('Google Drive Connector listChanges feeding Connector Dedup in a real n
 		const listed = fifth.outputs['List Changes'][0];
 		expect(listed.filter((i) => i.change === 'upsert').map((i) => i.path)).toEqual(['/Rules/house rules.md']);
 		expect(names(listed.filter((i) => i.change === 'deleted').map((i) => String(i.external_id)))).toEqual(['stray']);
-		// Only the path moved; the file's version did not, so Dedup has nothing new to ingest.
+		// Only the path moved, not the content: Changed, for the index's metadata alone.
 		const routed = routedByCheck(fifth.outputs);
-		expect(names(routed.unchanged)).toEqual(['rules']);
+		expect(names(routed.changed)).toEqual(['rules']);
+		expect(fifth.outputs.Check[1][0]).toMatchObject({ path: '/Rules/house rules.md', content_changed: false, changed_fields: ['path'] });
 		expect(names(routed.deleted)).toEqual(['stray']);
 	});
 

@@ -82,6 +82,37 @@ describe('runExport', () => {
 		expect(binaries.stored).toEqual([]);
 	});
 
+	describe('metadata-only changes', () => {
+		const metadataOnly = (item: ConnectorItem): ConnectorItem => ({ ...item, change: 'changed', content_changed: false, changed_fields: ['path'], content_hash: 'sha-indexed' });
+
+		it('pass through without a download when asked, with the path the listing saw', async () => {
+			fake.put('a', { path: '/Handbook/a.txt', content: 'hello' });
+			const [result] = await exportItems([metadataOnly(fake.item('a'))], { passMetadataOnly: true });
+			expect(result).toMatchObject({ output: 'main', json: { path: '/Handbook/a.txt', content_changed: false, content_hash: 'sha-indexed' } });
+			expect(result).not.toHaveProperty('content');
+			expect(fake.exportCalls).toEqual([]);
+			expect(binaries.stored).toEqual([]);
+		});
+
+		it('are exported as usual when not asked, and content changes always are', async () => {
+			fake.put('a', { path: '/a.txt', content: 'hello' });
+			fake.put('b', { path: '/b.txt', content: 'edited' });
+			const edited: ConnectorItem = { ...fake.item('b'), change: 'changed', content_changed: true };
+			const results = await exportItems([metadataOnly(fake.item('a')), edited], { passMetadataOnly: false });
+			expect(results.map((result) => result.output)).toEqual(['main', 'main']);
+			expect(fake.exportCalls).toHaveLength(2);
+			const passed = await exportItems([edited], { passMetadataOnly: true });
+			expect(passed[0]).toMatchObject({ output: 'main', json: { content_hash: sha256('edited') } });
+		});
+
+		it('are still held to the policy: a move under a denied path is skipped', async () => {
+			fake.put('salaries', { path: '/HR/salaries.txt', content: 'secret' });
+			const denyHr = runPolicy(policyWith({ paths: { [FAKE_PROVIDER]: { allow: null, deny: ['/HR/**'] } } }));
+			const [result] = await exportItems([metadataOnly(fake.item('salaries'))], { passMetadataOnly: true, run: denyHr });
+			expect(result).toMatchObject({ output: 'skipped', json: { skip_reason: 'policy_path' } });
+		});
+	});
+
 	describe('the policy on what the source listed, not on the item JSON', () => {
 		const denyHr = runPolicy(policyWith({ paths: { [FAKE_PROVIDER]: { allow: null, deny: ['/HR/**'] } } }));
 

@@ -32,6 +32,22 @@ describe('Connector Dedup check', () => {
 		expect(deleted[0].pairedItem).toEqual({ item: 2 });
 	});
 
+	it('says on New and Changed items whether their content changed and which metadata did', async () => {
+		await checkAndCommit([listed('moved'), listed('edited')].map((item) => ({ json: { ...item.json, content_hash: `sha-${String(item.json.external_id)}` } })), 'e1');
+		const [fresh, changed] = await dedup('check', {
+			executionId: 'e2',
+			items: [listed('moved', { path: '/handbook/moved.txt' }), listed('edited', { version: '2', hash: 'md5-edited-2' }), listed('added')],
+		});
+		expect(fresh[0].json).toMatchObject({ external_id: 'added', content_changed: true, changed_fields: [] });
+		expect(changed.map((item) => [item.json.external_id, item.json.content_changed, item.json.changed_fields])).toEqual([
+			['moved', false, ['path']],
+			['edited', true, []],
+		]);
+		// The content already indexed is the moved item's content: its hash goes on with it.
+		expect(changed[0].json.content_hash).toBe('sha-moved');
+		expect(changed[1].json.content_hash).toBeUndefined();
+	});
+
 	it('finds the same version Unchanged once it was committed', async () => {
 		await checkAndCommit([listed('a')], 'e1');
 		const [fresh, , unchanged] = await dedup('check', { items: [listed('a')], executionId: 'e2' });

@@ -4,9 +4,9 @@ import { ConnectorDedup } from '../../../nodes/ConnectorDedup/ConnectorDedup.nod
 import { dedup } from './dedup';
 
 describe('Connector Dedup router', () => {
-	it('offers check, commit, status and forget', () => {
+	it('offers check, commit, release, status and forget', () => {
 		const picker = new ConnectorDedup().description.properties.find((p) => p.name === 'operation');
-		expect(picker?.options?.map((option) => (option as { value: string }).value)).toEqual(['check', 'commit', 'status', 'forget']);
+		expect(picker?.options?.map((option) => (option as { value: string }).value)).toEqual(['check', 'commit', 'forget', 'release', 'status']);
 	});
 
 	it('fails an unknown operation naming the operations there are', async () => {
@@ -14,7 +14,7 @@ describe('Connector Dedup router', () => {
 		await expect(run).rejects.toBeInstanceOf(NodeOperationError);
 		await expect(run).rejects.toMatchObject({
 			message: 'Unknown operation "purge"',
-			description: "This node's operations are check, commit, status, forget.",
+			description: "This node's operations are check, commit, release, status, forget.",
 		});
 	});
 
@@ -25,7 +25,9 @@ describe('Connector Dedup router', () => {
 		expect(shown).toEqual([
 			['checkNotice', ['check']],
 			['checkOptions', ['check']],
-			['checkNode', ['commit']],
+			['checkNode', ['commit', 'release']],
+			['releaseNotice', ['release']],
+			['releaseOptions', ['release']],
 			['sourceKey', ['status']],
 			['sourceKey', ['forget']],
 		]);

@@ -89,8 +89,12 @@ describe('Google Drive Connector parameters', () => {
 	});
 
 	describe('listChanges options', () => {
-		it('asks for no filter and no cap when no option is set', () => {
-			expect(listingOptionsOf(parameterContext({}), 0)).toEqual({ includeMimeTypes: [], excludeGlobs: [], maxItems: undefined });
+		it('asks for no filter and no cap, and for permissions, when no option is set', () => {
+			expect(listingOptionsOf(parameterContext({}), 0)).toEqual({ includeMimeTypes: [], excludeGlobs: [], maxItems: undefined, permissions: true });
+		});
+
+		it('leaves permissions out when Permissions is switched off', () => {
+			expect(listingOptionsOf(parameterContext({ listOptions: { permissions: false } }), 0).permissions).toBe(false);
 		});
 
 		it('reads include types and exclude globs as trimmed lists, and the cap per run', () => {
@@ -101,6 +105,7 @@ describe('Google Drive Connector parameters', () => {
 				includeMimeTypes: ['pdf', 'text/*', 'application/vnd.google-apps.document'],
 				excludeGlobs: ['/Archive/**', '**/*.tmp'],
 				maxItems: 25,
+				permissions: true,
 			});
 		});
 

@@ -15,7 +15,14 @@ export interface WalkShape {
 
 /** 50 folders a query (rclone's `--fast-list` groups about as many), 8 queries at once. */
 export const DEFAULT_WALK: WalkShape = { foldersPerQuery: 50, parallelism: 8 };
-const CHANGE_FIELDS = `nextPageToken,newStartPageToken,changes(changeType,fileId,removed,time,file(${FILE_FIELDS}))`;
+/**
+ * Who may read a file, asked in the same listing requests. Drive fills `permissions` only for
+ * files the account can share, and never for items of shared drives (their members come from the
+ * drive: one `permissions.list` per file, which a listing does not make).
+ */
+export const PERMISSION_FIELDS = 'permissions(type,emailAddress,domain,role,allowFileDiscovery,deleted)';
+/** Drive answers at most this many files a page when `permissions` is asked for, whatever `pageSize` says. */
+export const PAGE_SIZE_WITH_PERMISSIONS = 100;
 
 export interface ChangeFeed {
 	changes: drive_v3.Schema$Change[];
@@ -35,6 +42,21 @@ export class DriveListingApi {
 		private readonly signal?: AbortSignal,
 		private readonly walk: WalkShape = DEFAULT_WALK,
 	) {}
+
+	/** The file fields every call asks for. */
+	private fileFields = FILE_FIELDS;
+	/** The page size every list call asks for: what Drive answers with the fields asked. */
+	private pageSize = PAGE_SIZE;
+
+	/**
+	 * Whether files come with `permissions` from here on (the Permissions listing option). Not in a
+	 * shared drive: Drive never fills them there, and asking would cost ten times the pages.
+	 */
+	askPermissions(enabled: boolean, driveId: string | null): void {
+		const ask = enabled && driveId === null;
+		this.fileFields = ask ? `${FILE_FIELDS},${PERMISSION_FIELDS}` : FILE_FIELDS;
+		this.pageSize = ask ? PAGE_SIZE_WITH_PERMISSIONS : PAGE_SIZE;
+	}
 
 	/** Request options of every call: the caller's abort signal. */
 	private get options(): { signal?: AbortSignal } {
@@ -72,8 +94,8 @@ export class DriveListingApi {
 			try {
 				({ data } = await this.drive.changes.list({
 					pageToken: token,
-					fields: CHANGE_FIELDS,
-					pageSize: PAGE_SIZE,
+					fields: `nextPageToken,newStartPageToken,changes(changeType,fileId,removed,time,file(${this.fileFields}))`,
+					pageSize: this.pageSize,
 					includeRemoved: true,
 					supportsAllDrives: true,
 					includeItemsFromAllDrives: true,
@@ -105,8 +127,8 @@ export class DriveListingApi {
 			this.requests++;
 			const { data }: { data: drive_v3.Schema$FileList } = await this.drive.files.list({
 				q: UNTRASHED,
-				fields: `nextPageToken,files(${FILE_FIELDS})`,
-				pageSize: PAGE_SIZE,
+				fields: `nextPageToken,files(${this.fileFields})`,
+				pageSize: this.pageSize,
 				pageToken,
 				corpora: 'drive',
 				driveId,
@@ -153,8 +175,8 @@ export class DriveListingApi {
 			this.requests++;
 			const { data }: { data: drive_v3.Schema$FileList } = await this.drive.files.list({
 				q: childrenOfAny(folderIds),
-				fields: `nextPageToken,files(${FILE_FIELDS})`,
-				pageSize: PAGE_SIZE,
+				fields: `nextPageToken,files(${this.fileFields})`,
+				pageSize: this.pageSize,
 				pageToken,
 				supportsAllDrives: true,
 				includeItemsFromAllDrives: true,
@@ -170,7 +192,7 @@ export class DriveListingApi {
 	async file(fileId: string): Promise<drive_v3.Schema$File | null> {
 		this.requests++;
 		try {
-			const { data } = await this.drive.files.get({ fileId, fields: FILE_FIELDS, supportsAllDrives: true }, this.options);
+			const { data } = await this.drive.files.get({ fileId, fields: this.fileFields, supportsAllDrives: true }, this.options);
 			return data;
 		} catch (error) {
 			if (googleErrorOf(error).status === 404) return null;
@@ -207,9 +229,35 @@ function isRefusedPageToken(error: unknown): boolean {
 	return location === 'pageToken' || /page ?token/i.test(message);
 }
 
-/** The ingestion-ready item (docs/architecture.md, "Items") for a Drive file at `path` in the source. */
+/** One entry of an item's `permissions` (README, "Permissions"): who, and with which role. */
+export interface ItemPermission {
+	type: string;
+	role: string;
+	email?: string;
+	domain?: string;
+	/** `anyone` and `domain` grants: true when only people with the link can open it (not found by search). */
+	with_link?: boolean;
+}
+
+/** Drive's permissions as item permissions; deleted accounts left out. */
+export function permissionsOf(permissions: readonly drive_v3.Schema$Permission[]): ItemPermission[] {
+	return permissions
+		.filter((permission) => permission.deleted !== true && permission.type && permission.role)
+		.map((permission) => {
+			const entry: ItemPermission = { type: permission.type as string, role: permission.role as string };
+			if (permission.emailAddress) entry.email = permission.emailAddress;
+			if (permission.domain) entry.domain = permission.domain;
+			if (permission.type === 'anyone' || permission.type === 'domain') entry.with_link = permission.allowFileDiscovery !== true;
+			return entry;
+		});
+}
+
+/**
+ * The ingestion-ready item (docs/architecture.md, "Items") for a Drive file at `path` in the
+ * source; with `permissions` when Drive answered them (asked for, and the account can share it).
+ */
 export function itemOf(file: drive_v3.Schema$File, path: string, sourceKey: string, parent: string): ConnectorItem {
-	return {
+	const item: ConnectorItem = {
 		provider: 'google_drive',
 		external_id: file.id ?? '',
 		source_key: sourceKey,
@@ -225,6 +273,8 @@ export function itemOf(file: drive_v3.Schema$File, path: string, sourceKey: stri
 		url: file.webViewLink ?? null,
 		change: 'upsert',
 	};
+	if (Array.isArray(file.permissions)) item.permissions = permissionsOf(file.permissions);
+	return item;
 }
 
 /** A shared drive's items by parent, as one corpus listing found them. */

@@ -29,6 +29,7 @@ export async function listDriveChanges(drive: DriveClient, request: DriveListing
 	let state: DriveListingState;
 	let pageToken: string;
 	let listed: ConnectorItem[];
+	if (previous !== null) api.askPermissions(request.permissions === true, previous.driveId);
 	const feed = cursor === null || previous === null ? null : await api.changesSince(cursor.pageToken, previous.driveId, relevantTo(previous));
 	if (previous !== null && feed !== null) {
 		// Nothing changed: the state handed back is the one given. Otherwise its maps are copied, not their
@@ -46,6 +47,7 @@ export async function listDriveChanges(drive: DriveClient, request: DriveListing
 			);
 		}
 		const root = await rootOf(api, source);
+		api.askPermissions(request.permissions === true, root.driveId);
 		// Taken before listing, so whatever changes while the listing runs is read next time.
 		pageToken = await api.startPageToken(root.driveId);
 		state = emptyState(root.id, root.driveId, isRecursive(source));

@@ -24,12 +24,12 @@ export function checkAndCommit({ open }: StoreContract): void {
 
 			const second = await listRun(
 				store,
-				[item('file-0'), item('file-1', { version: '2' }), item('file-2', { change: 'deleted' })],
+				[item('file-0'), item('file-1', { version: '2', hash: 'md5-edited-2' }), item('file-2', { change: 'deleted' })],
 				'c2',
 			);
 			const checked = await store.items.check(second.items);
 			expect(changeById(checked)).toEqual({ 'file-0': 'unchanged', 'file-1': 'changed', 'file-2': 'deleted' });
-			expect(checked[1].reason).toBe('version_changed');
+			expect(checked[1].reason).toBe('hash_changed');
 		});
 
 		it('records a committed deletion, so a repeated deletion is unchanged and a reappearance is new', async () => {

@@ -22,11 +22,11 @@ export function committedCursor(contract: StoreContract): void {
 		it('stays put when a run checks but never commits, and the next run gets the items once the lease expires', async () => {
 			const store = await open();
 			await store.items.commit((await store.items.check((await listRun(store, items(2), 'c1')).items)).map((result) => result.item));
-			const failed = await listRun(store, [item('file-0', { version: '2' }), item('file-9')], 'c2');
+			const failed = await listRun(store, [item('file-0', { version: '2', hash: 'md5-edited-2' }), item('file-9')], 'c2');
 			expect(changeById(await store.items.check(failed.items))).toEqual({ 'file-0': 'changed', 'file-9': 'new' });
 
 			contract.clock.advance(DEFAULT_LEASE_MS + 1);
-			const retry = await listRun(store, [item('file-0', { version: '2' }), item('file-9')], 'c2-retry');
+			const retry = await listRun(store, [item('file-0', { version: '2', hash: 'md5-edited-2' }), item('file-9')], 'c2-retry');
 			expect(await store.cursors.committed(SOURCE)).toBe('c1');
 			expect(changeById(await store.items.check(retry.items))).toEqual({ 'file-0': 'changed', 'file-9': 'new' });
 		});

@@ -9,6 +9,7 @@ import { committedCursor } from './committedCursor';
 import { implicitRuns } from './implicitRuns';
 import { listedItems } from './listedItems';
 import { listingSnapshots } from './listingSnapshots';
+import { metadataChanges } from './metadataChanges';
 import { overlappingRuns } from './overlappingRuns';
 import { runsStatusAndForget } from './runsStatusAndForget';
 import { runSlots } from './runSlots';
@@ -57,5 +58,6 @@ export function describeStoreContract(name: string, target: StoreUnderTest): voi
 		runSlots(contract);
 		listedItems(contract);
 		listingSnapshots(contract);
+		metadataChanges(contract);
 	});
 }

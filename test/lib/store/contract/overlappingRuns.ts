@@ -50,7 +50,7 @@ export function overlappingRuns(contract: StoreContract): void {
 		it('lets a run emit a newer version of an item another run is still ingesting', async () => {
 			const store = await open();
 			await store.items.check((await listRun(store, [item('doc', { version: '1' })], 'a')).items);
-			const newer = await store.items.check((await listRun(store, [item('doc', { version: '2' })], 'b')).items);
+			const newer = await store.items.check((await listRun(store, [item('doc', { version: '2', hash: 'md5-edited-2' })], 'b')).items);
 			expect(newer[0].change).toBe('new');
 		});
 
@@ -73,12 +73,12 @@ export function overlappingRuns(contract: StoreContract): void {
 		it('does not let an older run overwrite a version a newer run already committed', async () => {
 			const store = await open();
 			const older = await listRun(store, [item('doc', { version: '1' })], 'a');
-			const newer = await listRun(store, [item('doc', { version: '2' })], 'b');
+			const newer = await listRun(store, [item('doc', { version: '2', hash: 'md5-edited-2' })], 'b');
 			const olderChecked = await store.items.check(older.items);
 			await store.items.commit((await store.items.check(newer.items)).map((result) => result.item));
 
 			expect(await store.items.commit(olderChecked.map((result) => result.item))).toMatchObject({ committed: 0, superseded: 1 });
-			expect((await store.items.check([item('doc', { version: '2' })]))[0].change).toBe('unchanged');
+			expect((await store.items.check([item('doc', { version: '2', hash: 'md5-edited-2' })]))[0].change).toBe('unchanged');
 			expect(await store.cursors.committed(SOURCE)).toBe('b');
 		});
 	});

@@ -8,7 +8,7 @@ export function runsStatusAndForget({ open }: StoreContract): void {
 			await store.items.commit([item('file-0'), item('file-1')]);
 			const run = await listRun(
 				store,
-				[item('file-0'), item('file-1', { version: '2' }), item('file-2'), item('file-0', { external_id: 'gone', change: 'deleted' })],
+				[item('file-0'), item('file-1', { version: '2', hash: 'md5-edited-2' }), item('file-2'), item('file-0', { external_id: 'gone', change: 'deleted' })],
 				'c1',
 			);
 			await store.items.commit(emitted(await store.items.check(run.items)).map((result) => result.item));

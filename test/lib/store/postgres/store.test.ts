@@ -31,7 +31,7 @@ describe('the PostgreSQL store', () => {
 		const target = postgres.target();
 		const stores = await Promise.all(Array.from({ length: 4 }, async () => await openTestPostgresStore(target)));
 		for (let round = 0; round < 5; round++) {
-			const list = items(200, { version: String(round + 1) });
+			const list = items(200, { version: String(round + 1), hash: `md5-${round + 1}` });
 			const runs = await Promise.all(stores.map(async (store, index) => await listRun(store, list, `r${round}-${index}`)));
 			const results = await Promise.all(stores.map(async (store, index) => await store.items.check(runs[index].items)));
 			const emittedIds = results.flatMap((checked) => emitted(checked).map((result) => result.item.external_id));
@@ -46,7 +46,7 @@ describe('the PostgreSQL store', () => {
 		const target = postgres.target();
 		const [one, two] = await Promise.all([openTestPostgresStore(target), openTestPostgresStore(target)]);
 		for (let round = 0; round < 10; round++) {
-			const list = items(300, { version: `v${round}` });
+			const list = items(300, { version: `v${round}`, hash: `md5-v${round}` });
 			const first = await listRun(one, list, `a${round}`);
 			const second = await listRun(two, list, `b${round}`);
 			const checked = await one.items.check(first.items);

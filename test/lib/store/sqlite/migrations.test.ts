@@ -138,6 +138,27 @@ describe.each(DRIVERS)('migrations with %s', (driverName) => {
 		expect(schemaVersion(after)).toBe(0);
 	});
 
+	it('keeps the items of a cache written before permissions were recorded, which then learn them once', async () => {
+		const path = join(tempDir(), 'cache.sqlite');
+		const old = open();
+		migrate(old, MIGRATIONS.slice(0, 3));
+		old.exec("INSERT INTO sync_state (source_id, source_key, provider, created_at) VALUES (1, 's', 'google_drive', '2025-01-01')");
+		old.exec(`INSERT INTO external_items (source_id, external_id, name, path, version, hash, last_ingested_at)
+			VALUES (1, 'doc', 'a.txt', '/a.txt', '1', 'md5', '2025-01-01')`);
+		db?.close();
+		db = undefined;
+		const store = openSqliteStore({ path, driver: driverName });
+		try {
+			const listed = { provider: 'google_drive', external_id: 'doc', source_key: 's', name: 'a.txt', path: '/a.txt', version: '1', hash: 'md5' };
+			const [withPermissions] = await store.items.check([{ ...listed, permissions: [{ type: 'anyone', role: 'reader' }] } as never]);
+			expect(withPermissions).toMatchObject({ change: 'changed', contentChanged: false, changedFields: ['permissions'] });
+			const [without] = await store.items.check([listed as never]);
+			expect(without.change).toBe('unchanged');
+		} finally {
+			await store.close();
+		}
+	});
+
 	it('rejects a migration list whose versions are not 1, 2, 3…', () => {
 		const gap: Migration[] = [{ version: 2, description: 'skips one', up: () => undefined }];
 		expect(() => migrate(open(), gap)).toThrow('expected 1');
