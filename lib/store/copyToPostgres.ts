@@ -33,6 +33,8 @@ export interface CopySummary {
 	claims: number;
 	/** What the listings saw of each item, which Export checks the policy against. */
 	listedItems: number;
+	/** Which workflows own each source, so every workflow keeps the sources it had. */
+	sourceOwners: number;
 }
 
 const TABLES = {
@@ -48,6 +50,7 @@ const TABLES = {
 	],
 	claims: ['source_id', 'external_id', 'run_id', 'fingerprint', 'emitted', 'expires_at'],
 	listed_items: ['source_id', 'external_id', 'name', 'path', 'mime', 'size', 'version', 'listed_at'],
+	source_owners: ['source_id', 'owner', 'listed', 'granted_at'],
 } as const;
 
 const KEYS: Record<keyof typeof TABLES, string> = {
@@ -56,10 +59,11 @@ const KEYS: Record<keyof typeof TABLES, string> = {
 	external_items: 'source_id, external_id',
 	claims: 'source_id, external_id, run_id',
 	listed_items: 'source_id, external_id',
+	source_owners: 'source_id, owner',
 };
 
 /** Column types for UNNEST: what is not text is a number. */
-const NUMERIC = new Set(['source_id', 'committed_run_id', 'id', 'implicit', 'size', 'deleted', 'run_id', 'emitted', 'expires_at', 'listed_items', 'cursor_held']);
+const NUMERIC = new Set(['source_id', 'committed_run_id', 'id', 'implicit', 'size', 'deleted', 'run_id', 'emitted', 'expires_at', 'listed_items', 'cursor_held', 'listed']);
 
 function columnType(column: string): string {
 	return NUMERIC.has(column) || column.startsWith('count_') ? 'bigint[]' : 'text[]';
@@ -109,7 +113,7 @@ export async function copySqliteToPostgres(from: string, to: PostgresTarget): Pr
 		migrate(db);
 		const context = store.context;
 		const schema = to.schema;
-		const summary: CopySummary = { from, to: store.location, sources: 0, items: 0, runs: 0, claims: 0, listedItems: 0 };
+		const summary: CopySummary = { from, to: store.location, sources: 0, items: 0, runs: 0, claims: 0, listedItems: 0, sourceOwners: 0 };
 		await transaction(context, async (client) => {
 			const [existing] = (await client.query(`SELECT (SELECT count(*) FROM "${schema}".sync_state) + (SELECT count(*) FROM "${schema}".runs) AS rows`)).rows as Array<{ rows: number }>;
 			if (Number(existing.rows) > 0) {
@@ -119,8 +123,8 @@ export async function copySqliteToPostgres(from: string, to: PostgresTarget): Pr
 					{ path: store.location },
 				);
 			}
-			const counted: Record<keyof typeof TABLES, number> = { sync_state: 0, runs: 0, external_items: 0, claims: 0, listed_items: 0 };
-			for (const table of ['sync_state', 'runs', 'external_items', 'claims', 'listed_items'] as const) {
+			const counted: Record<keyof typeof TABLES, number> = { sync_state: 0, runs: 0, external_items: 0, claims: 0, listed_items: 0, source_owners: 0 };
+			for (const table of ['sync_state', 'runs', 'external_items', 'claims', 'listed_items', 'source_owners'] as const) {
 				for (const page of pages(db, table)) {
 					await insertPage(client, schema, table, page);
 					counted[table] += page.length;
@@ -138,7 +142,7 @@ export async function copySqliteToPostgres(from: string, to: PostgresTarget): Pr
 					`SELECT setval(pg_get_serial_sequence('"${schema}".${table}', '${column}'), COALESCE((SELECT MAX(${column}) FROM "${schema}".${table}), 0) + 1, false)`,
 				);
 			}
-			Object.assign(summary, { sources: counted.sync_state, runs: counted.runs, items: counted.external_items, claims: counted.claims, listedItems: counted.listed_items });
+			Object.assign(summary, { sources: counted.sync_state, runs: counted.runs, items: counted.external_items, claims: counted.claims, listedItems: counted.listed_items, sourceOwners: counted.source_owners });
 		});
 		return summary;
 	} finally {
@@ -163,7 +167,7 @@ async function main(): Promise<void> {
 	}
 	const summary = await copySqliteToPostgres(from, chosen.target);
 	process.stdout.write(
-		`Copied ${summary.sources} sources, ${summary.items} items, ${summary.runs} runs, ${summary.claims} claims and ${summary.listedItems} listed items from ${summary.from} to ${summary.to}.\n`,
+		`Copied ${summary.sources} sources, ${summary.items} items, ${summary.runs} runs, ${summary.claims} claims, ${summary.listedItems} listed items and ${summary.sourceOwners} source owners from ${summary.from} to ${summary.to}.\n`,
 	);
 }
 

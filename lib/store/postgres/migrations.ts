@@ -137,9 +137,22 @@ CREATE TABLE {schema}.listed_items (
 );
 `;
 
+/** The workflows that may use each source (lib/store/sqlite/migrations.ts, `source_owners`). */
+const CREATE_SOURCE_OWNERS = `
+CREATE TABLE {schema}.source_owners (
+	source_id bigint NOT NULL REFERENCES {schema}.sync_state (source_id),
+	owner text NOT NULL,
+	listed smallint NOT NULL CHECK (listed IN (0, 1)),
+	granted_at text NOT NULL,
+	PRIMARY KEY (source_id, owner)
+);
+CREATE INDEX source_owners_by_owner ON {schema}.source_owners (owner, source_id);
+`;
+
 export const PG_MIGRATIONS: readonly PgMigration[] = [
 	{ version: 1, description: 'sync_state, external_items, runs, claims, leases and run_slots', sql: CREATE_TABLES },
 	{ version: 2, description: 'listed_items for the export policy check', sql: CREATE_LISTED_ITEMS },
+	{ version: 3, description: 'source_owners: which workflows may use each source', sql: CREATE_SOURCE_OWNERS },
 ];
 
 export const PG_LATEST_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version;

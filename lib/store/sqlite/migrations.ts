@@ -128,6 +128,22 @@ CREATE TABLE listed_items (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * `source_owners`: the workflows that may read and change each source's state (`owner` is
+ * `workflow:<id>`); `listed` marks an owner that listed the source, as against one that adopted an
+ * unowned source by checking items of it.
+ */
+const CREATE_SOURCE_OWNERS = `
+CREATE TABLE source_owners (
+	source_id INTEGER NOT NULL REFERENCES sync_state (source_id),
+	owner TEXT NOT NULL,
+	listed INTEGER NOT NULL CHECK (listed IN (0, 1)),
+	granted_at TEXT NOT NULL,
+	PRIMARY KEY (source_id, owner)
+) WITHOUT ROWID;
+CREATE INDEX source_owners_by_owner ON source_owners (owner, source_id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
 	{
 		version: 1,
@@ -143,6 +159,11 @@ export const MIGRATIONS: readonly Migration[] = [
 		version: 3,
 		description: 'listed_items for the export policy check',
 		up: (db) => db.exec(CREATE_LISTED_ITEMS),
+	},
+	{
+		version: 4,
+		description: 'source_owners: which workflows may use each source',
+		up: (db) => db.exec(CREATE_SOURCE_OWNERS),
 	},
 ];
 

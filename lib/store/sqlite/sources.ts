@@ -42,7 +42,7 @@ export function sourceStatus(context: SqliteContext, sourceKey?: string): Source
 	});
 }
 
-/** Drops a source's items, listed items, cursor, claims and runs: its next run is a full re-import. */
+/** Drops a source's items, listed items, owners, cursor, claims and runs: its next run is a full re-import. */
 export async function forgetSource(context: SqliteContext, sourceKey: string): Promise<ForgetSummary> {
 	const { db, statements } = context;
 	return await db.transactionAsync(() => {
@@ -52,6 +52,7 @@ export async function forgetSource(context: SqliteContext, sourceKey: string): P
 		const claims = statements.forgetClaims.run(sourceId).changes;
 		const items = statements.forgetItems.run(sourceId).changes;
 		statements.forgetListed.run(sourceId);
+		statements.forgetOwners.run(sourceId);
 		const runs = statements.forgetRuns.run(sourceId).changes;
 		statements.forgetSource.run(sourceId);
 		return { sourceKey, items, runs, claims, hadCursor };

@@ -11,6 +11,7 @@ import { listedItems } from './listedItems';
 import { overlappingRuns } from './overlappingRuns';
 import { runsStatusAndForget } from './runsStatusAndForget';
 import { runSlots } from './runSlots';
+import { sourceOwners } from './sourceOwners';
 import type { StoreContract } from './support';
 
 export type { StoreContract } from './support';
@@ -55,5 +56,6 @@ export function describeStoreContract(name: string, target: StoreUnderTest): voi
 		runsStatusAndForget(contract);
 		runSlots(contract);
 		listedItems(contract);
+		sourceOwners(contract);
 	});
 }

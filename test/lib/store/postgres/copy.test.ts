@@ -28,6 +28,7 @@ describe('copying a SQLite cache into PostgreSQL', () => {
 		await sqlite.items.commit([item('gone', { change: 'deleted' })], { runId: done.runId });
 		await sqlite.cursors.updateProviderState(SOURCE, 'google_drive', () => '{"snapshot":1}');
 		await sqlite.listed.record(SOURCE, 'google_drive', [item('listed-1', { path: '/Reports/q1.pdf', mime: 'application/pdf', size: 12 })]);
+		await sqlite.owners.recordListing({ sourceKey: SOURCE, provider: 'google_drive' }, 'workflow:A');
 		// A run still ingesting one new version when the move happens.
 		const open = await listRun(sqlite, [item('in-flight', { version: '7' })], 'cursor-2');
 		await sqlite.items.check(open.items);
@@ -35,12 +36,13 @@ describe('copying a SQLite cache into PostgreSQL', () => {
 		await sqlite.close();
 
 		const target = postgres.target();
-		expect(await copySqliteToPostgres(path, target)).toMatchObject({ sources: 1, items: 31, runs: 2, claims: 1, listedItems: 1 });
+		expect(await copySqliteToPostgres(path, target)).toMatchObject({ sources: 1, items: 31, runs: 2, claims: 1, listedItems: 1, sourceOwners: 1 });
 
 		const store = await openTestPostgresStore(target);
 		try {
 			expect(await store.cursors.committed(SOURCE)).toBe('cursor-1');
 			expect(await store.cursors.providerState(SOURCE)).toBe('{"snapshot":1}');
+			expect(await store.owners.sourcesOf('workflow:A')).toEqual([SOURCE]);
 			expect(await store.status(SOURCE)).toEqual(before);
 			expect(await store.runs.get(done.runId)).toMatchObject({ status: 'success', counts: { new: 30, committed: 31 } });
 			// Export checks the policy against these: an item listed before the move is not an unknown one after it.

@@ -31,7 +31,7 @@ describe.each(DRIVERS)('migrations with %s', (driverName) => {
 		expect(schemaVersion(fresh)).toBe(0);
 		expect(migrate(fresh)).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION });
 		expect(schemaVersion(fresh)).toBe(LATEST_SCHEMA_VERSION);
-		expect(tableNames(fresh)).toEqual(['claims', 'external_items', 'listed_items', 'run_slots', 'runs', 'sync_state']);
+		expect(tableNames(fresh)).toEqual(['claims', 'external_items', 'listed_items', 'run_slots', 'runs', 'source_owners', 'sync_state']);
 	});
 
 	it('does nothing when an up-to-date file is opened again, and keeps its rows', () => {
