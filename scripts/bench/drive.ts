@@ -126,6 +126,7 @@ async function drain(data: Readable | Buffer): Promise<number> {
 /** The export node's view of its execution, without n8n: no hints to show, warnings to stderr. */
 const benchHost: RunHost = {
 	executionId: 'bench',
+	scope: { owner: 'workflow:bench', workflowId: 'bench', admin: false },
 	logger: { info: () => undefined, warn: (message) => console.error(message) },
 	hint: () => undefined,
 };

@@ -105,6 +105,7 @@ async function drain(data: Readable | Buffer): Promise<number> {
 
 const benchHost: RunHost = {
 	executionId: 'bench',
+	scope: { owner: 'workflow:bench', workflowId: 'bench', admin: false },
 	logger: { info: () => undefined, warn: (message) => console.error(message) },
 	hint: () => undefined,
 };

@@ -1,6 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { exportOperation } from '../../shared/connectorOperations';
+import { exportIdsDirectlyOption } from '../../shared/exportOptions';
 import { policyNarrowingProperty } from '../../shared/policy';
 import { dropboxNode } from '../transport';
 
@@ -37,6 +38,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			exportIdsDirectlyOption('Dropbox', 'file'),
 			{
 				displayName: 'Parallel Downloads',
 				name: 'concurrency',

@@ -1,6 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { exportOperation } from '../../shared/connectorOperations';
+import { exportIdsDirectlyOption } from '../../shared/exportOptions';
 import { policyNarrowingProperty } from '../../shared/policy';
 import { oneDriveNode } from '../transport';
 
@@ -40,6 +41,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			exportIdsDirectlyOption('OneDrive', 'file'),
 			{
 				displayName: 'Parallel Downloads',
 				name: 'concurrency',

@@ -13,7 +13,7 @@ import { startFakeGraph, type FakeGraph } from '../../fakes/graphApi';
 import { testConnection } from './helpers';
 
 const ACCOUNT = 'alice@contoso.com';
-const host: RunHost = { executionId: 'test', logger: { info: () => undefined, warn: () => undefined }, hint: () => undefined };
+const host: RunHost = { executionId: 'test', scope: { owner: 'workflow:test', workflowId: 'test', admin: false }, logger: { info: () => undefined, warn: () => undefined }, hint: () => undefined };
 
 interface Stored {
 	bytes: Buffer;
