@@ -133,6 +133,13 @@ export interface SkippedExport {
 
 export type ExportOutcome = ExportedContent | SkippedExport;
 
+/**
+ * What a provider says of one item by its id (Export IDs Directly): the name, type and size the
+ * rules check, the path from the root of the item's drive or workspace, and whatever else its
+ * export reads of an item (a OneDrive drive id, a Dropbox namespace).
+ */
+export type DescribedItem = Pick<ConnectorItem, 'name' | 'path' | 'mime' | 'size'> & Partial<ConnectorItem>;
+
 /** How a provider's requests are retried and paused. */
 export interface ProviderResilience {
 	/** Whether an answer is worth another attempt (429, 5xx, Drive's rate-limit 403s, …). */
@@ -184,4 +191,10 @@ export interface ConnectorProvider<
 	/** Export choices of an item, or undefined when it is exported as its own bytes. */
 	exportChoices(item: ConnectorItem): ExportChoices | undefined;
 	exportItem(connection: Connection, request: ExportRequest): Promise<ExportOutcome>;
+	/**
+	 * The provider's own metadata of one exportable item; null when it is not found, not readable
+	 * with this connection, or not a file or page. Only the item's id (and the provider's own
+	 * locator beside it, e.g. OneDrive's `drive_id`) is read of `item`.
+	 */
+	describeItem(connection: Connection, item: ConnectorItem): Promise<DescribedItem | null>;
 }

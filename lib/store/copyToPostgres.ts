@@ -33,6 +33,8 @@ export interface CopySummary {
 	claims: number;
 	/** What the listings saw of each item, which Export checks the policy against. */
 	listedItems: number;
+	/** Which workflows own each source, so every workflow keeps the sources it had. */
+	sourceOwners: number;
 }
 
 const TABLES = {
@@ -51,6 +53,7 @@ const TABLES = {
 	listing_snapshots: ['source_id', 'snapshot', 'state', 'written_at'],
 	listing_entries: ['source_id', 'snapshot', 'field', 'entry_key', 'value'],
 	listing_pending: ['source_id', 'snapshot', 'external_id', 'sort_key', 'item'],
+	source_owners: ['source_id', 'owner', 'listed', 'granted_at'],
 } as const;
 
 const KEYS: Record<keyof typeof TABLES, string> = {
@@ -62,10 +65,11 @@ const KEYS: Record<keyof typeof TABLES, string> = {
 	listing_snapshots: 'source_id, snapshot',
 	listing_entries: 'source_id, snapshot, field, entry_key',
 	listing_pending: 'source_id, snapshot, external_id',
+	source_owners: 'source_id, owner',
 };
 
 /** Column types for UNNEST: what is not text is a number. */
-const NUMERIC = new Set(['source_id', 'committed_run_id', 'id', 'implicit', 'size', 'deleted', 'run_id', 'emitted', 'expires_at', 'listed_items', 'cursor_held', 'snapshot']);
+const NUMERIC = new Set(['source_id', 'committed_run_id', 'id', 'implicit', 'size', 'deleted', 'run_id', 'emitted', 'expires_at', 'listed_items', 'cursor_held', 'snapshot', 'listed']);
 const BINARY = new Set(['sort_key']);
 
 function columnType(column: string): string {
@@ -118,7 +122,7 @@ export async function copySqliteToPostgres(from: string, to: PostgresTarget): Pr
 		migrate(db);
 		const context = store.context;
 		const schema = to.schema;
-		const summary: CopySummary = { from, to: store.location, sources: 0, items: 0, runs: 0, claims: 0, listedItems: 0 };
+		const summary: CopySummary = { from, to: store.location, sources: 0, items: 0, runs: 0, claims: 0, listedItems: 0, sourceOwners: 0 };
 		await transaction(context, async (client) => {
 			const [existing] = (await client.query(`SELECT (SELECT count(*) FROM "${schema}".sync_state) + (SELECT count(*) FROM "${schema}".runs) AS rows`)).rows as Array<{ rows: number }>;
 			if (Number(existing.rows) > 0) {
@@ -147,7 +151,7 @@ export async function copySqliteToPostgres(from: string, to: PostgresTarget): Pr
 					`SELECT setval(pg_get_serial_sequence('"${schema}".${table}', '${column}'), COALESCE((SELECT MAX(${column}) FROM "${schema}".${table}), 0) + 1, false)`,
 				);
 			}
-			Object.assign(summary, { sources: counted.sync_state, runs: counted.runs, items: counted.external_items, claims: counted.claims, listedItems: counted.listed_items });
+			Object.assign(summary, { sources: counted.sync_state, runs: counted.runs, items: counted.external_items, claims: counted.claims, listedItems: counted.listed_items, sourceOwners: counted.source_owners });
 		});
 		return summary;
 	} finally {
@@ -172,7 +176,7 @@ async function main(): Promise<void> {
 	}
 	const summary = await copySqliteToPostgres(from, chosen.target);
 	process.stdout.write(
-		`Copied ${summary.sources} sources, ${summary.items} items, ${summary.runs} runs, ${summary.claims} claims and ${summary.listedItems} listed items from ${summary.from} to ${summary.to}.\n`,
+		`Copied ${summary.sources} sources, ${summary.items} items, ${summary.runs} runs, ${summary.claims} claims, ${summary.listedItems} listed items and ${summary.sourceOwners} source owners from ${summary.from} to ${summary.to}.\n`,
 	);
 }
 

@@ -2,7 +2,7 @@
  * The connectors' state, behind one asynchronous interface so that a network database can hold it
  * as well as a local SQLite file (docs/architecture.md, "State"). Five parts, each its own module
  * in an implementation: run records, cursors and provider state, items and their claims, run slots,
- * and the items listings emitted.
+ * the items listings emitted, and the workflows that own each source.
  *
  * A run's proposed cursor becomes the committed cursor only once its work is settled: every item it
  * listed has been checked, every version it claimed (or found claimed by another run) has been
@@ -287,6 +287,30 @@ export interface ListedItemStore {
 	lookup(provider: Provider, sourceKey: string, externalIds: readonly string[]): Promise<Map<string, ListedItem>>;
 }
 
+/** A source by key, with the provider it belongs to (for registering a source seen for the first time). */
+export interface SourceRef {
+	sourceKey: string;
+	provider: Provider;
+}
+
+/**
+ * Which workflows may read and change each source's state (docs/architecture.md, "Who sees which
+ * state"). A workflow that lists a source owns it: it proved it holds a credential of the source's
+ * account. A source nobody owns yet (never seen, or from before owners were kept) is adopted by
+ * the first workflow that checks it; a listing by another workflow takes it from such adopters.
+ */
+export interface SourceOwnerStore {
+	/** The owner listed the source: it owns it from now on, and owners that only adopted it lose it. */
+	recordListing(source: SourceRef, owner: string): Promise<void>;
+	/**
+	 * The keys of the sources the owner may not use. With `adopt`, a source nobody owns becomes the
+	 * owner's (registered when the store has never seen it) instead of being refused.
+	 */
+	refused(owner: string, sources: readonly SourceRef[], options: { adopt: boolean }): Promise<Set<string>>;
+	/** The keys of every source the owner owns, in key order. */
+	sourcesOf(owner: string): Promise<string[]>;
+}
+
 /** ORG_CONNECTORS_MAX_CONCURRENT_RUNS: slots per provider shared by every process using the store. */
 export interface RunSlotStore {
 	acquire(input: AcquireRunSlotInput): Promise<RunSlotResult>;
@@ -305,9 +329,10 @@ export interface ConnectorStore {
 	readonly items: ItemLedger;
 	readonly slots: RunSlotStore;
 	readonly listed: ListedItemStore;
+	readonly owners: SourceOwnerStore;
 	/** Per source (or for one source): last run, last error, last success, items known, cursor. */
 	status(sourceKey?: string): Promise<SourceStatus[]>;
-	/** Drops a source's items, listed items, cursor, claims and runs: its next run is a full re-import. */
+	/** Drops a source's items, listed items, owners, cursor, claims and runs: its next run is a full re-import. */
 	forget(sourceKey: string): Promise<ForgetSummary>;
 	close(): Promise<void>;
 }

@@ -8,4 +8,15 @@ export { listSource, type ListingOptions, type ListSourceInput, type ListSourceR
 export { policyMessages, runListing, type ListingRunInput, type ListingRunResult } from './listingRun';
 export { ProgressLog, progressIntervalMs, type ProgressCounter } from './progress';
 export { acquireRunSlot } from './runSlot';
+export {
+	adminWorkflows,
+	ADMIN_WORKFLOWS_VARIABLE,
+	assertItemsInScope,
+	assertSourceInScope,
+	ForeignSourceError,
+	sourcesInScope,
+	stateScopeOf,
+	usableSources,
+	type StateScope,
+} from './stateScope';
 export { settleFailed, settleSkipped, type FailedItem } from './settlement';

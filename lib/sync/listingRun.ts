@@ -1,6 +1,6 @@
 /**
  * A listChanges run, the same for every provider: a run record with the effective policy, the
- * source listed from its committed cursor, progress in n8n's log, the policy's refusals split off
+ * source listed from its committed cursor (the listing workflow owning the source's state), progress in n8n's log, the policy's refusals split off
  * and settled, the provider's warnings shown, and the run marked failed when the listing throws.
  * The run then waits for Connector Dedup: it completes, and its cursor commits, once every item it
  * listed is settled (lib/store: the run settlement).
@@ -40,6 +40,8 @@ export async function runListing<Connection, Source>(input: ListingRunInput<Conn
 	const label = `${provider.displayName} listChanges`;
 	// Before the run starts: a bad CONNECTORS_PROGRESS_INTERVAL_MS fails here, leaving no run behind.
 	const progress = new ProgressLog(host.logger, `${label} ${sourceKey}`);
+	// Listing proves the workflow holds a credential of the source's account: it owns the source's state.
+	await store.owners.recordListing({ sourceKey, provider: provider.id }, host.scope.owner);
 	const runId = await store.runs.start({ sourceKey, provider: provider.id, executionId: host.executionId, policy: run.description });
 	try {
 		const result = await listSource({

@@ -15,7 +15,7 @@ import type { ConnectorItem } from '../../lib/items';
 import { assertAccountAllowed, assertProviderEnabled, loadPolicy, type OrgPolicy } from '../../lib/policy';
 import type { ConnectorProvider, ProviderAccount } from '../../lib/providers/types';
 import { acquireRunSlot, checkAccount, hasAccountRules, runExport, runListing, type ListingOptions, type RunPolicy } from '../../lib/sync';
-import { passMetadataOnlyOf } from './exportOptions';
+import { exportsIdsDirectly, passMetadataOnlyOf } from './exportOptions';
 import { exportFailure, routeExportResults, type Routed } from './exportOutputs';
 import { runHost } from './host';
 import { toNodeError } from './nodeErrors';
@@ -123,7 +123,8 @@ export async function listChangesOperation<Connection, Source>(
 
 /**
  * Each listed item as ingestion-ready content in the binary property `data`, streamed into n8n's
- * binary store a few at a time; refused items go to Skipped with a reason. A failed item goes to
+ * binary store a few at a time; refused items go to Skipped with a reason. With Export IDs
+ * Directly, an id this workflow never listed is described by the provider and held to the rules as such. A failed item goes to
  * the error output (or fails the node), is not committed, and comes again next run.
  */
 export async function exportOperation<Connection>(ctx: IExecuteFunctions, node: ExportNode<Connection>): Promise<INodeExecutionData[][]> {
@@ -157,6 +158,7 @@ export async function exportOperation<Connection>(ctx: IExecuteFunctions, node: 
 			passMetadataOnly: passMetadataOnlyOf(ctx),
 			storeBinary: async (data, fileName, mimeType) => await ctx.helpers.prepareBinaryData(data, fileName, mimeType),
 			describeFailure: (error, index) => failureOf(error, index).message,
+			exportIdsDirectly: exportsIdsDirectly(ctx),
 		});
 		const routed: Routed[] = results.map((result) => {
 			const pairedItem = { item: result.index };

@@ -92,6 +92,8 @@ async function listRun(env: BenchEnvironment, source: DriveSource): Promise<List
 	const provider = googleDriveProvider;
 	const sourceKey = provider.sourceKey(ACCOUNT, source);
 	const runId = await env.store.runs.start({ sourceKey, provider: provider.id });
+	// As List Changes does: the listing workflow owns the source, so Export takes its listed items.
+	await env.store.owners.recordListing({ sourceKey, provider: provider.id }, benchHost.scope.owner);
 	env.google.resetRequestLog();
 	const started = performance.now();
 	const result = await listSource({ store: env.store, provider, connection: env.connection, source, sourceKey, runId });
@@ -126,6 +128,7 @@ async function drain(data: Readable | Buffer): Promise<number> {
 /** The export node's view of its execution, without n8n: no hints to show, warnings to stderr. */
 const benchHost: RunHost = {
 	executionId: 'bench',
+	scope: { owner: 'workflow:bench', workflowId: 'bench', admin: false },
 	logger: { info: () => undefined, warn: (message) => console.error(message) },
 	hint: () => undefined,
 };

@@ -72,6 +72,8 @@ interface ListRun {
 async function listRun(env: BenchEnvironment, source: DropboxSource): Promise<ListRun> {
 	const sourceKey = dropboxProvider.sourceKey(env.dropbox.accountId, source);
 	const runId = await env.store.runs.start({ sourceKey, provider: dropboxProvider.id });
+	// As List Changes does: the listing workflow owns the source, so Export takes its listed items.
+	await env.store.owners.recordListing({ sourceKey, provider: dropboxProvider.id }, benchHost.scope.owner);
 	env.dropbox.resetRequestLog();
 	const started = performance.now();
 	const result = await listSource({ store: env.store, provider: dropboxProvider, connection: env.connection, source, sourceKey, runId });
@@ -104,6 +106,7 @@ async function drain(data: Readable | Buffer): Promise<number> {
 
 const benchHost: RunHost = {
 	executionId: 'bench',
+	scope: { owner: 'workflow:bench', workflowId: 'bench', admin: false },
 	logger: { info: () => undefined, warn: (message) => console.error(message) },
 	hint: () => undefined,
 };

@@ -73,6 +73,8 @@ interface ListRun {
 async function listRun(env: BenchEnvironment, source: OneDriveSource): Promise<ListRun> {
 	const sourceKey = oneDriveProvider.sourceKey(ACCOUNT, source);
 	const runId = await env.store.runs.start({ sourceKey, provider: oneDriveProvider.id });
+	// As List Changes does: the listing workflow owns the source, so Export takes its listed items.
+	await env.store.owners.recordListing({ sourceKey, provider: oneDriveProvider.id }, benchHost.scope.owner);
 	env.graph.resetRequestLog();
 	const started = performance.now();
 	const result = await listSource({ store: env.store, provider: oneDriveProvider, connection: env.connection, source, sourceKey, runId });
@@ -105,6 +107,7 @@ async function drain(data: Readable | Buffer): Promise<number> {
 
 const benchHost: RunHost = {
 	executionId: 'bench',
+	scope: { owner: 'workflow:bench', workflowId: 'bench', admin: false },
 	logger: { info: () => undefined, warn: (message) => console.error(message) },
 	hint: () => undefined,
 };

@@ -130,6 +130,8 @@ export interface ExecuteContextOptions {
 	parameters?: Record<string, unknown>;
 	items?: INodeExecutionData[];
 	executionId?: string;
+	/** The workflow the node runs in (default `workflow-1`); null for one never saved. */
+	workflowId?: string | null;
 	continueOnFail?: boolean;
 	/** Signs requests like n8n's helper; without it a request fails the test. */
 	token?: string;
@@ -159,6 +161,7 @@ export function executeContext(options: ExecuteContextOptions = {}): IExecuteFun
 		getNodeParameter: nodeParameter(options.parameters ?? {}),
 		getInputData: () => items,
 		getExecutionId: () => options.executionId ?? 'execution-1',
+		getWorkflow: () => ({ id: options.workflowId === null ? undefined : (options.workflowId ?? 'workflow-1'), active: false }),
 		continueOnFail: () => options.continueOnFail ?? false,
 		getExecutionCancelSignal: () => undefined,
 		addExecutionHints: (...added: Array<{ message: string }>) => hints?.push(...added.map((hint) => hint.message)),

@@ -7,6 +7,7 @@ import type { ConnectorProvider, ProviderTransport } from '../types';
 import { connectDropbox, type DropboxConnection } from './api';
 import { currentAccount } from './account';
 import { browseDropbox, type DropboxBrowsePage, type DropboxBrowseQuery } from './browse';
+import { describeDropboxItem } from './describe';
 import { dropboxExportChoices, exportDropboxItem, PAPER_EXPORT } from './export';
 import { dropboxSourceKey, listDropboxChanges, parseDropboxCursor, type DropboxCursor, type DropboxListingState, type DropboxSource } from './listing';
 import { dropboxResilience } from './resilience';
@@ -29,6 +30,7 @@ export const dropboxProvider = {
 	exportTypes: [PAPER_EXPORT],
 	exportChoices: dropboxExportChoices,
 	exportItem: exportDropboxItem,
+	describeItem: describeDropboxItem,
 } satisfies ConnectorProvider<DropboxConnection, DropboxSource, DropboxCursor, DropboxListingState, DropboxBrowseQuery, DropboxBrowsePage>;
 
 export { connectDropbox, DropboxApiError, headerJson, type DropboxConnection, type DropboxEndpoints, type PathRoot } from './api';

@@ -5,6 +5,7 @@
 import type { ConnectorProvider, ProviderTransport } from '../types';
 import { browseDrive, type DriveBrowsePage, type DriveBrowseQuery } from './browse';
 import { connectDrive, driveResilience, type DriveConnection } from './connection';
+import { describeDriveItem } from './describe';
 import { DRIVE_EXPORT_TYPES, exportChoicesOf, exportDriveItem } from './export';
 import { listDriveChanges, parseDriveCursor, sourceKeyFor, type DriveCursor, type DriveListingState, type DriveSource } from './listing';
 
@@ -27,6 +28,7 @@ export const googleDriveProvider = {
 	exportTypes: DRIVE_EXPORT_TYPES,
 	exportChoices: exportChoicesOf,
 	exportItem: exportDriveItem,
+	describeItem: describeDriveItem,
 } satisfies ConnectorProvider<DriveConnection, DriveSource, DriveCursor, DriveListingState, DriveBrowseQuery, DriveBrowsePage>;
 
 export type { DriveBrowsePage, DriveBrowseQuery, DriveEntry, DriveEntryType } from './browse';

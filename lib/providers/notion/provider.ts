@@ -4,6 +4,7 @@ import type { ConnectorProvider, ProviderAccount } from '../types';
 import { notionAccount, type NotionAccount } from './account';
 import { browseNotion, type NotionBrowseEntry, type NotionBrowseQuery } from './browse';
 import { notionClient } from './client';
+import { describeNotionPage } from './describe';
 import { exportNotionItem, NOTION_PAGE_EXPORT } from './export';
 import { listNotionChanges, notionSourceKeyFor, parseCursor, type NotionCursor, type NotionListingState, type NotionSource } from './listing';
 import { notionResilience } from './resilience';
@@ -40,6 +41,7 @@ export const notionProvider: NotionProvider = {
 	exportTypes: [NOTION_PAGE_EXPORT],
 	exportChoices: () => NOTION_PAGE_EXPORT,
 	exportItem: exportNotionItem,
+	describeItem: describeNotionPage,
 };
 
 /**

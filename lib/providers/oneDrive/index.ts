@@ -7,6 +7,7 @@ import { InvalidInputError } from '../../errors';
 import type { ConnectorProvider, ProviderTransport } from '../types';
 import { browseOneDrive, type OneDriveBrowsePage, type OneDriveBrowseQuery } from './browse';
 import { connectOneDrive, oneDriveResilience, type OneDriveConnection } from './connection';
+import { describeOneDriveItem } from './describe';
 import { exportChoicesOf, exportOneDriveItem, ONEDRIVE_EXPORT_TYPES } from './export';
 import {
 	listOneDriveChanges,
@@ -45,6 +46,7 @@ export const oneDriveProvider = {
 	exportTypes: ONEDRIVE_EXPORT_TYPES,
 	exportChoices: exportChoicesOf,
 	exportItem: exportOneDriveItem,
+	describeItem: describeOneDriveItem,
 } satisfies ConnectorProvider<OneDriveConnection, OneDriveSource, OneDriveCursor, OneDriveListingState, OneDriveBrowseQuery, OneDriveBrowsePage>;
 
 export type { OneDriveBrowsePage, OneDriveBrowseQuery, OneDriveEntry, OneDriveEntryType } from './browse';

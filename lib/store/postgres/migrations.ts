@@ -167,6 +167,18 @@ CREATE TABLE {schema}.listing_pending (
 CREATE INDEX listing_pending_in_order ON {schema}.listing_pending (source_id, snapshot, sort_key);
 `;
 
+/** The workflows that may use each source (lib/store/sqlite/migrations.ts, `source_owners`). */
+const CREATE_SOURCE_OWNERS = `
+CREATE TABLE {schema}.source_owners (
+	source_id bigint NOT NULL REFERENCES {schema}.sync_state (source_id),
+	owner text NOT NULL,
+	listed smallint NOT NULL CHECK (listed IN (0, 1)),
+	granted_at text NOT NULL,
+	PRIMARY KEY (source_id, owner)
+);
+CREATE INDEX source_owners_by_owner ON {schema}.source_owners (owner, source_id);
+`;
+
 export const PG_MIGRATIONS: readonly PgMigration[] = [
 	{ version: 1, description: 'sync_state, external_items, runs, claims, leases and run_slots', sql: CREATE_TABLES },
 	{ version: 2, description: 'listed_items for the export policy check', sql: CREATE_LISTED_ITEMS },
@@ -176,6 +188,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
 		description: 'external_items.permissions, so Check tells a sharing change from a content change',
 		sql: 'ALTER TABLE {schema}.external_items ADD COLUMN permissions text;',
 	},
+	{ version: 5, description: 'source_owners: which workflows may use each source', sql: CREATE_SOURCE_OWNERS },
 ];
 
 export const PG_LATEST_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version;

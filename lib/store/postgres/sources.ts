@@ -54,7 +54,7 @@ export async function sourceStatus(context: PgContext, sourceKey?: string): Prom
 	return statuses;
 }
 
-/** Drops a source's items, listed items, cursor, listing snapshots, claims, leases and runs: its next run is a full re-import. */
+/** Drops a source's items, listed items, owners, cursor, listing snapshots, claims, leases and runs: its next run is a full re-import. */
 export async function forgetSource(context: PgContext, sourceKey: string): Promise<ForgetSummary> {
 	return transaction(context, async (client) => {
 		const [source] = await rows(client, `SELECT source_id, committed_cursor FROM ${context.table('sync_state')} WHERE source_key = $1 FOR UPDATE`, [sourceKey]);
@@ -66,6 +66,7 @@ export async function forgetSource(context: PgContext, sourceKey: string): Promi
 		const items = await deleted('external_items');
 		await deleted('listed_items');
 		await forgetSnapshots(context, client, sourceId);
+		await deleted('source_owners');
 		const runs = await deleted('runs');
 		await deleted('sync_state');
 		return { sourceKey, items, runs, claims, hadCursor: typeof source.committed_cursor === 'string' };

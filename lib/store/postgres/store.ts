@@ -1,4 +1,4 @@
-/** The connectors' state in a PostgreSQL schema shared by every n8n process: the five parts of ConnectorStore over one pool. */
+/** The connectors' state in a PostgreSQL schema shared by every n8n process: the parts of ConnectorStore over one pool. */
 import type { ConnectorStore, ForgetSummary, SourceStatus, StoreSettings } from '../types';
 import { describeTarget, openPool, type PostgresTarget } from './connection';
 import { createContext, type PgContext } from './context';
@@ -6,6 +6,7 @@ import { PgCursorStore } from './cursors';
 import { PgItemLedger } from './items';
 import { PgListedItems } from './listed';
 import { migratePostgres } from './migrations';
+import { PgSourceOwners } from './owners';
 import { PgRunLedger } from './runs';
 import { PgRunSlots } from './runSlots';
 import { forgetSource, sourceStatus } from './sources';
@@ -24,6 +25,7 @@ export class PostgresStore implements ConnectorStore {
 	readonly items: PgItemLedger;
 	readonly slots: PgRunSlots;
 	readonly listed: PgListedItems;
+	readonly owners: PgSourceOwners;
 
 	constructor(readonly context: PgContext) {
 		this.location = context.location;
@@ -32,6 +34,7 @@ export class PostgresStore implements ConnectorStore {
 		this.items = new PgItemLedger(context);
 		this.slots = new PgRunSlots(context);
 		this.listed = new PgListedItems(context);
+		this.owners = new PgSourceOwners(context);
 	}
 
 	async status(sourceKey?: string): Promise<SourceStatus[]> {

@@ -165,6 +165,22 @@ CREATE TABLE listing_pending (
 CREATE INDEX listing_pending_in_order ON listing_pending (source_id, snapshot, sort_key);
 `;
 
+/**
+ * `source_owners`: the workflows that may read and change each source's state (`owner` is
+ * `workflow:<id>`); `listed` marks an owner that listed the source, as against one that adopted an
+ * unowned source by checking items of it.
+ */
+const CREATE_SOURCE_OWNERS = `
+CREATE TABLE source_owners (
+	source_id INTEGER NOT NULL REFERENCES sync_state (source_id),
+	owner TEXT NOT NULL,
+	listed INTEGER NOT NULL CHECK (listed IN (0, 1)),
+	granted_at TEXT NOT NULL,
+	PRIMARY KEY (source_id, owner)
+) WITHOUT ROWID;
+CREATE INDEX source_owners_by_owner ON source_owners (owner, source_id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
 	{
 		version: 1,
@@ -190,6 +206,11 @@ export const MIGRATIONS: readonly Migration[] = [
 		version: 5,
 		description: 'external_items.permissions, so Check tells a sharing change from a content change',
 		up: (db) => db.exec('ALTER TABLE external_items ADD COLUMN permissions TEXT'),
+	},
+	{
+		version: 6,
+		description: 'source_owners: which workflows may use each source',
+		up: (db) => db.exec(CREATE_SOURCE_OWNERS),
 	},
 ];
 

@@ -43,7 +43,7 @@ export function sourceStatus(context: SqliteContext, sourceKey?: string): Source
 	});
 }
 
-/** Drops a source's items, listed items, cursor, listing snapshots, claims and runs: its next run is a full re-import. */
+/** Drops a source's items, listed items, owners, cursor, listing snapshots, claims and runs: its next run is a full re-import. */
 export async function forgetSource(context: SqliteContext, sourceKey: string): Promise<ForgetSummary> {
 	const { db, statements } = context;
 	return await db.transactionAsync(() => {
@@ -54,6 +54,7 @@ export async function forgetSource(context: SqliteContext, sourceKey: string): P
 		const items = statements.forgetItems.run(sourceId).changes;
 		statements.forgetListed.run(sourceId);
 		forgetSnapshots(context.db, sourceId);
+		statements.forgetOwners.run(sourceId);
 		const runs = statements.forgetRuns.run(sourceId).changes;
 		statements.forgetSource.run(sourceId);
 		return { sourceKey, items, runs, claims, hadCursor };

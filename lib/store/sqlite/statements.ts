@@ -129,6 +129,7 @@ export function prepareStatements(db: SqliteDriver) {
 
 		// Forget
 		forgetListed: prepare('DELETE FROM listed_items WHERE source_id = ?'),
+		forgetOwners: prepare('DELETE FROM source_owners WHERE source_id = ?'),
 		forgetClaims: prepare('DELETE FROM claims WHERE source_id = ?'),
 		forgetItems: prepare('DELETE FROM external_items WHERE source_id = ?'),
 		forgetRuns: prepare('DELETE FROM runs WHERE source_id = ?'),

@@ -1,4 +1,4 @@
-/** The connectors' state in one SQLite file: the five parts of ConnectorStore over one connection. */
+/** The connectors' state in one SQLite file: the parts of ConnectorStore over one connection. */
 import type { ConnectorStore, ForgetSummary, SourceStatus, StoreSettings } from '../types';
 import { createContext, type SqliteContext } from './context';
 import { SqliteCursorStore } from './cursors';
@@ -7,6 +7,7 @@ import { SqliteItemLedger } from './items';
 import { SqliteListedItems } from './listed';
 import { resolveCachePath } from './location';
 import { migrate } from './migrations';
+import { SqliteSourceOwners } from './owners';
 import { SqliteRunLedger } from './runs';
 import { SqliteRunSlots } from './runSlots';
 import { forgetSource, sourceStatus } from './sources';
@@ -28,6 +29,7 @@ export class SqliteStore implements ConnectorStore {
 	readonly items: SqliteItemLedger;
 	readonly slots: SqliteRunSlots;
 	readonly listed: SqliteListedItems;
+	readonly owners: SqliteSourceOwners;
 	private readonly context: SqliteContext;
 
 	constructor(db: SqliteDriver, settings: StoreSettings = {}) {
@@ -39,6 +41,7 @@ export class SqliteStore implements ConnectorStore {
 		this.items = new SqliteItemLedger(this.context);
 		this.slots = new SqliteRunSlots(this.context);
 		this.listed = new SqliteListedItems(this.context);
+		this.owners = new SqliteSourceOwners(this.context);
 	}
 
 	async status(sourceKey?: string): Promise<SourceStatus[]> {

@@ -2,6 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { RUN_ID_FIELD, type DedupChange } from '../../../lib/store';
 import type { ConnectorItem } from '../../../lib/items';
+import { assertItemsInScope } from '../../../lib/sync';
+import { stateScope, withinScope } from '../../shared/host';
 import { connectorStore } from '../../shared/store';
 
 export const OUTPUTS: readonly DedupChange[] = ['new', 'changed', 'unchanged', 'deleted'];
@@ -39,10 +41,14 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const { leaseMinutes } = this.getNodeParameter('checkOptions', 0, {}) as { leaseMinutes?: number };
-	const checked = await (await connectorStore()).items.check(
-		items.map((item) => item.json as unknown as ConnectorItem),
-		{ executionId: this.getExecutionId(), leaseMs: leaseMinutes ? leaseMinutes * 60_000 : undefined },
-	);
+	const store = await connectorStore();
+	const incoming = items.map((item) => item.json as unknown as ConnectorItem);
+	// Only the workflow's own sources: those it listed, or that nobody owned until it checked them.
+	await withinScope(this, assertItemsInScope(store, stateScope(this), incoming, { adopt: true }));
+	const checked = await store.items.check(incoming, {
+		executionId: this.getExecutionId(),
+		leaseMs: leaseMinutes ? leaseMinutes * 60_000 : undefined,
+	});
 	const outputs: INodeExecutionData[][] = OUTPUTS.map(() => []);
 	checked.forEach((result, index) => {
 		const json: IDataObject = { ...items[index].json, change: result.change, [RUN_ID_FIELD]: result.runId };

@@ -1,6 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { ConnectorItem } from '../../../lib/items';
+import { assertItemsInScope } from '../../../lib/sync';
+import { stateScope, withinScope } from '../../shared/host';
 import { connectorStore } from '../../shared/store';
 import { checkedItemsOf, checkNodeParameter } from './checkedItems';
 
@@ -11,7 +13,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const checked = checkedItemsOf(this, items, 'Commit');
 	// Where runs complete: committing settles each item's run, and a run whose every listed item is
 	// settled commits its proposed cursor, so the next listChanges starts after it (lib/store).
-	await (await connectorStore()).items.commit(checked as unknown as ConnectorItem[], { executionId: this.getExecutionId() });
+	const store = await connectorStore();
+	const committing = checked as unknown as ConnectorItem[];
+	await withinScope(this, assertItemsInScope(store, stateScope(this), committing, { adopt: false }));
+	await store.items.commit(committing, { executionId: this.getExecutionId() });
 	const committedAt = new Date().toISOString();
 	return [
 		checked.map((json, index) => ({

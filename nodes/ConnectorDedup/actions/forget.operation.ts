@@ -5,6 +5,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { assertSourceInScope } from '../../../lib/sync';
+import { stateScope, withinScope } from '../../shared/host';
 import { connectorStore } from '../../shared/store';
 import { sourceKeyParameter } from './status.operation';
 
@@ -14,10 +16,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const sourceKey = (this.getNodeParameter('sourceKey', 0) as string).trim();
 	if (!sourceKey) {
 		throw new NodeOperationError(this.getNode(), 'Source Key is empty', {
-			description: 'Name the source to forget; Status lists the source keys the cache knows.',
+			description: "Name the source to forget; Status lists this workflow's source keys.",
 		});
 	}
-	const forgotten = await (await connectorStore()).forget(sourceKey);
+	const store = await connectorStore();
+	// Only a source of this workflow (or any, for a workflow in CONNECTORS_STATE_ADMIN_WORKFLOWS).
+	await withinScope(this, assertSourceInScope(store, stateScope(this), sourceKey));
+	const forgotten = await store.forget(sourceKey);
 	return [
 		[
 			{

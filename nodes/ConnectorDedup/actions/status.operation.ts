@@ -2,6 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { errorMessage } from '../../../lib/errors';
 import { describePolicy, loadPolicy, type PolicyDescription } from '../../../lib/policy';
+import { assertSourceInScope, sourcesInScope } from '../../../lib/sync';
+import type { SourceStatus } from '../../../lib/store';
+import { stateScope, withinScope } from '../../shared/host';
 import { connectorStore } from '../../shared/store';
 
 export const sourceKeyParameter = (operations: string[], required: boolean): INodeProperties => ({
@@ -12,8 +15,8 @@ export const sourceKeyParameter = (operations: string[], required: boolean): INo
 	required,
 	placeholder: 'google_drive:alice@example.com:folder:1AbC…',
 	description: required
-		? 'The source_key of the source to forget (as on its items)'
-		: 'The source_key of one source; leave empty for every source',
+		? 'The source_key of the source to forget (as on its items); only a source this workflow lists'
+		: "The source_key of one source; leave empty for every source this workflow lists",
 	displayOptions: { show: { operation: operations } },
 });
 
@@ -28,10 +31,25 @@ function currentOrgPolicy(): PolicyDescription | { error: string } {
 	}
 }
 
+/** The status of the workflow's sources (every source for a workflow in CONNECTORS_STATE_ADMIN_WORKFLOWS). */
+async function scopedStatus(ctx: IExecuteFunctions, sourceKey: string): Promise<SourceStatus[]> {
+	const store = await connectorStore();
+	const scope = stateScope(ctx);
+	if (sourceKey) {
+		await withinScope(ctx, assertSourceInScope(store, scope, sourceKey));
+		return await store.status(sourceKey);
+	}
+	const owned = await sourcesInScope(store, scope);
+	if (owned === undefined) return await store.status();
+	const statuses: SourceStatus[] = [];
+	for (const key of owned) statuses.push(...(await store.status(key)));
+	return statuses;
+}
+
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const sourceKey = (this.getNodeParameter('sourceKey', 0, '') as string).trim();
 	const store = await connectorStore();
-	const sources = await store.status(sourceKey || undefined);
+	const sources = await scopedStatus(this, sourceKey);
 	const orgPolicy = currentOrgPolicy() as unknown as IDataObject;
 	return [
 		sources.map((source) => ({

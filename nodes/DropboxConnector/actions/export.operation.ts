@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { exportOperation } from '../../shared/connectorOperations';
-import { passMetadataOnlyOption } from '../../shared/exportOptions';
+import { exportIdsDirectlyOption, passMetadataOnlyOption } from '../../shared/exportOptions';
 import { policyNarrowingProperty } from '../../shared/policy';
 import { dropboxNode } from '../transport';
 
@@ -38,6 +38,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			exportIdsDirectlyOption('Dropbox', 'file'),
 			{
 				displayName: 'Parallel Downloads',
 				name: 'concurrency',

@@ -2,7 +2,7 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, 
 
 import type { DriveExportOptions } from '../../../lib/providers/googleDrive';
 import { exportOperation } from '../../shared/connectorOperations';
-import { passMetadataOnlyOption } from '../../shared/exportOptions';
+import { exportIdsDirectlyOption, passMetadataOnlyOption } from '../../shared/exportOptions';
 import { policyNarrowingProperty } from '../../shared/policy';
 import { googleDriveNode } from '../transport';
 
@@ -42,6 +42,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			exportIdsDirectlyOption('Google Drive', 'file'),
 			{
 				displayName: 'Include Hidden Sheets',
 				name: 'includeHiddenSheets',

@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { exportOperation } from '../../shared/connectorOperations';
-import { passMetadataOnlyOption } from '../../shared/exportOptions';
+import { exportIdsDirectlyOption, passMetadataOnlyOption } from '../../shared/exportOptions';
 import { policyNarrowingProperty } from '../../shared/policy';
 import { DEFAULT_MAX_FILES_PER_PAGE, type NotionExportOptions } from '../../../lib/providers/notion';
 import { notionNode } from '../transport';
@@ -28,6 +28,7 @@ const properties: INodeProperties[] = [
 				description:
 					'Whether to add the images and files hosted by Notion that a page shows as extra binary properties file_0, file_1, …',
 			},
+			exportIdsDirectlyOption('Notion', 'page'),
 			{
 				displayName: 'Content Source',
 				name: 'contentSource',

@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { exportOperation } from '../../shared/connectorOperations';
-import { passMetadataOnlyOption } from '../../shared/exportOptions';
+import { exportIdsDirectlyOption, passMetadataOnlyOption } from '../../shared/exportOptions';
 import { policyNarrowingProperty } from '../../shared/policy';
 import { oneDriveNode } from '../transport';
 
@@ -41,6 +41,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			exportIdsDirectlyOption('OneDrive', 'file'),
 			{
 				displayName: 'Parallel Downloads',
 				name: 'concurrency',

@@ -148,6 +148,12 @@ export class N8nInstance {
 		await this.expectSuccess(['import:workflow', `--input=${file}`]);
 	}
 
+	/** Several workflows with one CLI command (each command costs a process start). */
+	async importWorkflows(workflows: WorkflowFixture[]): Promise<void> {
+		const file = this.writeJson(`workflows-${workflows.map((workflow) => workflow.id).join('-')}.json`, workflows.map((workflow) => ({ active: false, settings: {}, ...workflow })));
+		await this.expectSuccess(['import:workflow', `--input=${file}`]);
+	}
+
 	async importCredentials(credentials: CredentialFixture[]): Promise<void> {
 		const file = this.writeJson('credentials.json', credentials);
 		await this.expectSuccess(['import:credentials', `--input=${file}`]);

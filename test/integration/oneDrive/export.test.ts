@@ -13,7 +13,7 @@ import { startFakeGraph, type FakeGraph } from '../../fakes/graphApi';
 import { testConnection } from './helpers';
 
 const ACCOUNT = 'alice@contoso.com';
-const host: RunHost = { executionId: 'test', logger: { info: () => undefined, warn: () => undefined }, hint: () => undefined };
+const host: RunHost = { executionId: 'test', scope: { owner: 'workflow:test', workflowId: 'test', admin: false }, logger: { info: () => undefined, warn: () => undefined }, hint: () => undefined };
 
 interface Stored {
 	bytes: Buffer;
@@ -46,6 +46,8 @@ describe('OneDrive export through the engine against the strict fake Microsoft G
 		const source: OneDriveSource = { kind: 'folder', driveId: 'me', folderId, recursive: true };
 		const sourceKey = oneDriveProvider.sourceKey(ACCOUNT, source);
 		const runId = await store.runs.start({ sourceKey, provider: oneDriveProvider.id });
+		// As List Changes does: the listing workflow owns the source's state.
+		await store.owners.recordListing({ sourceKey, provider: oneDriveProvider.id }, host.scope.owner);
 		const listed = await listSource({ store, provider: oneDriveProvider, connection, source, sourceKey, runId });
 		const items = (await store.items.check(listed.items)).map((checked) => checked.item);
 		graph.resetRequestLog();
@@ -128,6 +130,8 @@ describe('OneDrive export through the engine against the strict fake Microsoft G
 		const source: OneDriveSource = { kind: 'folder', driveId: 'me', folderId: root.id, recursive: true };
 		const sourceKey = oneDriveProvider.sourceKey(ACCOUNT, source);
 		const runId = await store.runs.start({ sourceKey, provider: oneDriveProvider.id });
+		// As List Changes does: the listing workflow owns the source's state.
+		await store.owners.recordListing({ sourceKey, provider: oneDriveProvider.id }, host.scope.owner);
 		const listed = await listSource({ store, provider: oneDriveProvider, connection, source, sourceKey, runId });
 		graph.remove(doomed.id);
 

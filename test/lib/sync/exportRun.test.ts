@@ -37,13 +37,19 @@ describe('runExport', () => {
 		binaries = binaryStore();
 	});
 
-	/** Exports items as a listing of their source emitted them (`listed: false`: items the source never listed). */
+	/**
+	 * Exports items as a listing of their source emitted them (`listed: false`: items the source never
+	 * listed), in a workflow that owns their sources (`owned: false`: one that never listed them).
+	 */
 	async function exportItems(
 		items: readonly ConnectorItem[],
-		options: Options & { listed?: boolean } = {},
+		options: Options & { listed?: boolean; owned?: boolean } = {},
 	): Promise<ExportRunResult<StoredBinary>[]> {
-		const { listed = true, ...rest } = options;
+		const { listed = true, owned = true, ...rest } = options;
 		if (listed) for (const item of items) await store().listed.record(item.source_key, item.provider, [item]);
+		if (owned) {
+			for (const item of items) await store().owners.recordListing({ sourceKey: item.source_key, provider: item.provider }, host.scope.owner);
+		}
 		return await runExport({
 			store: store(),
 			provider: fake,
@@ -141,6 +147,65 @@ describe('runExport', () => {
 			const [result] = await exportItems([{ ...fake.item('a'), name: 'renamed.exe', path: '/elsewhere/renamed.exe' }], { listed: false });
 			expect(result).toMatchObject({ output: 'main', json: { name: 'a.txt', path: '/Docs/a.txt' } });
 			expect(fake.exportCalls[0].item).toMatchObject({ name: 'a.txt', path: '/Docs/a.txt' });
+		});
+	});
+
+	describe("another workflow's source", () => {
+		it('skips an item of a source this workflow never listed, using nothing its listings recorded and settling nothing in its runs', async () => {
+			fake.put('a', { path: '/a.txt' }).put('video', { path: '/video.mp4' });
+			await store().owners.recordListing({ sourceKey: SOURCE_KEY, provider: FAKE_PROVIDER }, 'workflow:other');
+			const { runId, items } = await listedAndChecked();
+			const results = await exportItems(items, { owned: false });
+			expect(results.map((result) => result.output === 'skipped' && result.json.skip_reason)).toEqual(['unknown_source_item', 'unknown_source_item']);
+			expect(results[0]).toMatchObject({ json: { skip_detail: expect.stringContaining('which this workflow has not listed') } });
+			expect(fake.exportCalls).toEqual([]);
+			expect((await store().runs.get(runId))?.skippedByReason).toEqual({});
+		});
+	});
+
+	describe('Export IDs Directly', () => {
+		const denyHr = runPolicy(policyWith({ paths: { [FAKE_PROVIDER]: { allow: null, deny: ['/HR/**'] } } }));
+		const crafted = (id: string): ConnectorItem => ({ ...fake.item(id), name: 'ok.pdf', path: '/ok.pdf', mime: 'application/pdf', size: 1 });
+
+		it('exports an id no listing emitted with the name, path and type the provider gives it', async () => {
+			fake.put('a', { path: '/Docs/a.txt', content: 'hello' });
+			const [result] = await exportItems([crafted('a')], { listed: false, exportIdsDirectly: true });
+			expect(fake.describeCalls).toEqual(['a']);
+			expect(result).toMatchObject({ output: 'main', json: { external_id: 'a', source_key: SOURCE_KEY, name: 'a.txt', path: '/Docs/a.txt', mime: null } });
+			expect(fake.exportCalls[0].item).toMatchObject({ name: 'a.txt', path: '/Docs/a.txt' });
+		});
+
+		it('holds the path rules to the path the provider resolved, not to the item JSON', async () => {
+			fake.put('salaries', { path: '/HR/salaries.xlsx', content: 'secret' });
+			const [result] = await exportItems([crafted('salaries')], { run: denyHr, listed: false, owned: false, exportIdsDirectly: true });
+			expect(result).toMatchObject({ output: 'skipped', json: { skip_reason: 'policy_path', path: '/HR/salaries.xlsx' } });
+			expect(fake.exportCalls).toEqual([]);
+			expect(binaries.stored).toEqual([]);
+		});
+
+		it('skips an id the provider does not know with item_not_found', async () => {
+			fake.put('a', { path: '/a.txt' });
+			const item = { ...fake.item('a'), external_id: 'gone' };
+			const [result] = await exportItems([item], { listed: false, exportIdsDirectly: true });
+			expect(result).toMatchObject({ output: 'skipped', json: { skip_reason: 'item_not_found', external_id: 'gone' } });
+			expect(fake.exportCalls).toEqual([]);
+		});
+
+		it('still takes a listed item as its listing saw it, without asking the provider to describe it', async () => {
+			fake.put('a', { path: '/Docs/a.txt' });
+			await listedAndChecked();
+			fake.put('a', { path: '/Moved/a.txt' });
+			const [result] = await exportItems([{ ...fake.item('a'), path: '/x' }], { listed: false, exportIdsDirectly: true });
+			expect(fake.describeCalls).toEqual([]);
+			expect(result).toMatchObject({ output: 'main', json: { path: '/Docs/a.txt' } });
+		});
+
+		it('settles nothing for an id exported directly: no run of the workflow listed it', async () => {
+			fake.put('video', { path: '/video.mp4' });
+			fake.skipExport('video', 'not_downloadable', 'downloads disabled');
+			await exportItems([fake.item('video')], { listed: false, exportIdsDirectly: true });
+			const [status] = await store().status(SOURCE_KEY);
+			expect(status.lastRun).toBeNull();
 		});
 	});
 

@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 
 import type { ConnectorItem } from '../../../lib/items';
 import type {
+	DescribedItem,
 	ConnectorProvider,
 	ExportChoices,
 	ExportOutcome,
@@ -190,6 +191,16 @@ export class FakeProvider implements ConnectorProvider<FakeConnection, FakeSourc
 		const document = this.documents.get(id);
 		if (document === undefined) throw new Error(`No fake document ${id}`);
 		return upsertOf(document, sourceKey);
+	}
+
+	/** Ids `describeItem` was asked about. */
+	readonly describeCalls: string[] = [];
+
+	async describeItem(_connection: FakeConnection, item: ConnectorItem): Promise<DescribedItem | null> {
+		this.describeCalls.push(item.external_id);
+		const document = this.documents.get(item.external_id);
+		if (document === undefined) return null;
+		return upsertOf(document, 'described-without-a-source');
 	}
 
 	connect(transport: { credentialKey: string }): FakeConnection {

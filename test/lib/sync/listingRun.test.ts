@@ -43,6 +43,14 @@ describe('runListing', () => {
 		});
 	});
 
+	it("makes the listing workflow an owner of the source's state, taking it from a workflow that only adopted it", async () => {
+		fake.put('a', { path: '/a.txt' });
+		await store().owners.refused('workflow:adopter', [{ sourceKey: SOURCE_KEY, provider: FAKE_PROVIDER }], { adopt: true });
+		await listing();
+		expect(await store().owners.sourcesOf(host.scope.owner)).toEqual([SOURCE_KEY]);
+		expect(await store().owners.sourcesOf('workflow:adopter')).toEqual([]);
+	});
+
 	it('sends items the policy refuses to skipped with a reason and a detail', async () => {
 		fake.put('secret', { path: '/Private/secret.txt' }).put('a', { path: '/Public/a.txt' }).put('b', { path: '/Public/b.txt' });
 		const result = await listing(denyPrivate());

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { ConnectorItem } from '../../../lib/items';
 import { defaultPolicy, describePolicy, type OrgPolicy } from '../../../lib/policy';
 import { openStore, type ConnectorStore } from '../../../lib/store';
-import type { RunHost, RunPolicy, StoreBinary } from '../../../lib/sync';
+import type { RunHost, RunPolicy, StateScope, StoreBinary } from '../../../lib/sync';
 import { owedItems, readSnapshot } from '../../../lib/sync/snapshots';
 import { collectClosedHandles } from '../store/sqlite/helpers';
 
@@ -37,12 +37,18 @@ export interface RecordingHost extends RunHost {
 	hints: string[];
 }
 
-export function recordingHost(executionId: string): RecordingHost {
+/** The scope of a workflow: `workflow:<id>`, scoped unless `admin`. */
+export function workflowScope(workflowId = 'workflow-1', admin = false): StateScope {
+	return { owner: `workflow:${workflowId}`, workflowId, admin };
+}
+
+export function recordingHost(executionId: string, scope: StateScope = workflowScope()): RecordingHost {
 	const infos: string[] = [];
 	const warnings: string[] = [];
 	const hints: string[] = [];
 	return {
 		executionId,
+		scope,
 		infos,
 		warnings,
 		hints,

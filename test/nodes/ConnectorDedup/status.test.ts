@@ -11,7 +11,7 @@ describe('Connector Dedup status and forget', () => {
 	});
 
 	describe('status', () => {
-		it('lists every source the cache knows, with its items and the cache driver', async () => {
+		it('lists every source of the workflow, with its items and the cache driver', async () => {
 			const [sources] = await dedup('status', { parameters: { sourceKey: '' } });
 			const { driver } = await sharedStore();
 			expect(driver).toMatch(/^(better-sqlite3|node:sqlite)$/);
@@ -28,8 +28,10 @@ describe('Connector Dedup status and forget', () => {
 			expect(sources.map((source) => source.json.source_key)).toEqual([OTHER_SOURCE]);
 		});
 
-		it('answers no item for a source the cache does not know', async () => {
-			expect(await dedup('status', { parameters: { sourceKey: 'google_drive:bob@example.com:my_drive' } })).toEqual([[]]);
+		it('refuses a source the cache does not know as it refuses another workflow\'s, revealing neither', async () => {
+			await expect(dedup('status', { parameters: { sourceKey: 'google_drive:bob@example.com:my_drive' } })).rejects.toMatchObject({
+				message: 'Source google_drive:bob@example.com:my_drive is not a source of this workflow (workflow-1)',
+			});
 		});
 
 		it('still answers when the org policy cannot be read, saying why', async () => {
@@ -47,7 +49,7 @@ describe('Connector Dedup status and forget', () => {
 		it.each(['', '   '])('refuses an empty Source Key (%p), pointing at Status for the keys', async (sourceKey) => {
 			await expect(dedup('forget', { parameters: { sourceKey } })).rejects.toMatchObject({
 				message: 'Source Key is empty',
-				description: 'Name the source to forget; Status lists the source keys the cache knows.',
+				description: "Name the source to forget; Status lists this workflow's source keys.",
 			});
 			expect(await (await sharedStore()).status()).toHaveLength(2);
 		});
@@ -72,9 +74,10 @@ describe('Connector Dedup status and forget', () => {
 			expect(ids(fresh)).toEqual(['a', 'b']);
 		});
 
-		it('forgets a source the cache does not know without failing', async () => {
-			const [[forgotten]] = await dedup('forget', { parameters: { sourceKey: 'notion:elsewhere:database:1' } });
-			expect(forgotten.json).toMatchObject({ items_removed: 0, runs_removed: 0, cursor_removed: false });
+		it('refuses a source the cache does not know, as any source that is not the workflow\'s', async () => {
+			await expect(dedup('forget', { parameters: { sourceKey: 'notion:elsewhere:database:1' } })).rejects.toMatchObject({
+				message: 'Source notion:elsewhere:database:1 is not a source of this workflow (workflow-1)',
+			});
 		});
 	});
 });

@@ -13,6 +13,7 @@ import { metadataChanges } from './metadataChanges';
 import { overlappingRuns } from './overlappingRuns';
 import { runsStatusAndForget } from './runsStatusAndForget';
 import { runSlots } from './runSlots';
+import { sourceOwners } from './sourceOwners';
 import type { StoreContract } from './support';
 
 export type { StoreContract } from './support';
@@ -59,5 +60,6 @@ export function describeStoreContract(name: string, target: StoreUnderTest): voi
 		listedItems(contract);
 		listingSnapshots(contract);
 		metadataChanges(contract);
+		sourceOwners(contract);
 	});
 }

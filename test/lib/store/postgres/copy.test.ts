@@ -39,6 +39,7 @@ describe('copying a SQLite cache into PostgreSQL', () => {
 			keptProposals: 8,
 		});
 		await sqlite.listed.record(SOURCE, 'google_drive', [item('listed-1', { path: '/Reports/q1.pdf', mime: 'application/pdf', size: 12 })]);
+		await sqlite.owners.recordListing({ sourceKey: SOURCE, provider: 'google_drive' }, 'workflow:A');
 		// A run still ingesting one new version when the move happens.
 		const open = await listRun(sqlite, [item('in-flight', { version: '7' })], 'cursor-2');
 		await sqlite.items.check(open.items);
@@ -46,7 +47,7 @@ describe('copying a SQLite cache into PostgreSQL', () => {
 		await sqlite.close();
 
 		const target = postgres.target();
-		expect(await copySqliteToPostgres(path, target)).toMatchObject({ sources: 1, items: 31, runs: 2, claims: 1, listedItems: 1 });
+		expect(await copySqliteToPostgres(path, target)).toMatchObject({ sources: 1, items: 31, runs: 2, claims: 1, listedItems: 1, sourceOwners: 1 });
 
 		const store = await openTestPostgresStore(target);
 		try {
@@ -56,6 +57,7 @@ describe('copying a SQLite cache into PostgreSQL', () => {
 			expect(await store.cursors.readSnapshot(SOURCE, done.runId, (entry) => entries.push(`${entry.key}=${entry.value}`))).toBe('{"files":{}}');
 			expect(entries).toEqual(['f1={"name":"a.txt"}']);
 			expect(await store.cursors.pendingItems(SOURCE, done.runId, { skip: new Set(), limit: 10 })).toEqual(['{"external_id":"owed-1"}']);
+			expect(await store.owners.sourcesOf('workflow:A')).toEqual([SOURCE]);
 			expect(await store.status(SOURCE)).toEqual(before);
 			expect(await store.runs.get(done.runId)).toMatchObject({ status: 'success', counts: { new: 30, committed: 31 } });
 			// Export checks the policy against these: an item listed before the move is not an unknown one after it.

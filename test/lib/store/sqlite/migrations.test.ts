@@ -32,7 +32,7 @@ describe.each(DRIVERS)('migrations with %s', (driverName) => {
 		expect(migrate(fresh)).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION });
 		expect(schemaVersion(fresh)).toBe(LATEST_SCHEMA_VERSION);
 		expect(tableNames(fresh)).toEqual([
-			'claims', 'external_items', 'listed_items', 'listing_entries', 'listing_pending', 'listing_snapshots', 'run_slots', 'runs', 'sync_state',
+			'claims', 'external_items', 'listed_items', 'listing_entries', 'listing_pending', 'listing_snapshots', 'run_slots', 'runs', 'source_owners', 'sync_state',
 		]);
 	});
 
