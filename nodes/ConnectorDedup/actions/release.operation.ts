@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { ConnectorItem } from '../../../lib/items';
+import { assertItemsInScope } from '../../../lib/sync';
+import { stateScope, withinScope } from '../../shared/host';
 import { connectorStore } from '../../shared/store';
 import { checkedItemsOf } from './checkedItems';
 
@@ -61,6 +63,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const { outcome = 'failed', reason = '' } = this.getNodeParameter('releaseOptions', 0, {}) as { outcome?: Outcome; reason?: string };
 	const checked = checkedItemsOf(this, items, 'Release');
 	const store = await connectorStore();
+	// As Commit: releasing settles runs and holds cursors, so only of the workflow's own sources.
+	await withinScope(this, assertItemsInScope(store, stateScope(this), checked as unknown as ConnectorItem[], { adopt: false }));
 	const executionId = this.getExecutionId();
 	// One release per reason: the run record keeps each item's failure (or counts skips per reason).
 	const byReason = new Map<string, number[]>();

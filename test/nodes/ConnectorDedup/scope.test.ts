@@ -38,7 +38,7 @@ describe('Connector Dedup keeps each workflow to its own sources', () => {
 		expect((await (await sharedStore()).status(SOURCE))[0]).toMatchObject({ itemsKnown: 2 });
 	});
 
-	it("refuses to check or commit items of another workflow's source, naming the item", async () => {
+	it("refuses to check, commit or release items of another workflow's source, naming the item", async () => {
 		const crafted = [listed('page-9', { provider: 'notion', source_key: OTHER_SOURCE }), listed('c')];
 		await expect(dedup('check', { items: [listed('c'), crafted[0]], executionId: 'e3' })).rejects.toMatchObject({
 			message: `Source ${OTHER_SOURCE} is not a source of this workflow (workflow-1) (item 1)`,
@@ -46,6 +46,9 @@ describe('Connector Dedup keeps each workflow to its own sources', () => {
 		await expect(dedup('commit', { items: [listed('b', { source_key: SOURCE, run_id: 1 })], executionId: 'e3', workflowId: 'workflow-2' })).rejects.toMatchObject({
 			message: `Source ${SOURCE} is not a source of this workflow (workflow-2) (item 0)`,
 		});
+		await expect(
+			dedup('release', { items: [listed('b', { source_key: SOURCE, run_id: 1 })], executionId: 'e3', workflowId: 'workflow-2' }),
+		).rejects.toMatchObject({ message: `Source ${SOURCE} is not a source of this workflow (workflow-2) (item 0)` });
 		// Nothing of the refused batch was checked: c is still new to workflow-1.
 		const [fresh] = await dedup('check', { items: [listed('c')], executionId: 'e4' });
 		expect(ids(fresh)).toEqual(['c']);
