@@ -3,7 +3,7 @@ import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { driveCredentialOrigins, googleDriveProvider, type DriveConnection, type DriveSource } from '../../../lib/providers/googleDrive';
 import { authenticatedFetch } from '../../shared/authenticatedFetch';
 import type { ConnectorNode } from '../../shared/connectorOperations';
-import { credentialKey } from '../../shared/credentials';
+import { authenticationOf, credentialKey } from '../../shared/credentials';
 
 /** The credential types, by the `authentication` value that selects them. */
 export const USER_CONSENT_CREDENTIAL = 'googleDriveConnectorOAuth2Api';
@@ -19,13 +19,7 @@ export function credentialTypeFor(authentication: unknown): DriveCredentialType 
 }
 
 export function credentialType(ctx: RequestContext): DriveCredentialType {
-	// `authentication` is not per item: one credential serves the whole execution.
-	const authentication = isExecute(ctx) ? ctx.getNodeParameter('authentication', 0, 'oAuth2') : ctx.getNodeParameter('authentication', 'oAuth2');
-	return credentialTypeFor(authentication);
-}
-
-function isExecute(ctx: RequestContext): ctx is IExecuteFunctions {
-	return typeof (ctx as IExecuteFunctions).getInputData === 'function';
+	return credentialTypeFor(authenticationOf(ctx, 'oAuth2'));
 }
 
 /**

@@ -5,7 +5,7 @@ import { notionProvider, type NotionConnection, type NotionSource } from '../../
 import { notionApiUrl } from '../../../lib/settings';
 import { authenticatedFetch } from '../../shared/authenticatedFetch';
 import type { ConnectorNode } from '../../shared/connectorOperations';
-import { credentialKey } from '../../shared/credentials';
+import { authenticationOf, credentialKey } from '../../shared/credentials';
 
 /** The credential types, by the `authentication` value that selects them. */
 export const INTEGRATION_SECRET_CREDENTIAL = 'notionConnectorApi';
@@ -21,15 +21,7 @@ export function credentialTypeFor(authentication: unknown): NotionCredentialType
 }
 
 export function credentialType(ctx: RequestContext): NotionCredentialType {
-	// `authentication` is not per item: one credential serves the whole execution.
-	const authentication = isExecute(ctx)
-		? ctx.getNodeParameter('authentication', 0, 'apiKey')
-		: ctx.getNodeParameter('authentication', 'apiKey');
-	return credentialTypeFor(authentication);
-}
-
-function isExecute(ctx: RequestContext): ctx is IExecuteFunctions {
-	return typeof (ctx as IExecuteFunctions).getInputData === 'function';
+	return credentialTypeFor(authenticationOf(ctx, 'apiKey'));
 }
 
 /**
