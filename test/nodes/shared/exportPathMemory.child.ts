@@ -1,12 +1,11 @@
 /**
- * A whole download in one process: a loopback API streams `CONNECTORS_TEST_MIB` MiB, the node's
- * signed fetch (an OAuth2 credential, so Node's own `fetch`) receives it, googleapis' way of
- * reading it (`Readable.fromWeb`) passes it to meteredBody, and a writer awaits every chunk as
- * n8n's filesystem store does. Prints the most ArrayBuffer memory the process held above its
- * start, in bytes.
+ * A whole download on the client side: a loopback API (in the test's process, so its send buffers
+ * are not counted here) streams `CONNECTORS_TEST_MIB` MiB from `CONNECTORS_TEST_ORIGIN`, the
+ * node's signed fetch (an OAuth2 credential, so node:http) receives it, googleapis' way of reading
+ * it (`Readable.fromWeb`) passes it to meteredBody, and a writer awaits every chunk as n8n's
+ * filesystem store does. Prints the most ArrayBuffer memory the process held above its start, in
+ * bytes.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
@@ -16,25 +15,9 @@ import { defaultPolicy } from '../../../lib/policy';
 import { meteredBody } from '../../../lib/sync';
 import { authenticatedFetch } from '../../../nodes/shared/authenticatedFetch';
 
-const CHUNK = 65_536;
-
 async function main(): Promise<void> {
 	const total = Number(process.env.CONNECTORS_TEST_MIB) * 1024 * 1024;
-	const server = http.createServer((req, res) => {
-		if (req.headers.authorization !== 'Bearer token-1') return void res.writeHead(401).end();
-		res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(total) });
-		let sent = 0;
-		const send = () => {
-			while (sent < total) {
-				sent += CHUNK;
-				if (!res.write(Buffer.alloc(CHUNK, sent % 251))) return void res.once('drain', send);
-			}
-			res.end();
-		};
-		send();
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	const origin = String(process.env.CONNECTORS_TEST_ORIGIN);
 	const ctx = {
 		getNode: () => ({ name: 'node', type: 'test', typeVersion: 1, position: [0, 0], parameters: {}, id: 'node' }),
 		getCredentials: async () => ({ oauthTokenData: { access_token: 'token-1', token_type: 'Bearer' } }),
@@ -50,7 +33,6 @@ async function main(): Promise<void> {
 		if ((chunk as Buffer).length === 0) throw new Error('empty chunk');
 		peak = Math.max(peak, process.memoryUsage().arrayBuffers - start);
 	}
-	server.close();
 	if (body.bytes() !== total) throw new Error(`passed ${body.bytes()} of ${total} bytes`);
 	process.stdout.write(String(peak));
 }
