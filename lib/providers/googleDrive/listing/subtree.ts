@@ -3,7 +3,7 @@ import type { drive_v3 } from '@googleapis/drive';
 import { compareText, type ConnectorItem } from '../../../items';
 import { FOLDER_MIME, SHORTCUT_MIME } from '../client';
 import { itemOf, type DriveListingApi } from './driveApi';
-import { folderPath, joinPath, type DriveListingState } from './state';
+import { folderPath, joinPath, type DriveListingState, type KnownFile } from './state';
 
 interface FoundShortcut {
 	shortcut: drive_v3.Schema$File;
@@ -53,6 +53,12 @@ export async function listSubtree(
 	return items;
 }
 
+/** A child of a walked folder, as far as the walk keeps it: Drive's file object is dropped once read, but a shortcut's. */
+type WalkedChild =
+	| { kind: 'folder'; id: string; name: string }
+	| { kind: 'file'; id: string; known: KnownFile; item: ConnectorItem }
+	| { kind: 'fileShortcut' | 'folderShortcut'; found: FoundShortcut };
+
 async function walk(
 	api: DriveListingApi,
 	state: DriveListingState,
@@ -65,28 +71,36 @@ async function walk(
 	// Level by level: each level's folders are asked for at once, then handled in queue order, as a one-by-one walk would.
 	while (queue.length > 0) {
 		const level = queue.splice(0, queue.length).filter((parent) => folderPath(state, parent, memo) !== null);
-		const childrenByFolder = await api.childrenOf(level, state.driveId);
+		const childOf = (child: drive_v3.Schema$File, parent: string): WalkedChild | null => {
+			const id = child.id;
+			if (!id || child.trashed) return null;
+			const name = child.name ?? '';
+			if (child.mimeType === FOLDER_MIME) return state.recursive ? { kind: 'folder', id, name } : null;
+			const path = joinPath(folderPath(state, parent, memo) as string, name);
+			if (child.mimeType === SHORTCUT_MIME) {
+				if (child.shortcutDetails?.targetMimeType !== FOLDER_MIME) return { kind: 'fileShortcut', found: { shortcut: child, parent, path } };
+				return state.recursive ? { kind: 'folderShortcut', found: { shortcut: child, parent, path } } : null;
+			}
+			return { kind: 'file', id, known: { name, parent, mime: child.mimeType ?? null }, item: itemOf(child, path, sourceKey, parent) };
+		};
+		const childrenByFolder = await api.childrenOf(level, state.driveId, childOf);
 		for (const parent of level) {
-			const base = folderPath(state, parent, memo) as string;
+			const children = childrenByFolder.get(parent) ?? [];
+			// Handled, the folder's children are let go: the next folder's are all that is held besides.
+			childrenByFolder.delete(parent);
 			let files = 0;
-			for (const child of childrenByFolder.get(parent) ?? []) {
-				const id = child.id;
-				if (!id || child.trashed) continue;
-				const name = child.name ?? '';
-				if (child.mimeType === FOLDER_MIME) {
-					if (!state.recursive || visited.has(id)) continue;
-					visited.add(id);
-					state.folders[id] = [name, parent];
-					queue.push(id);
-				} else if (child.mimeType === SHORTCUT_MIME) {
-					const target = { shortcut: child, parent, path: joinPath(base, name) };
-					if (child.shortcutDetails?.targetMimeType !== FOLDER_MIME) found.fileShortcuts.push(target);
-					else if (state.recursive) found.folderShortcuts.push(target);
-				} else {
-					state.files[id] = { name, parent, mime: child.mimeType ?? null };
-					found.items.push(itemOf(child, joinPath(base, name), sourceKey, parent));
+			for (const child of children) {
+				if (child.kind === 'folder') {
+					if (visited.has(child.id)) continue;
+					visited.add(child.id);
+					state.folders[child.id] = [child.name, parent];
+					queue.push(child.id);
+				} else if (child.kind === 'file') {
+					state.files[child.id] = child.known;
+					found.items.push(child.item);
 					files++;
-				}
+				} else if (child.kind === 'fileShortcut') found.fileShortcuts.push(child.found);
+				else found.folderShortcuts.push(child.found);
 			}
 			api.reportListed(files);
 		}
