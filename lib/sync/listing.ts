@@ -99,9 +99,13 @@ export async function listSource<Connection, Source>(input: ListSourceInput<Conn
 				});
 	const fresh = [...listed.values()];
 	listed.clear();
-	const candidates = [...owedBefore, ...fresh].sort(byPath);
-	const emitted = candidates.slice(0, maxItems);
-	const emittedIds = new Set(emitted.map((item) => item.external_id));
+	// One array, sorted in place: a first listing of 100,000 files holds its items once, not in three copies.
+	const candidates = fresh;
+	const fromBefore = new Set(owedBefore);
+	for (const item of owedBefore) candidates.push(item);
+	candidates.sort(byPath);
+	const emitted = candidates.length > maxItems ? candidates.slice(0, maxItems) : candidates;
+	const hasMore = candidates.length > emitted.length;
 	const state = listing.nextSnapshot as Record<string, unknown>;
 
 	// Only a run that emits nothing reuses the committed snapshot, as its proposal settles at once: one whose
@@ -110,8 +114,14 @@ export async function listSource<Connection, Source>(input: ListSourceInput<Conn
 	const reusesCommitted = emitted.length === 0 && previous !== null && sameState(state, previous);
 	const snapshot = reusesCommitted && committedSnapshot !== null ? committedSnapshot : String(runId);
 	if (!reusesCommitted) {
-		const next = { state, owed: fresh.filter((item) => !emittedIds.has(item.external_id)), settled: [...emittedIds] };
 		const base = previous === null || committedSnapshot === null ? null : { id: committedSnapshot, state: previous };
+		const next = {
+			state,
+			// What this listing brought past the cap; what earlier runs owe and this one does not emit stays owed in the base.
+			owed: hasMore ? candidates.slice(maxItems).filter((item) => !fromBefore.has(item)) : [],
+			// A snapshot written from nothing has no owed items to settle.
+			settled: base === null ? [] : emitted.map((item) => item.external_id),
+		};
 		await writeSnapshot(store.cursors, provider.id, sourceKey, snapshot, next, base, committedSnapshot);
 	}
 	const nextCursor: StoredCursor = { ...(listing.nextCursor as Record<string, unknown>), snapshot };
@@ -123,7 +133,7 @@ export async function listSource<Connection, Source>(input: ListSourceInput<Conn
 
 	return {
 		items: emitted,
-		hasMore: candidates.length > emitted.length,
+		hasMore,
 		requests: listing.requests,
 		fullListing: listing.fullListing,
 		warnings: listing.warnings,
