@@ -11,7 +11,7 @@ import { itemFilterFor, type ItemFilterOptions } from '../files/itemFilter';
 import type { ConnectorProvider } from '../providers/types';
 import { RUN_ID_FIELD } from '../store/constants';
 import type { ConnectorStore } from '../store/types';
-import { owedItems, readSnapshot, sameState, writeSnapshot } from './snapshots';
+import { OwedStaging, owedItems, readSnapshot, sameState, writeSnapshot } from './snapshots';
 
 export interface ListingOptions extends ItemFilterOptions {
 	/** Items per run; what is left comes on the next run (`hasMore`), nothing is dropped. */
@@ -75,6 +75,8 @@ export async function listSource<Connection, Source>(input: ListSourceInput<Conn
 	const cursor = stored === null ? null : provider.parseCursor(storedCursor);
 	const previous = cursor === null || committedSnapshot === null ? null : await readSnapshot(store.cursors, provider.id, sourceKey, committedSnapshot);
 
+	// A first listing with a cap: what it owes goes to the store as the provider lists, not held to the end.
+	const staging = previous === null && Number.isFinite(maxItems) ? new OwedStaging(store.cursors, provider.id, sourceKey, runId, maxItems) : null;
 	const listing = await provider.listChanges(input.connection, {
 		source: input.source,
 		sourceKey,
@@ -83,12 +85,13 @@ export async function listSource<Connection, Source>(input: ListSourceInput<Conn
 		filter: itemFilterFor(options),
 		permissions: options.permissions === true,
 		onListed: input.onListed,
+		onItems: staging === null ? undefined : async (items) => await staging.take(items),
 		signal: input.signal,
 	});
 
 	// What the listing brought, one item per id (its last word wins), then what earlier runs still owe:
 	// only as many as this run can emit are read, the rest stay in the store.
-	const listed = new Map<string, ConnectorItem>();
+	const listed = staging?.kept ?? new Map<string, ConnectorItem>();
 	for (const items of [listing.items, listing.deletions]) for (const item of items) listed.set(item.external_id, item);
 	const owedBefore =
 		previous === null || committedSnapshot === null
@@ -105,7 +108,7 @@ export async function listSource<Connection, Source>(input: ListSourceInput<Conn
 	for (const item of owedBefore) candidates.push(item);
 	candidates.sort(byPath);
 	const emitted = candidates.length > maxItems ? candidates.slice(0, maxItems) : candidates;
-	const hasMore = candidates.length > emitted.length;
+	const hasMore = candidates.length > emitted.length || (staging?.owesBeyond(emitted) ?? false);
 	const state = listing.nextSnapshot as Record<string, unknown>;
 
 	// Only a run that emits nothing reuses the committed snapshot, as its proposal settles at once: one whose
@@ -117,10 +120,11 @@ export async function listSource<Connection, Source>(input: ListSourceInput<Conn
 		const base = previous === null || committedSnapshot === null ? null : { id: committedSnapshot, state: previous };
 		const next = {
 			state,
+			staged: staging?.begun === true,
 			// What this listing brought past the cap; what earlier runs owe and this one does not emit stays owed in the base.
 			owed: hasMore ? candidates.slice(maxItems).filter((item) => !fromBefore.has(item)) : [],
-			// A snapshot written from nothing has no owed items to settle.
-			settled: base === null ? [] : emitted.map((item) => item.external_id),
+			// A snapshot written from nothing has no owed items to settle, but those it staged and emits after all.
+			settled: base === null ? (staging?.settledBy(emitted) ?? []) : emitted.map((item) => item.external_id),
 		};
 		await writeSnapshot(store.cursors, provider.id, sourceKey, snapshot, next, base, committedSnapshot);
 	}
