@@ -185,8 +185,11 @@ function* owedRows(items: readonly ConnectorItem[]): Generator<OwedItem> {
 	for (const item of items) yield { id: item.external_id, order: orderKey(item), item: JSON.stringify(item) };
 }
 
-/** Items taken in before the ones past the cap go to the store. */
-const STAGE_BATCH = 5000;
+/**
+ * Items taken in past the cap before they go to the store (at least as many as the cap, so the
+ * sorts stay few): staged soon, they are gone before V8 moves them to its old generation.
+ */
+const STAGE_BATCH = 1000;
 
 /**
  * The items a first listing hands over as it lists (`onItems`), when the run emits at most
@@ -210,9 +213,18 @@ export class OwedStaging {
 		private readonly maxItems: number,
 	) {}
 
+	/** Batches handed over while one is being staged wait their turn: a provider listing in parallel may call at once. */
+	private turn: Promise<void> = Promise.resolve();
+
 	async take(items: readonly ConnectorItem[]): Promise<void> {
+		const taken = this.turn.then(async () => await this.takeNow(items));
+		this.turn = taken.catch(() => undefined);
+		await taken;
+	}
+
+	private async takeNow(items: readonly ConnectorItem[]): Promise<void> {
 		for (const item of items) this.kept.set(item.external_id, item);
-		if (this.kept.size < this.maxItems + STAGE_BATCH) return;
+		if (this.kept.size < this.maxItems + Math.max(STAGE_BATCH, this.maxItems)) return;
 		const sorted = [...this.kept.values()].sort(byPath);
 		this.kept.clear();
 		for (const item of sorted.slice(0, this.maxItems)) this.kept.set(item.external_id, item);

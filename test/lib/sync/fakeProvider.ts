@@ -124,6 +124,8 @@ export class FakeProvider implements ConnectorProvider<FakeConnection, FakeSourc
 	countsListed = false;
 	/** When set and the engine offers `onItems`, listings hand their upserts over this many at a time and return none. */
 	handsOverBy: number | null = null;
+	/** Hands every batch over at once, without awaiting one before the next (as parallel page requests would). */
+	handsOverAtOnce = false;
 	/** Handed over after the rest: a later word on a document, at another path (a file found twice in one listing). */
 	laterWords: Array<{ id: string; path: string }> = [];
 	/** Accounts by credential key. */
@@ -250,7 +252,11 @@ export class FakeProvider implements ConnectorProvider<FakeConnection, FakeSourc
 		const present = [...this.documents.values()].filter((document) => request.filter(document.path, document.mime ?? null));
 		let items = present.filter((document) => document.changedAt > since).map((document) => upsertOf(document, request.sourceKey));
 		if (this.handsOverBy !== null && request.onItems !== undefined) {
-			for (let start = 0; start < items.length; start += this.handsOverBy) await request.onItems(items.slice(start, start + this.handsOverBy));
+			const { onItems } = request;
+			const by = this.handsOverBy;
+			const batches = Array.from({ length: Math.ceil(items.length / by) }, (_, index) => items.slice(index * by, (index + 1) * by));
+			if (this.handsOverAtOnce) await Promise.all(batches.map(async (batch) => await onItems(batch)));
+			else for (const batch of batches) await onItems(batch);
 			for (const { id, path } of this.laterWords) {
 				const document = this.documents.get(id);
 				if (document !== undefined) await request.onItems([{ ...upsertOf(document, request.sourceKey), path }]);

@@ -192,6 +192,16 @@ describe('listSource', () => {
 			expect(all.filter((item) => item.external_id === 'doc-1')).toHaveLength(1);
 		});
 
+		it('stages the batches of a provider that hands them over at once one after the other', async () => {
+			for (let index = 0; index < 12_000; index++) fake.put(`doc-${index}`, { path: path(index) });
+			fake.handsOverAtOnce = true;
+			const first = await list({ maxItems: 100 });
+			await checkAndCommit(store(), first.items, EXECUTION);
+			const second = await list();
+			const all = [...first.items, ...second.items];
+			expect(all.map((item) => item.path)).toEqual(Array.from({ length: 12_000 }, (_, index) => `/${String(index).padStart(5, '0')}.txt`));
+		});
+
 		it('is not offered without a cap, nor once the source has a snapshot', async () => {
 			for (let index = 0; index < 10; index++) fake.put(`doc-${index}`, { path: path(index) });
 			const staged = jest.spyOn(store().cursors, 'stageOwed');

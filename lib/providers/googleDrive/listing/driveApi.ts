@@ -152,6 +152,8 @@ export class DriveListingApi {
 		folderIds: readonly string[],
 		driveId: string | null,
 		childOf: (file: drive_v3.Schema$File, parent: string) => Child | null = (file) => file as Child,
+		/** Awaited after each page's children were handed to `childOf`, before the next page is asked for. */
+		afterPage: () => Promise<void> = async () => undefined,
 	): Promise<Map<string, Child[]>> {
 		const found = new Map<string, Child[]>();
 		const keep = (file: drive_v3.Schema$File, parent: string) => {
@@ -167,19 +169,21 @@ export class DriveListingApi {
 			if (known !== undefined) for (const file of known) keep(file, id);
 			else asked.push(id);
 		}
+		if (asked.length < folderIds.length) await afterPage();
 		const batches: string[][] = [];
 		const { foldersPerQuery, parallelism } = this.walk;
 		for (let start = 0; start < asked.length; start += foldersPerQuery) batches.push(asked.slice(start, start + foldersPerQuery));
 		await inParallel(batches, parallelism, async (batch) => {
-			await this.childrenQuery(batch, driveId, (file) => {
-				for (const parent of file.parents ?? []) keep(file, parent);
+			await this.childrenQuery(batch, driveId, async (files) => {
+				for (const file of files) for (const parent of file.parents ?? []) keep(file, parent);
+				await afterPage();
 			});
 		});
 		return found;
 	}
 
-	/** The untrashed children of a batch of folders, every page, each handed to `onFile` as its page arrives. */
-	private async childrenQuery(folderIds: readonly string[], driveId: string | null, onFile: (file: drive_v3.Schema$File) => void): Promise<void> {
+	/** The untrashed children of a batch of folders, every page, each page handed to `onPage` as it arrives. */
+	private async childrenQuery(folderIds: readonly string[], driveId: string | null, onPage: (files: drive_v3.Schema$File[]) => Promise<void>): Promise<void> {
 		let pageToken: string | undefined;
 		do {
 			this.requests++;
@@ -192,7 +196,7 @@ export class DriveListingApi {
 				includeItemsFromAllDrives: true,
 				...(driveId === null ? { corpora: 'user' } : { corpora: 'drive', driveId }),
 			}, this.options);
-			for (const file of data.files ?? []) onFile(file);
+			await onPage(data.files ?? []);
 			pageToken = data.nextPageToken ?? undefined;
 		} while (pageToken);
 	}
