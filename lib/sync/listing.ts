@@ -108,7 +108,7 @@ export async function listSource<Connection, Source>(input: ListSourceInput<Conn
 	for (const item of owedBefore) candidates.push(item);
 	candidates.sort(byPath);
 	const emitted = candidates.length > maxItems ? candidates.slice(0, maxItems) : candidates;
-	const hasMore = candidates.length > emitted.length || (staging?.owesBeyond(emitted) ?? false);
+	let hasMore = candidates.length > emitted.length;
 	const state = listing.nextSnapshot as Record<string, unknown>;
 
 	// Only a run that emits nothing reuses the committed snapshot, as its proposal settles at once: one whose
@@ -124,9 +124,11 @@ export async function listSource<Connection, Source>(input: ListSourceInput<Conn
 			// What this listing brought past the cap; what earlier runs owe and this one does not emit stays owed in the base.
 			owed: hasMore ? candidates.slice(maxItems).filter((item) => !fromBefore.has(item)) : [],
 			// A snapshot written from nothing has no owed items to settle, but those it staged and emits after all.
-			settled: base === null ? (staging?.settledBy(emitted) ?? []) : emitted.map((item) => item.external_id),
+			settled: base === null && staging?.begun !== true ? [] : emitted.map((item) => item.external_id),
 		};
 		await writeSnapshot(store.cursors, provider.id, sourceKey, snapshot, next, base, committedSnapshot);
+		// What it staged is owed unless a later word on it was emitted: the store knows, one row read.
+		if (!hasMore && staging?.begun === true) hasMore = (await owedItems(store.cursors, sourceKey, snapshot, { skip: new Set(), limit: 1 })).length > 0;
 	}
 	const nextCursor: StoredCursor = { ...(listing.nextCursor as Record<string, unknown>), snapshot };
 	// What Export checks the policy against: the provider's metadata, not the item JSON it is handed.

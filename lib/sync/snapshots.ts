@@ -195,13 +195,13 @@ const STAGE_BATCH = 1000;
  * The items a first listing hands over as it lists (`onItems`), when the run emits at most
  * `maxItems`: it keeps the first `maxItems` in path order of those seen, and stages the rest as
  * owed by the run's snapshot a batch at a time, so a 100,000-file first listing never holds the
- * 99,000 it owes. The last word on an id wins, as in a listing held whole: a later word on a
- * staged id is taken in again, and settles the staged one if the run emits it.
+ * 99,000 it owes, nor their ids. The last word on an id wins, as in a listing held whole: a
+ * later word on a staged id is taken in again, and the run's write settles the staged row of
+ * every item it emits.
  */
 export class OwedStaging {
 	/** The candidates to emit: the first `maxItems` of those seen, and what came since the last staging. */
 	readonly kept = new Map<string, ConnectorItem>();
-	private readonly staged = new Set<string>();
 	/** Whether the snapshot was begun in the store (it is written `staged` then). */
 	begun = false;
 
@@ -233,17 +233,6 @@ export class OwedStaging {
 			throw new SnapshotReplacedError(this.sourceKey);
 		}
 		this.begun = true;
-		for (const item of owed) this.staged.add(item.external_id);
-	}
-
-	/** Ids it staged that the run emits after all (a later word on them came in): owed no longer. */
-	settledBy(emitted: readonly ConnectorItem[]): string[] {
-		return emitted.filter((item) => this.staged.has(item.external_id)).map((item) => item.external_id);
-	}
-
-	/** Whether items it staged are still owed once the run emits `emitted`. */
-	owesBeyond(emitted: readonly ConnectorItem[]): boolean {
-		return this.staged.size > this.settledBy(emitted).length;
 	}
 }
 
