@@ -172,6 +172,29 @@ describe('Notion item metadata against the strict fake Notion: permissions, rena
 			expect(moved).toMatchObject({ change: 'changed', contentChanged: false, changedFields: ['path'] });
 		});
 
+		it('cost no request per page: requests for 1,000 pages, on and off, first listing, unchanged run and full re-walk', async () => {
+			const root = notion.addPage({ title: 'Handbook' });
+			for (let index = 0; index < 1000; index++) notion.addPage({ title: `Page ${index}`, parent: root.id });
+			const fast = testClient(notion, 5000);
+			const costs = async (permissions: boolean): Promise<number[]> => {
+				const tree: NotionSource = { kind: 'pageTree', pageId: root.id, reconcileMinutes: 60 };
+				const counted: number[] = [];
+				for (const at of ['2025-01-01T10:00:30Z', '2025-01-01T10:10:00Z', '2025-01-01T11:00:30Z']) {
+					notion.setNow(at);
+					const result = await listRun(store, fast, tree, { account: ACCOUNT, options: { permissions }, connected: connected() });
+					counted.push(result.requests);
+				}
+				await store.forget(`notion:${ACCOUNT}:page:${root.id}`);
+				return counted;
+			};
+			const off = await costs(false);
+			const on = await costs(true);
+			// The root and 11 searches of 100; the root and the window's two searches; the root and 1,010 block lists.
+			expect(off).toEqual([12, 3, 1011]);
+			// The re-walk reads the flags again: 11 searches more; a first listing or an unchanged run nothing more.
+			expect(on).toEqual([12, 3, 1022]);
+		}, 60_000);
+
 		it('route a database row published without an edit to Changed on the next full re-walk of the database', async () => {
 			const { database, rows } = handbook();
 			const source: NotionSource = { kind: 'database', databaseId: database.id, reconcileMinutes: 60 };

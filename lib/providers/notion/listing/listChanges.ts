@@ -27,7 +27,8 @@ const MINUTE_MS = 60_000;
  * Notion's search (page trees) or data source queries (databases) show edited since the cursor
  * minus the overlap window, and what went to the trash since then, placing each page in the tree
  * the snapshot keeps. A full walk every `reconcileMinutes` catches what those reads cannot see
- * (a move Notion did not stamp, sharing withdrawn). The engine keeps the snapshot, owes what a
+ * (a move Notion did not stamp, sharing withdrawn). With `permissions`, items name their
+ * workspace and, when published, anyone with the link. The engine keeps the snapshot, owes what a
  * `maxItems` cap holds back and proposes the cursor.
  */
 export async function listNotionChanges(client: Client, request: NotionListChangesRequest): Promise<NotionListChangesResponse> {
