@@ -94,9 +94,12 @@ describe('Notion Connector export through the Markdown endpoint in a real n8n', 
 		expect(notion.requests.filter((request) => request.path.endsWith('/markdown')).length).toBeGreaterThan(4 + 1);
 	});
 
-	it('falls back to the block walk for the page the endpoint refuses', () => {
+	it('falls back to the block walk for the page the endpoint refuses, saying so on the item', () => {
 		expect(markdownRequests(ids.Locked).map((request) => request.status)).toEqual([403]);
 		expect(String(exported('Locked')?.markdown)).toContain('- walked\n  - nested');
 		expect(notion.requests.some((request) => request.path.includes(`/blocks/${ids.Locked}/children`))).toBe(true);
+		expect(exported('Locked')).toMatchObject({ content_source: 'blocks', export_notes: [{ code: 'markdown_forbidden' }] });
+		expect(exported('Short')).toMatchObject({ content_source: 'markdown' });
+		expect(exported('Short')).not.toHaveProperty('export_notes');
 	});
 });
