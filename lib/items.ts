@@ -42,6 +42,10 @@ export interface ConnectorItem {
 	export_format?: string;
 	export_mime?: string;
 	content_hash?: string;
+	/** Added by export where the provider read the content one of several ways (Notion: `markdown` or `blocks`). */
+	content_source?: string;
+	/** Added by export: notes on an item that was still exported (a fallback taken), each a stable code and a sentence. */
+	export_notes?: Array<{ code: string; detail: string }>;
 	[extra: string]: unknown;
 }
 

@@ -120,6 +120,16 @@ export interface ExportedContent {
 	attachments?: ExportAttachment[];
 	/** Attachments the provider left out itself (past its per-item count), reported with the item. */
 	skippedAttachments?: SkippedAttachment[];
+	/** Which of the provider's ways of reading content produced it (Notion: `markdown` or `blocks`); the item's `content_source`. */
+	contentSource?: string;
+	/** What is worth knowing about an item that was still exported (a fallback taken): the item's `export_notes`, counted per code in its run. */
+	notes?: ExportNote[];
+}
+
+/** A note on an exported item: a stable code (`markdown_forbidden`…) and a sentence. */
+export interface ExportNote {
+	code: string;
+	detail: string;
 }
 
 /** An attachment not exported, with why: a stable code (`policy_file_type`, `attachment_limit`…) and a sentence. */

@@ -11,6 +11,7 @@ import type {
 	DescribedItem,
 	ConnectorProvider,
 	ExportChoices,
+	ExportNote,
 	ExportOutcome,
 	ExportRequest,
 	ListChangesRequest,
@@ -65,6 +66,9 @@ export interface FakeDocument {
 	contentHash?: string;
 	attachments?: FakeAttachment[];
 	skippedAttachments?: SkippedAttachment[];
+	/** How the provider read it, and its notes on the export (a fallback taken). */
+	contentSource?: string;
+	notes?: ExportNote[];
 }
 
 interface StoredDocument extends FakeDocument {
@@ -327,6 +331,8 @@ export class FakeProvider implements ConnectorProvider<FakeConnection, FakeSourc
 				},
 			})),
 			...(document.skippedAttachments ? { skippedAttachments: document.skippedAttachments } : {}),
+			...(document.contentSource ? { contentSource: document.contentSource } : {}),
+			...(document.notes ? { notes: document.notes } : {}),
 		};
 	}
 }
