@@ -157,8 +157,8 @@ interface ItemContext {
 
 /**
  * What the run owes: pages read in the window, whose path is new or changed, or (with
- * permissions) whose publishing changed, which pass the filters; and a deletion for every page the committed state held (and the filters let through)
- * that has left the source or the filters.
+ * permissions) whose publishing changed, which pass the filters; and a deletion for every page
+ * the committed state held (and the filters let through) that has left the source or the filters.
  */
 function outgoing(
 	previous: NotionListingState | null,
@@ -179,7 +179,7 @@ function outgoing(
 		if (path === null) continue;
 		const before = previousPath(id);
 		const old = previous?.nodes[id];
-		// Publishing is not stamped as an edit: only a page object read again (a full listing, the root) shows it.
+		// Publishing is not stamped as an edit: only a page object read again (the root, a full re-walk) shows it.
 		const republished =
 			context.workspace !== null && old?.published !== undefined && node.published !== undefined && old.published !== node.published;
 		const changed = before === null || before !== path || touched.has(id) || old?.edited !== node.edited || republished;
