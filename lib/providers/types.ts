@@ -39,6 +39,11 @@ export interface ListChangesRequest<Source, Cursor, Snapshot> {
 	 * listing's own requests; absent on an item when the provider could not tell.
 	 */
 	permissions?: boolean;
+	/**
+	 * The connected account when the caller has looked it up (the nodes always have, once per
+	 * credential and execution), so a provider that names it in `permissions` asks no second time.
+	 */
+	account?: ProviderAccount;
 	/** Called as items are found, for progress lines (the engine counts what the provider does not). */
 	onListed?: (items: number) => void;
 	signal?: AbortSignal;

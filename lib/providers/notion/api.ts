@@ -7,6 +7,7 @@ import {
 	type Client,
 	type DatabaseObjectResponse,
 	type DataSourceObjectResponse,
+	type GetSelfResponse,
 	type PageObjectResponse,
 	type QueryDataSourceParameters,
 } from '@notionhq/client';
@@ -53,6 +54,11 @@ export class NotionApi {
 			this.requests++;
 			return await request();
 		});
+	}
+
+	/** The integration's bot user (`users.me`): its workspace. */
+	async me(): Promise<GetSelfResponse> {
+		return await this.call(() => this.client.users.me({}));
 	}
 
 	/**

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Client } from '@notionhq/client';
 
 import { notionClient, notionProvider, type NotionSource } from '../../../lib/providers/notion';
+import type { ProviderAccount } from '../../../lib/providers/types';
 import { openStore, type ConnectorStore } from '../../../lib/store';
 import { listSource, type ListingOptions, type ListSourceResult } from '../../../lib/sync/listing';
 import type { FakeNotion } from '../../fakes/notionApi';
@@ -34,6 +35,8 @@ export interface ListRunOptions {
 	/** Whether the pipeline checks and commits what the run listed, which promotes its cursor (default true). */
 	commit?: boolean;
 	options?: ListingOptions;
+	/** The connected account as the node hands it to the listing (it has checked it already); else the listing asks Notion when it needs it. */
+	connected?: ProviderAccount;
 }
 
 /**
@@ -44,11 +47,11 @@ export async function listRun(
 	store: ConnectorStore,
 	client: Client,
 	source: NotionSource,
-	{ account, commit = true, options }: ListRunOptions,
+	{ account, commit = true, options, connected }: ListRunOptions,
 ): Promise<ListSourceResult> {
 	const sourceKey = notionProvider.sourceKey(account, source);
 	const runId = await store.runs.start({ sourceKey, provider: notionProvider.id });
-	const result = await listSource({ store, provider: notionProvider, connection: client, source, sourceKey, runId, options });
+	const result = await listSource({ store, provider: notionProvider, connection: client, source, sourceKey, runId, options, account: connected });
 	if (commit) await store.items.commit((await store.items.check(result.items)).map((checked) => checked.item));
 	return result;
 }
