@@ -9,7 +9,7 @@ import { notionClient, notionProvider, type NotionSource } from '../../../lib/pr
 import type { ProviderAccount } from '../../../lib/providers/types';
 import { openStore, type ConnectorStore } from '../../../lib/store';
 import { listSource, type ListingOptions, type ListSourceResult } from '../../../lib/sync/listing';
-import type { FakeNotion } from '../../fakes/notionApi';
+import { startFakeNotion, type FakeNotion } from '../../fakes/notionApi';
 
 /** A client through the library (throttle, retries) with its own integration key, fast enough for tests. */
 export function testClient(notion: FakeNotion, requestsPerSecond = 200): Client {
@@ -25,6 +25,22 @@ export async function temporaryStore(): Promise<{ store: ConnectorStore; remove(
 		remove: async () => {
 			await store.close();
 			rmSync(dir, { recursive: true, force: true });
+		},
+	};
+}
+
+/** One test's strict fake Notion, a client on it and a store; `close` checks the fake had no internal error, then removes them. */
+export async function fakeNotionWithStore(): Promise<{ notion: FakeNotion; client: Client; store: ConnectorStore; close(): Promise<void> }> {
+	const notion = await startFakeNotion({ requestsPerSecond: Infinity });
+	const { store, remove } = await temporaryStore();
+	return {
+		notion,
+		client: testClient(notion),
+		store,
+		close: async () => {
+			expect(notion.internalErrors).toEqual([]);
+			await remove();
+			await notion.close();
 		},
 	};
 }

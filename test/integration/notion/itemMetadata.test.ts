@@ -5,8 +5,8 @@ import type { NotionSource } from '../../../lib/providers/notion';
 import type { ProviderAccount } from '../../../lib/providers/types';
 import type { ListingOptions } from '../../../lib/sync/listing';
 import type { CheckedItem, ConnectorStore } from '../../../lib/store';
-import { startFakeNotion, type FakeNotion } from '../../fakes/notionApi';
-import { listRun, temporaryStore, testClient } from './helpers';
+import type { FakeNotion } from '../../fakes/notionApi';
+import { fakeNotionWithStore, listRun, testClient } from './helpers';
 
 const ACCOUNT = 'workspace-1';
 
@@ -14,18 +14,14 @@ describe('Notion item metadata against the strict fake Notion: permissions, rena
 	let notion: FakeNotion;
 	let client: Client;
 	let store: ConnectorStore;
-	let removeStore: () => Promise<void>;
+	let close: () => Promise<void>;
 
 	beforeEach(async () => {
-		notion = await startFakeNotion({ requestsPerSecond: Infinity });
-		client = testClient(notion);
-		({ store, remove: removeStore } = await temporaryStore());
+		({ notion, client, store, close } = await fakeNotionWithStore());
 	});
 
 	afterEach(async () => {
-		expect(notion.internalErrors).toEqual([]);
-		await removeStore();
-		await notion.close();
+		await close();
 	});
 
 	/** One run as the pipeline makes it at `at`: list, check, then commit what Check let through. */

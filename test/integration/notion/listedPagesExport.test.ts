@@ -4,9 +4,9 @@ import type { ConnectorItem } from '../../../lib/items';
 import { notionProvider, type NotionSource } from '../../../lib/providers/notion';
 import { forgetListedPages } from '../../../lib/providers/notion/listedPages';
 import type { ConnectorStore } from '../../../lib/store';
-import { startFakeNotion, type FakeNotion } from '../../fakes/notionApi';
+import type { FakeNotion } from '../../fakes/notionApi';
 import { b } from '../../fakes/notionBlocks';
-import { listRun, temporaryStore, testClient } from './helpers';
+import { fakeNotionWithStore, listRun, testClient } from './helpers';
 
 /** Reads of a page object (`GET /v1/pages/{id}`), not of its Markdown. */
 const pageReads = (notion: FakeNotion): string[] =>
@@ -25,19 +25,15 @@ describe('Notion export of pages the listing just read (strict fake)', () => {
 	let notion: FakeNotion;
 	let client: Client;
 	let store: ConnectorStore;
-	let removeStore: () => Promise<void>;
+	let close: () => Promise<void>;
 
 	beforeEach(async () => {
-		notion = await startFakeNotion({ requestsPerSecond: Infinity });
-		client = testClient(notion);
-		({ store, remove: removeStore } = await temporaryStore());
+		({ notion, client, store, close } = await fakeNotionWithStore());
 	});
 
 	afterEach(async () => {
 		forgetListedPages();
-		expect(notion.internalErrors).toEqual([]);
-		await removeStore();
-		await notion.close();
+		await close();
 	});
 
 	it('takes page trees and database rows from the listing: one request a page, the same Markdown as reading the page', async () => {
