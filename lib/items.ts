@@ -3,6 +3,23 @@
 /** `google_drive`, `notion`, …: the providers lib/providers/registry.ts lists. */
 export type Provider = string;
 
+/**
+ * One entry of an item's `permissions` (README, "Item fields"): who may read it, and with which
+ * role. `workspace` (Notion) names the workspace whose members with access may read it: an upper
+ * bound, as Notion's API names no readers.
+ */
+export interface ItemPermission {
+	/** `user`, `group`, `domain`, `anyone` or `workspace`. */
+	type: string;
+	role: string;
+	email?: string;
+	domain?: string;
+	/** `anyone` and `domain` grants: true when only people with the link can open it (not found by search). */
+	with_link?: boolean;
+	workspace_id?: string;
+	workspace_name?: string;
+}
+
 /** `upsert`/`deleted` from listChanges; `new`/`changed`/`unchanged`/`deleted` after dedup check. */
 export type ChangeKind = 'upsert' | 'deleted' | 'new' | 'changed' | 'unchanged';
 
@@ -25,6 +42,10 @@ export interface ConnectorItem {
 	export_format?: string;
 	export_mime?: string;
 	content_hash?: string;
+	/** Added by export where the provider read the content one of several ways (Notion: `markdown` or `blocks`). */
+	content_source?: string;
+	/** Added by export: notes on an item that was still exported (a fallback taken), each a stable code and a sentence. */
+	export_notes?: Array<{ code: string; detail: string }>;
 	[extra: string]: unknown;
 }
 

@@ -39,6 +39,11 @@ export interface ListChangesRequest<Source, Cursor, Snapshot> {
 	 * listing's own requests; absent on an item when the provider could not tell.
 	 */
 	permissions?: boolean;
+	/**
+	 * The connected account when the caller has looked it up (the nodes always have, once per
+	 * credential and execution), so a provider that names it in `permissions` asks no second time.
+	 */
+	account?: ProviderAccount;
 	/** Called as items are found, for progress lines (the engine counts what the provider does not). */
 	onListed?: (items: number) => void;
 	/**
@@ -122,6 +127,16 @@ export interface ExportedContent {
 	attachments?: ExportAttachment[];
 	/** Attachments the provider left out itself (past its per-item count), reported with the item. */
 	skippedAttachments?: SkippedAttachment[];
+	/** Which of the provider's ways of reading content produced it (Notion: `markdown` or `blocks`); the item's `content_source`. */
+	contentSource?: string;
+	/** What is worth knowing about an item that was still exported (a fallback taken): the item's `export_notes`, counted per code in its run. */
+	notes?: ExportNote[];
+}
+
+/** A note on an exported item: a stable code (`markdown_forbidden`…) and a sentence. */
+export interface ExportNote {
+	code: string;
+	detail: string;
 }
 
 /** An attachment not exported, with why: a stable code (`policy_file_type`, `attachment_limit`…) and a sentence. */

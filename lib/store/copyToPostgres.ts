@@ -41,7 +41,7 @@ const TABLES = {
 	sync_state: ['source_id', 'source_key', 'provider', 'committed_cursor', 'committed_at', 'committed_run_id', 'last_success_at', 'provider_state', 'created_at'],
 	runs: [
 		'id', 'source_id', 'provider', 'execution_id', 'implicit', 'started_at', 'finished_at', 'status', 'count_processed', 'count_new',
-		'count_changed', 'count_unchanged', 'count_deleted', 'count_skipped', 'count_failed', 'count_committed', 'skipped_by_reason',
+		'count_changed', 'count_unchanged', 'count_deleted', 'count_skipped', 'count_failed', 'count_committed', 'skipped_by_reason', 'noted_by_reason',
 		'error_samples', 'policy', 'proposed_cursor', 'proposed_at', 'listed_items', 'cursor_held', 'cursor_committed_at',
 	],
 	external_items: [

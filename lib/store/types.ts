@@ -105,6 +105,11 @@ export interface ReleaseSummary {
 	promotedSources: string[];
 }
 
+export interface NoteOptions extends RunScope {
+	/** A stable code of what is worth knowing about items that were still exported (e.g. `markdown_forbidden`). */
+	code: string;
+}
+
 export interface RunSummary {
 	runId: number;
 	sourceKey: string;
@@ -116,6 +121,8 @@ export interface RunSummary {
 	finishedAt: string | null;
 	counts: RunCounts;
 	skippedByReason: Record<string, number>;
+	/** Items exported with a note (a fallback taken, say), counted per note code. */
+	notedByReason: Record<string, number>;
 	errors: string[];
 	policy: unknown;
 	cursorProposed: boolean;
@@ -273,6 +280,11 @@ export interface ItemLedger {
 	commit(items: readonly ConnectorItem[], options?: RunScope): Promise<CommitSummary>;
 	/** Settles items that will not be committed: `skipped` for good, `failed` to be retried next run. */
 	release(items: readonly ConnectorItem[], options: ReleaseOptions): Promise<ReleaseSummary>;
+	/**
+	 * Counts the items under `code` in their runs' notes (`notedByReason`), found as release finds
+	 * them; settles nothing of theirs. Returns how many were counted.
+	 */
+	note(items: readonly ConnectorItem[], options: NoteOptions): Promise<number>;
 }
 
 /**

@@ -19,7 +19,7 @@ import type { RunHost, RunPolicy } from './host';
 import { formatOverrideWarnings, planExport, type SkippedItem } from './itemPolicy';
 import { policyMessages } from './listingRun';
 import { ProgressLog } from './progress';
-import { settleFailed, settleSkipped } from './settlement';
+import { noteMessages, recordNotes, settleFailed, settleSkipped } from './settlement';
 import { usableSources, type StateScope } from './stateScope';
 
 /** Puts bytes into n8n's binary store (`prepareBinaryData`) and returns its reference. */
@@ -176,6 +176,8 @@ async function exportOne<Connection, Binary>(
 			export_mime: outcome.exportMime,
 			content_hash: outcome.contentHash ?? body.contentHash(),
 			export_size: body.bytes(),
+			...(outcome.contentSource !== undefined ? { content_source: outcome.contentSource } : {}),
+			...(outcome.notes?.length ? { export_notes: outcome.notes.map(({ code, detail }) => ({ code, detail })) } : {}),
 			...(attachmentsSkipped.length ? { attachments_skipped: attachmentsSkipped } : {}),
 		};
 		return { index, output: 'main', json, content, attachments };
@@ -272,7 +274,14 @@ export async function runExport<Connection, Binary>(input: ExportRunInput<Connec
 		results.flatMap((result) => (result.output === 'skipped' && settles(result) ? [result.json] : [])),
 		{ executionId: host.executionId },
 	);
+	// Items exported with notes (a fallback taken) are counted per code in their run, for Status.
+	const noted = results.filter((result) => result.output === 'main' && (result.json.export_notes?.length ?? 0) > 0);
+	const notedItems = (of: readonly ExportRunResult<Binary>[]) => of.flatMap((result) => (result.output === 'main' ? [result.json] : []));
+	await recordNotes(store, notedItems(noted.filter(settles)), { executionId: host.executionId });
 	const overrides = input.formatOverrides?.(0) ?? {};
-	host.hint(policyMessages([...run.warnings, ...formatOverrideWarnings(run.policy, provider.exportTypes, overrides)], refused));
+	host.hint([
+		...policyMessages([...run.warnings, ...formatOverrideWarnings(run.policy, provider.exportTypes, overrides)], refused),
+		...noteMessages(provider.itemNoun, notedItems(noted)),
+	]);
 	return results;
 }

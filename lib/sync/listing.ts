@@ -8,7 +8,7 @@
 import { InvalidInputError } from '../errors';
 import { byPath, type ConnectorItem } from '../items';
 import { itemFilterFor, type ItemFilterOptions } from '../files/itemFilter';
-import type { ConnectorProvider } from '../providers/types';
+import type { ConnectorProvider, ProviderAccount } from '../providers/types';
 import { RUN_ID_FIELD } from '../store/constants';
 import type { ConnectorStore } from '../store/types';
 import { OwedStaging, owedItems, readSnapshot, sameState, writeSnapshot } from './snapshots';
@@ -29,6 +29,8 @@ export interface ListSourceInput<Connection, Source> {
 	/** From `store.runs.start`; stamped on every item as `run_id` and used to propose the cursor. */
 	runId: number;
 	options?: ListingOptions;
+	/** The connected account, when already looked up: handed to the provider (`ListChangesRequest.account`). */
+	account?: ProviderAccount;
 	onListed?: (items: number) => void;
 	signal?: AbortSignal;
 }
@@ -84,6 +86,7 @@ export async function listSource<Connection, Source>(input: ListSourceInput<Conn
 		snapshot: previous,
 		filter: itemFilterFor(options),
 		permissions: options.permissions === true,
+		account: input.account,
 		onListed: input.onListed,
 		onItems: staging === null ? undefined : async (items) => await staging.take(items),
 		signal: input.signal,

@@ -7,7 +7,7 @@
  */
 import { errorMessage } from '../errors';
 import type { ConnectorItem } from '../items';
-import type { ConnectorProvider } from '../providers/types';
+import type { ConnectorProvider, ProviderAccount } from '../providers/types';
 import type { ConnectorStore } from '../store/types';
 import type { RunHost, RunPolicy } from './host';
 import { partitionByPolicy, type SkippedItem } from './itemPolicy';
@@ -24,6 +24,8 @@ export interface ListingRunInput<Connection, Source> {
 	sourceKey: string;
 	run: RunPolicy;
 	options?: ListingOptions;
+	/** The connected account, checked against the policy: the provider may name it in items' permissions. */
+	account?: ProviderAccount;
 }
 
 export interface ListingRunResult {
@@ -52,6 +54,7 @@ export async function runListing<Connection, Source>(input: ListingRunInput<Conn
 			sourceKey,
 			runId,
 			options: input.options,
+			account: input.account,
 			onListed: (items) => progress.add('listed', items),
 			signal: host.signal,
 		});

@@ -2,7 +2,8 @@
  * Items that will not be committed, settled in the store so their run can complete. Skipped items
  * (refused by the policy, or by the provider) are settled for good: counted per reason in their
  * run, which no longer waits for them. Failed items are retried: their claim is freed, the failure
- * is recorded, and the run's cursor is held back so the next run lists them again.
+ * is recorded, and the run's cursor is held back so the next run lists them again. Items exported
+ * with notes settle nothing: their notes are counted per code in their run.
  */
 import type { ConnectorItem } from '../items';
 import type { ConnectorStore } from '../store/types';
@@ -37,4 +38,32 @@ export async function settleFailed(store: ConnectorStore, failed: readonly Faile
 	for (const { item, message } of failed) {
 		if (settleable(item)) await store.items.release([item], { outcome: 'failed', reason: message, executionId });
 	}
+}
+
+/** The codes of an item's notes, each once. */
+function noteCodes(item: ConnectorItem): Set<string> {
+	return new Set((item.export_notes ?? []).map((note) => note.code));
+}
+
+/**
+ * One count per code and item in the item's run (an item noted twice under one code counts once);
+ * items without a `run_id` count towards the execution's run of their source, as skips do.
+ */
+export async function recordNotes(store: ConnectorStore, exported: readonly ConnectorItem[], scope: { executionId?: string }): Promise<void> {
+	const byCode = new Map<string, ConnectorItem[]>();
+	for (const item of exported.filter(settleable)) {
+		for (const code of noteCodes(item)) byCode.set(code, [...(byCode.get(code) ?? []), item]);
+	}
+	for (const [code, items] of byCode) await store.items.note(items, { ...scope, code });
+}
+
+/** The output pane's line on noted items: how many, per code; each item's `export_notes` says why. */
+export function noteMessages(itemNoun: string, exported: readonly ConnectorItem[]): string[] {
+	const counts = new Map<string, number>();
+	for (const item of exported) {
+		for (const code of noteCodes(item)) counts.set(code, (counts.get(code) ?? 0) + 1);
+	}
+	if (counts.size === 0) return [];
+	const perCode = [...counts].map(([code, count]) => `${code}: ${count}`).join(', ');
+	return [`${exported.length} ${itemNoun}(s) exported with a note (${perCode}) — each item's export_notes says why`];
 }

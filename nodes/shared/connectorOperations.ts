@@ -104,6 +104,7 @@ export async function listChangesOperation<Connection, Source>(
 					sourceKey: provider.sourceKey(account.accountId, source),
 					run,
 					options,
+					account,
 				});
 				const output = (items: readonly ConnectorItem[]) =>
 					items.map((item) => ({ json: item as unknown as IDataObject, pairedItem: { item: itemIndex } }));

@@ -8,12 +8,12 @@
  *   npm run bench -- notion [--pages=200] [--latency=20] [--concurrency=3] [--workspace=10000]
  *   node --import tsx scripts/bench/notion.ts [the same options]
  *
- * Exports `pages` realistic pages twice, through the Markdown endpoint and through the block walk
- * (headings, nested lists, toggles, tables, code, callouts; every
- * tenth one over 100 top-level blocks) `concurrency` pages at a time, and prints the wall time
- * against the floor the rate limit sets (requests ÷ 3 per second), requests per page and the
- * 429s the fake answered. Then lists the tree of those pages once through the engine's
- * `listSource` (a first, full listing). Last, a workspace of `workspace` pages (100 sections of
+ * Exports `pages` realistic pages (headings, nested lists, toggles, tables, code, callouts; every
+ * tenth one over 100 top-level blocks) three ways, `concurrency` pages at a time: as a workflow
+ * does, right after the engine's `listSource` listed them (the Markdown endpoint, properties from
+ * the listing; the listing's requests counted in), through the Markdown endpoint from bare ids,
+ * and through the block walk. It prints the wall time against the floor the rate limit sets
+ * (requests ÷ 3 per second), requests per page and the 429s the fake answered. Last, a workspace of `workspace` pages (100 sections of
  * pages, no content) is listed in full once, and then again a day later with nothing changed:
  * the incremental run's requests and wall time at the rate limit.
  */
@@ -24,7 +24,7 @@ import pLimit from 'p-limit';
 
 import type { ConnectorItem } from '../../lib/items';
 import { NOTION_PAGE_MIME, notionClient, notionProvider, type NotionSource } from '../../lib/providers/notion';
-import { openStore } from '../../lib/store';
+import { openStore, type ConnectorStore } from '../../lib/store';
 import { listSource } from '../../lib/sync';
 import { startFakeNotion, type FakeNotion } from '../../test/fakes/notionApi';
 import { b, rt, type BlockInput } from '../../test/fakes/notionBlocks';
@@ -86,6 +86,8 @@ function listedPage(sourceKey: string, id: string, index: number): ConnectorItem
 		change: 'upsert',
 	};
 }
+
+const bareId = (id: string): string => id.replace(/-/g, '');
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -173,22 +175,30 @@ async function benchUnchangedWorkspace(pages: number, latencyMs: number): Promis
 	}
 }
 
+/** How a run reaches its pages: listed first then exported, or exported from bare ids through one content source. */
+type ExportPath = 'listed' | 'markdown' | 'blocks';
+
 interface ExportRun {
-	contentSource: 'markdown' | 'blocks';
+	path: ExportPath;
 	wallMs: number;
+	/** Every request of the run, the listing's included. */
 	requests: number;
+	listingRequests: number;
 	clientRequests: number;
 	rateLimited: number;
 	failed: number;
 	bytes: number;
 }
 
-/** Every page through the provider's `exportItem` with one content source, on a fresh integration key. */
+/**
+ * Every page through the provider's `exportItem` on a fresh integration key: for `listed`, the
+ * items a first `listSource` of the tree emitted, else bare ids with the path's content source.
+ */
 async function exportAll(
 	fake: FakeNotion,
 	ids: readonly string[],
-	sourceKey: string,
-	contentSource: ExportRun['contentSource'],
+	tree: { source: NotionSource; sourceKey: string; store: ConnectorStore },
+	path: ExportPath,
 	concurrency: number,
 ): Promise<ExportRun> {
 	// Counts what leaves the client (every attempt, after the throttle), to set beside the fake's log.
@@ -197,26 +207,40 @@ async function exportAll(
 		clientRequests++;
 		return await fetch(input, init);
 	};
-	const client = notionClient({ baseUrl: fake.url, auth: fake.token, integrationKey: `bench:${contentSource}`, fetch: countingFetch });
+	const client = notionClient({ baseUrl: fake.url, auth: fake.token, integrationKey: `bench:${path}`, fetch: countingFetch });
 	fake.resetRequestLog();
 	const limitedBefore = fake.rateLimitedCount;
 	const limit = pLimit(concurrency);
 	let bytes = 0;
 	let failed = 0;
 	const started = performance.now();
+	let items: ConnectorItem[];
+	if (path === 'listed') {
+		const runId = await tree.store.runs.start({ sourceKey: tree.sourceKey, provider: notionProvider.id });
+		const listed = await listSource({ store: tree.store, provider: notionProvider, connection: client, source: tree.source, sourceKey: tree.sourceKey, runId });
+		// The tree's root is listed too; the runs export the same pages.
+		const wanted = new Set(ids.map(bareId));
+		items = listed.items.filter((item) => wanted.has(bareId(item.external_id)));
+	} else {
+		items = ids.map((id, index) => listedPage(tree.sourceKey, id, index));
+	}
+	const listingRequests = fake.apiRequests().length;
+	const contentSource = path === 'blocks' ? 'blocks' : 'markdown';
 	await Promise.all(
-		ids.map((id, index) =>
+		items.map((item) =>
 			limit(async () => {
-				const exported = await notionProvider.exportItem(client, { item: listedPage(sourceKey, id, index), options: { contentSource } });
+				const exported = await notionProvider.exportItem(client, { item, options: { contentSource } });
 				if (exported.kind !== 'content' || !Buffer.isBuffer(exported.body)) failed++;
 				else bytes += exported.body.length;
 			}),
 		),
 	);
+	if (items.length !== ids.length) failed += ids.length - items.length;
 	return {
-		contentSource,
+		path,
 		wallMs: performance.now() - started,
 		requests: fake.apiRequests().length,
+		listingRequests,
 		clientRequests,
 		rateLimited: fake.rateLimitedCount - limitedBefore,
 		failed,
@@ -224,7 +248,7 @@ async function exportAll(
 	};
 }
 
-/** The two paths side by side, and what a first import of 10,000 pages would take on each at the floor. */
+/** The paths side by side, and what a first import of 10,000 pages would take on each at the floor. */
 function exportRows(runs: readonly ExportRun[], pages: number): string[][] {
 	const both = (value: (run: ExportRun) => string): string => runs.map(value).join(' / ');
 	const floor = (run: ExportRun): number => (run.requests / RATE) * 1000;
@@ -232,6 +256,7 @@ function exportRows(runs: readonly ExportRun[], pages: number): string[][] {
 	return [
 		['wall time', both((run) => seconds(run.wallMs))],
 		['requests (fake log / sent by the client)', both((run) => `${run.requests} (${run.clientRequests})`)],
+		['of which the listing', both((run) => String(run.listingRequests))],
 		['requests per page', both((run) => perPage(run).toFixed(2))],
 		[`floor (requests ÷ ${RATE}/s)`, both((run) => seconds(floor(run)))],
 		['wall / floor', both((run) => (run.wallMs / floor(run)).toFixed(2))],
@@ -260,31 +285,24 @@ export async function benchNotion(options: NotionBenchOptions = {}): Promise<str
 		fake.setRateLimit(RATE);
 		fake.setLatency(latencyMs);
 		const runs: ExportRun[] = [];
-		for (const contentSource of ['markdown', 'blocks'] as const) {
-			// Each path from an idle integration: the fake's bucket refills, the throttle is new.
-			await new Promise((resolve) => setTimeout(resolve, 2000));
-			runs.push(await exportAll(fake, ids, sourceKey, contentSource, concurrency));
-		}
-		const rateLimited = fake.rateLimitedCount;
-		const client = notionClient({ baseUrl: fake.url, auth: fake.token, integrationKey: 'bench:listing' });
-
-		fake.resetRequestLog();
 		const store = await openStore({ path: join(cacheDir, 'cache.sqlite') });
-		const runId = await store.runs.start({ sourceKey, provider: notionProvider.id });
-		const listStarted = performance.now();
-		const listed = await listSource({ store, provider: notionProvider, connection: client, source, sourceKey, runId });
-		const listMs = performance.now() - listStarted;
-		const listRequests = fake.apiRequests().length;
-		await store.close();
+		try {
+			for (const path of ['listed', 'markdown', 'blocks'] as const) {
+				// Each path from an idle integration: the fake's bucket refills, the throttle is new.
+				await new Promise((resolve) => setTimeout(resolve, 2000));
+				runs.push(await exportAll(fake, ids, { source, sourceKey, store }, path, concurrency));
+			}
+		} finally {
+			await store.close();
+		}
 		if (fake.internalErrors.length > 0) throw new Error(`fake Notion internal errors: ${JSON.stringify(fake.internalErrors.slice(0, 3))}`);
 
 		const workspaceRows = (options.workspace ?? 10_000) > 0 ? await benchUnchangedWorkspace(options.workspace ?? 10_000, latencyMs) : [];
 		const rows = [
-			['what', 'Markdown endpoint / Block tree'],
+			['what', 'Markdown endpoint after the listing / Markdown endpoint from ids / Block tree from ids'],
 			['---', '---:'],
 			['pages exported (each path)', `${pages} (${Math.ceil(pages / 10)} over 100 blocks), ${concurrency} at a time`],
 			...exportRows(runs, pages),
-			['first listing of the same tree', `${listed.items.length} items, ${listRequests} requests, ${seconds(listMs)} (${fake.rateLimitedCount - rateLimited} more 429s)`],
 			...workspaceRows,
 		];
 		return [

@@ -85,6 +85,31 @@ describe('protocol', () => {
 });
 
 describe('pages and blocks', () => {
+	it('answers a public_url only for a published page or row, without stamping the publish as an edit', async () => {
+		const page = notion.addPage({ title: 'Launch Plan' });
+		const { dataSources, rows } = notion.addDatabase({ title: 'Tasks', rows: [{ title: 'Ship' }] });
+		const published = async () => {
+			const found = await client.search({ filter: { property: 'object', value: 'page' } });
+			const [read, row] = await Promise.all([client.pages.retrieve({ page_id: page.id }), client.dataSources.query({ data_source_id: dataSources[0].id })]);
+			return { read, row: row.results[0], found: found.results.map((result) => (result as { public_url: unknown }).public_url) };
+		};
+		const before = await published();
+		expect(before.read).toMatchObject({ public_url: null });
+		expect(before.row).toMatchObject({ public_url: null });
+
+		notion.setNow('2025-01-01T12:00:00Z');
+		notion.publishPage(page.id);
+		notion.publishPage(rows[0].id);
+		const after = await published();
+		const hex = page.id.replace(/-/g, '');
+		expect(after.read).toMatchObject({ public_url: `https://acme-docs.notion.site/Launch-Plan-${hex}`, last_edited_time: (before.read as { last_edited_time: string }).last_edited_time });
+		expect(after.row).toMatchObject({ public_url: expect.stringMatching(/^https:\/\/acme-docs\.notion\.site\/Ship-/) });
+		expect(after.found.filter((url) => url !== null)).toHaveLength(2);
+
+		notion.publishPage(page.id, false);
+		expect(await client.pages.retrieve({ page_id: page.id })).toMatchObject({ public_url: null });
+	});
+
 	it('pages 250 block children 100 at a time with cursors', async () => {
 		const page = notion.addPage({ title: 'Long', children: Array.from({ length: 250 }, (_, i) => b.paragraph(`line ${i}`)) });
 		const first = await client.blocks.children.list({ block_id: page.id });

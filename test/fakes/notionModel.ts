@@ -31,6 +31,8 @@ export interface NotionPage {
 	last_edited_time: string;
 	archived: boolean;
 	in_trash: boolean;
+	/** Published to the web (Share → Publish): the API then answers a `public_url`, else null. */
+	published: boolean;
 	/** Ids of child blocks, child pages and child databases, in order. */
 	children: string[];
 }
@@ -263,6 +265,7 @@ export class NotionModel {
 			last_edited_time: this.stamp(),
 			archived: false,
 			in_trash: false,
+			published: false,
 			children: [],
 		};
 		this.objects.set(page.id, page);
@@ -345,6 +348,7 @@ export class NotionModel {
 			last_edited_time: this.stamp(),
 			archived: false,
 			in_trash: false,
+			published: false,
 			children: [],
 		};
 		for (const config of Object.values(dataSource.schema)) {
@@ -434,6 +438,17 @@ export class NotionModel {
 		page.parent = target;
 		this.attachToContainer(target, page.id);
 		if (options.touch ?? true) page.last_edited_time = this.stamp();
+		return page;
+	}
+
+	/**
+	 * Publishes a page (or a database row) to the web, or takes it down (`published: false`): its
+	 * `public_url` is set or null. Notion does not stamp this as an edit: `last_edited_time` stays,
+	 * so search sorted by edit time and `last_edited_time` filters do not show it.
+	 */
+	publishPage(id: string, published = true): NotionPage {
+		const page = this.expect(id, 'page');
+		page.published = published;
 		return page;
 	}
 
@@ -549,7 +564,7 @@ export class NotionModel {
 			is_locked: false,
 			properties,
 			url: pageUrl(this.pageTitle(page), page.id),
-			public_url: null,
+			public_url: page.published ? publicPageUrl(this.workspace.name, this.pageTitle(page), page.id) : null,
 		};
 	}
 
@@ -1145,6 +1160,12 @@ function pageUrl(title: string, id: string): string {
 		.replace(/^-+|-+$/g, '');
 	const hex = id.replace(/-/g, '');
 	return `https://www.notion.so/${slug ? `${slug}-` : ''}${hex}`;
+}
+
+/** Where a published page is served: the workspace's `notion.site` domain, then the page's slug and id. */
+function publicPageUrl(workspaceName: string, title: string, id: string): string {
+	const domain = workspaceName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'workspace';
+	return pageUrl(title, id).replace('https://www.notion.so/', `https://${domain}.notion.site/`);
 }
 
 function guessContentType(name: string): string {

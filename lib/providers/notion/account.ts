@@ -1,4 +1,4 @@
-import type { Client } from '@notionhq/client';
+import type { Client, GetSelfResponse } from '@notionhq/client';
 
 export interface NotionAccount {
 	botId: string;
@@ -10,7 +10,11 @@ export interface NotionAccount {
 
 /** The integration's bot user (`users.me`): who installed it and in which workspace. */
 export async function notionAccount(client: Client): Promise<NotionAccount> {
-	const me = await client.users.me({});
+	return notionAccountOf(await client.users.me({}));
+}
+
+/** What `users.me` says of the integration's bot: its workspace and the owner's e-mail. */
+export function notionAccountOf(me: GetSelfResponse): NotionAccount {
 	const bot = me.type === 'bot' ? me.bot : undefined;
 	const owner = bot !== undefined && 'owner' in bot ? bot.owner : undefined;
 	let ownerEmail: string | null = null;

@@ -7,12 +7,14 @@ import {
 	type Client,
 	type DatabaseObjectResponse,
 	type DataSourceObjectResponse,
+	type GetSelfResponse,
 	type PageObjectResponse,
 	type QueryDataSourceParameters,
 } from '@notionhq/client';
 import pLimit, { type Limit } from 'p-limit';
 
-import { isNotFound, notionErrorOf } from './client';
+import { integrationKeyOf, isNotFound, notionErrorOf } from './client';
+import { listedPage, rememberListedPages } from './listedPages';
 
 /** Notion's largest page size for lists, search and queries. */
 export const PAGE_SIZE = 100;
@@ -52,6 +54,26 @@ export class NotionApi {
 			this.requests++;
 			return await request();
 		});
+	}
+
+	/** The integration's bot user (`users.me`): its workspace. */
+	async me(): Promise<GetSelfResponse> {
+		return await this.call(() => this.client.users.me({}));
+	}
+
+	/**
+	 * The page at `version` as a listing of this integration has just read it, without a request;
+	 * else read from Notion (`page`).
+	 */
+	async listedOrPage(pageId: string, version: unknown): Promise<PageObjectResponse | null> {
+		const key = integrationKeyOf(this.client);
+		return (key === undefined ? undefined : listedPage(key, pageId, version)) ?? (await this.page(pageId));
+	}
+
+	/** Pages a listing read, for the export of the same pages to take them from (`listedOrPage`). */
+	private remember(pages: readonly PageObjectResponse[]): void {
+		const key = integrationKeyOf(this.client);
+		if (key !== undefined && pages.length > 0) rememberListedPages(key, pages);
 	}
 
 	/** The page, or null when Notion does not show it to the integration. */
@@ -133,7 +155,9 @@ export class NotionApi {
 					...(options.inTrash ? { in_trash: true } : {}),
 				}),
 			);
-			for (const row of response.results) if (isFullPage(row)) rows.push(row);
+			const page = response.results.filter(isFullPage);
+			rows.push(...page);
+			this.remember(page);
 			cursor = response.has_more ? (response.next_cursor ?? undefined) : undefined;
 		} while (cursor !== undefined);
 		return rows;
@@ -165,6 +189,7 @@ export class NotionApi {
 			for (const result of response.results) {
 				if (isFullPage(result) || isFullDataSource(result)) results.push(result);
 			}
+			this.remember(results.filter((result): result is PageObjectResponse => result.object === 'page'));
 			yield results;
 			cursor = response.has_more ? (response.next_cursor ?? undefined) : undefined;
 		} while (cursor !== undefined);

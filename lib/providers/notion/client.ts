@@ -36,6 +36,8 @@ export const NOTION_CALL_TIMEOUT_MS = 5 * 60_000;
 
 /** The server's clock as its `Date` headers tell it, per client (see `serverTimeOf`). */
 const serverClocks = new WeakMap<Client, { lastDateMs?: number }>();
+/** The integration each client speaks for (see `integrationKeyOf`). */
+const integrationKeys = new WeakMap<Client, string>();
 
 /**
  * @notionhq/client on settings.NOTION_API_VERSION, throttled to the integration's shared budget,
@@ -66,7 +68,13 @@ export function notionClient(options: NotionClientOptions): Client {
 		logger: () => undefined,
 	});
 	serverClocks.set(client, clock);
+	integrationKeys.set(client, options.integrationKey);
 	return client;
+}
+
+/** The integration (credential) a client from `notionClient` speaks for; undefined for any other client. */
+export function integrationKeyOf(client: Client): string | undefined {
+	return integrationKeys.get(client);
 }
 
 /**

@@ -13,6 +13,7 @@ import type {
 	CheckOptions,
 	CommitSummary,
 	ItemLedger,
+	NoteOptions,
 	ReleaseOptions,
 	ReleaseSummary,
 	RunCounts,
@@ -20,7 +21,7 @@ import type {
 } from '../types';
 import type { Client } from './connection';
 import { nowMs, type PgContext, registerSources, rows, transaction } from './context';
-import { addRunReport, flushCounts, WORKER } from './runs';
+import { addRunNotes, addRunReport, flushCounts, WORKER } from './runs';
 import { settleRuns } from './settlement';
 
 interface Located {
@@ -622,6 +623,28 @@ export class PgItemLedger implements ItemLedger {
 			await addRunReport(context, client, runId, {}, messages);
 		}
 		await settleRuns(context, client, [...scope.counts.keys(), ...scope.touchedRuns], promoted);
+	}
+
+	/** As the SQLite store: counts the items under the note's code in their runs, settling an implicit run this creates. */
+	async note(items: readonly ConnectorItem[], options: NoteOptions): Promise<number> {
+		const scope = new CallScope(this.context, options);
+		let noted = 0;
+		let offset = 0;
+		for (const batch of chunks(items, this.context.batchSize)) {
+			await transaction(this.context, async (client) => {
+				scope.startBatch();
+				const notedByRun = new Map<number, number>();
+				for (const entry of await scope.locate(client, batch, offset)) notedByRun.set(entry.runId, (notedByRun.get(entry.runId) ?? 0) + 1);
+				// In run order, as settlement locks them, so two batches noting the same runs do not deadlock.
+				const runIds = [...notedByRun.keys()].sort((left, right) => left - right);
+				for (const runId of runIds) await addRunNotes(this.context, client, runId, { [options.code]: notedByRun.get(runId) ?? 0 });
+				await settleRuns(this.context, client, runIds, new Set());
+			});
+			scope.keepBatch();
+			noted += batch.length;
+			offset += batch.length;
+		}
+		return noted;
 	}
 }
 

@@ -189,6 +189,11 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
 		sql: 'ALTER TABLE {schema}.external_items ADD COLUMN permissions text;',
 	},
 	{ version: 5, description: 'source_owners: which workflows may use each source', sql: CREATE_SOURCE_OWNERS },
+	{
+		version: 6,
+		description: 'runs.noted_by_reason: items exported with a note (a fallback taken), per code',
+		sql: "ALTER TABLE {schema}.runs ADD COLUMN noted_by_reason text NOT NULL DEFAULT '{}';",
+	},
 ];
 
 export const PG_LATEST_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version;

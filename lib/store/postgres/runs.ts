@@ -70,6 +70,15 @@ export async function addRunReport(
 	]);
 }
 
+/** Adds item counts per note code to the run's record. */
+export async function addRunNotes(context: PgContext, client: Client, runId: number, notedByReason: Record<string, number>): Promise<void> {
+	const [run] = await rows(client, `SELECT noted_by_reason FROM ${context.table('runs')} WHERE id = $1 FOR UPDATE`, [runId]);
+	if (run === undefined) return;
+	const noted = countRecord(typeof run.noted_by_reason === 'string' ? run.noted_by_reason : null);
+	for (const [code, count] of Object.entries(notedByReason)) noted[code] = (noted[code] ?? 0) + count;
+	await client.query(`UPDATE ${context.table('runs')} SET noted_by_reason = $1 WHERE id = $2`, [JSON.stringify(noted), runId]);
+}
+
 export function unknownRunError(context: PgContext, runId: number): CacheError {
 	return new CacheError('unknown_run', `Run ${runId} is not in the cache ${context.location} — it was forgotten or pruned; start a new run.`, {
 		path: context.location,

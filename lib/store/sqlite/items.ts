@@ -10,6 +10,7 @@ import type {
 	CheckOptions,
 	CommitSummary,
 	ItemLedger,
+	NoteOptions,
 	ReleaseOptions,
 	ReleaseSummary,
 	RunCounts,
@@ -17,7 +18,7 @@ import type {
 } from '../types';
 import { checkedResult } from '../checkedResult';
 import { registerSource, type SqliteContext } from './context';
-import { addRunReport, emptyCounts, flushCounts } from './runs';
+import { addRunNotes, addRunReport, emptyCounts, flushCounts } from './runs';
 import { settleRuns } from './settlement';
 import { integer, text } from './statements';
 
@@ -349,5 +350,31 @@ export class SqliteItemLedger implements ItemLedger {
 			offset += batch.length;
 		}
 		return { released, promotedSources: [...promoted] };
+	}
+
+	/** Counts the items under the note's code in their runs; an implicit run this creates finishes at once, having nothing outstanding. */
+	async note(items: readonly ConnectorItem[], options: NoteOptions): Promise<number> {
+		const { db } = this.context;
+		const scope = new CallScope(this.context, options);
+		let noted = 0;
+		let offset = 0;
+		for (const batch of chunks(items, this.context.batchSize)) {
+			scope.startBatch();
+			const notedByRun = new Map<number, number>();
+			await db.transactionAsync(() => {
+				batch.forEach((item, index) => {
+					const provider = requireText(item, offset + index, 'provider');
+					requireText(item, offset + index, 'external_id');
+					const sourceId = scope.sourceId(requireText(item, offset + index, 'source_key'), provider);
+					const runId = scope.runFor(item, sourceId, provider);
+					notedByRun.set(runId, (notedByRun.get(runId) ?? 0) + 1);
+					noted++;
+				});
+				for (const [runId, count] of notedByRun) addRunNotes(this.context, runId, { [options.code]: count });
+				settleRuns(this.context, notedByRun.keys(), new Set());
+			});
+			offset += batch.length;
+		}
+		return noted;
 	}
 }

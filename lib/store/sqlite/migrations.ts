@@ -212,6 +212,11 @@ export const MIGRATIONS: readonly Migration[] = [
 		description: 'source_owners: which workflows may use each source',
 		up: (db) => db.exec(CREATE_SOURCE_OWNERS),
 	},
+	{
+		version: 7,
+		description: 'runs.noted_by_reason: items exported with a note (a fallback taken), per code',
+		up: (db) => db.exec("ALTER TABLE runs ADD COLUMN noted_by_reason TEXT NOT NULL DEFAULT '{}'"),
+	},
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

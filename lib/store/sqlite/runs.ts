@@ -64,6 +64,15 @@ export function addRunReport(
 	context.statements.updateRunReport.run(JSON.stringify(skipped), JSON.stringify(samples.slice(-MAX_ERROR_SAMPLES)), runId);
 }
 
+/** Adds item counts per note code to the run's record. */
+export function addRunNotes(context: SqliteContext, runId: number, notedByReason: Record<string, number>): void {
+	const run = context.statements.selectRun.get(runId);
+	if (run === undefined) return;
+	const noted = countRecord(parseJson(text(run, 'noted_by_reason')));
+	for (const [code, count] of Object.entries(notedByReason)) noted[code] = (noted[code] ?? 0) + count;
+	context.statements.updateRunNotes.run(JSON.stringify(noted), runId);
+}
+
 export function requireRun(context: SqliteContext, runId: number): SqlRow {
 	const run = context.statements.selectRun.get(runId);
 	if (run === undefined) {
@@ -91,6 +100,7 @@ export function runSummary(row: SqlRow): RunSummary {
 		finishedAt: text(row, 'finished_at'),
 		counts,
 		skippedByReason: countRecord(parseJson(text(row, 'skipped_by_reason'))),
+		notedByReason: countRecord(parseJson(text(row, 'noted_by_reason'))),
 		errors: errorSamples(row),
 		policy: parseJson(text(row, 'policy')),
 		cursorProposed: text(row, 'proposed_cursor') !== null,

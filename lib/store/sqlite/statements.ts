@@ -87,6 +87,7 @@ export function prepareStatements(db: SqliteDriver) {
 		reopenRun: prepare("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ? AND status != 'running'"),
 		holdCursor: prepare('UPDATE runs SET cursor_held = 1 WHERE id = ?'),
 		updateRunReport: prepare('UPDATE runs SET skipped_by_reason = ?, error_samples = ? WHERE id = ?'),
+		updateRunNotes: prepare('UPDATE runs SET noted_by_reason = ? WHERE id = ?'),
 		finishRun: prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?'),
 		proposeCursor: prepare(
 			'UPDATE runs SET proposed_cursor = ?, proposed_at = ?, listed_items = ?, cursor_committed_at = NULL WHERE id = ?',

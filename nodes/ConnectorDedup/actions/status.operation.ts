@@ -58,9 +58,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				provider: source.provider,
 				last_run: source.lastRun as unknown as IDataObject,
 				last_run_status: source.lastRun?.status ?? null,
-				// The policy the last run applied (org policy narrowed by its nodes) and what it skipped, per reason.
+				// The policy the last run applied (org policy narrowed by its nodes), what it skipped per reason, and what it exported with a note (a fallback taken) per code.
 				last_run_policy: (source.lastRun?.policy ?? null) as IDataObject | null,
 				last_run_skipped_by_reason: source.lastRun?.skippedByReason ?? {},
+				last_run_noted_by_reason: source.lastRun?.notedByReason ?? {},
 				org_policy: orgPolicy,
 				last_error: source.lastError as unknown as IDataObject,
 				last_synced_at: source.lastSuccessAt,

@@ -3,7 +3,7 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 import { DEFAULT_MAX_DEPTH, DEFAULT_OVERLAP_MINUTES, DEFAULT_RECONCILE_MINUTES, parseNotionId, type NotionSource } from '../../../lib/providers/notion';
 import type { ListingOptions } from '../../../lib/sync';
 import { listChangesOperation } from '../../shared/connectorOperations';
-import { maxItemsOption } from '../../shared/listingOptions';
+import { maxItemsOption, permissionsOf, permissionsOption } from '../../shared/listingOptions';
 import { commaList, positiveNumber } from '../../shared/parameters';
 import { policyNarrowingProperty } from '../../shared/policy';
 import { notionNode } from '../transport';
@@ -67,6 +67,11 @@ const properties: INodeProperties[] = [
 				description:
 					'Notion records edit times to the minute: each run looks again this far before the last one, so an edit made in the same minute is never missed (Dedup drops what is unchanged)',
 			},
+			{
+				...permissionsOption,
+				description:
+					'Whether pages carry who may read them (permissions): their workspace and, when published to the web, anyone with the link. Notion names no readers, and a publish is not stamped as an edit: it shows when the page is next edited or re-walked.',
+			},
 		],
 	},
 	policyNarrowingProperty,
@@ -102,11 +107,11 @@ export function sourceOf(ctx: IExecuteFunctions, itemIndex: number): NotionSourc
 	};
 }
 
-/** Exclude globs and the node's cap on items per run. */
+/** Exclude globs, the node's cap on items per run, and Permissions (on unless switched off). */
 export function listingOptionsOf(ctx: IExecuteFunctions, itemIndex: number): ListingOptions {
 	const raw = ctx.getNodeParameter('listOptions', itemIndex, {}) as IDataObject;
 	const maxItems = positiveInteger(raw.maxItems);
-	return { excludeGlobs: commaList(raw.excludeGlobs), ...(maxItems === undefined ? {} : { maxItems }) };
+	return { excludeGlobs: commaList(raw.excludeGlobs), ...(maxItems === undefined ? {} : { maxItems }), permissions: permissionsOf(raw) };
 }
 
 /**

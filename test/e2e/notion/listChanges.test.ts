@@ -43,6 +43,7 @@ describe('Notion Connector listChanges feeding Connector Dedup in a real n8n', (
 		const welcome = notion.addPage({ title: 'Welcome', parent: pages.handbook, children: [b.paragraph('Hello.')] });
 		pages.welcome = welcome.id;
 		blocks.welcome = welcome.children[0];
+		notion.publishPage(welcome.id);
 		pages.policies = notion.addPage({ title: 'Policies', parent: pages.handbook }).id;
 		pages.leave = notion.addPage({ title: 'Leave', parent: pages.policies, children: [b.bulleted('25 days')] }).id;
 		pages.faq = notion.addPage({ title: 'FAQ', parent: pages.handbook }).id;
@@ -93,6 +94,13 @@ describe('Notion Connector listChanges feeding Connector Dedup in a real n8n', (
 		);
 		expect(names(routedByCheck(first.outputs).new)).toEqual(['faq', 'handbook', 'leave', 'policies', 'travel', 'welcome']);
 		expect(received()).toEqual(['new faq #', 'new handbook #', 'new leave #', 'new policies #', 'new travel #', 'new welcome #']);
+		// Permissions are on by default: the workspace for every page, anyone with the link for the published one.
+		const workspace = { type: 'workspace', role: 'reader', workspace_id: notion.workspace.id, workspace_name: notion.workspace.name };
+		const permissionsOf = (name: string) => listed.find((item) => item.external_id === pages[name])?.permissions;
+		expect(permissionsOf('handbook')).toEqual([workspace]);
+		expect(permissionsOf('welcome')).toEqual([workspace, { type: 'anyone', role: 'reader', with_link: true }]);
+		// The listing names the workspace from the account the node checked: users.me once for the execution.
+		expect(notion.apiRequests().filter((request) => request.path === '/v1/users/me')).toHaveLength(1);
 	});
 
 	it('ingests nothing when nothing changed: pages the overlap window lists again are Unchanged', async () => {

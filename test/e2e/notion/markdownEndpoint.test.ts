@@ -80,6 +80,13 @@ describe('Notion Connector export through the Markdown endpoint in a real n8n', 
 		expect(notion.requests.some((request) => request.path.includes(`/blocks/${ids.Short}/children`))).toBe(false);
 	});
 
+	it("takes the pages' properties from the listing of the same execution: no page is read again", () => {
+		const pageReads = notion.requests.filter((request) => request.method === 'GET' && /^\/v1\/pages\/[^/]+$/.test(request.path));
+		// Only the source's root, which every listing reads first.
+		expect(pageReads.map((request) => request.path)).toEqual([`/v1/pages/${ids.Docs}`]);
+		expect(String(exported('Short')?.markdown)).toMatch(/^---\ntitle: "Short"\nid: "[0-9a-f-]{36}"\n/);
+	});
+
 	it('completes a truncated page from its unknown_block_ids, every line in order', () => {
 		const lines = String(exported('Long')?.markdown).split('\n').filter((line) => /^line \d+$/.test(line));
 		expect(lines).toEqual(Array.from({ length: 30 }, (_, index) => `line ${index + 1}`));
@@ -87,9 +94,12 @@ describe('Notion Connector export through the Markdown endpoint in a real n8n', 
 		expect(notion.requests.filter((request) => request.path.endsWith('/markdown')).length).toBeGreaterThan(4 + 1);
 	});
 
-	it('falls back to the block walk for the page the endpoint refuses', () => {
+	it('falls back to the block walk for the page the endpoint refuses, saying so on the item', () => {
 		expect(markdownRequests(ids.Locked).map((request) => request.status)).toEqual([403]);
 		expect(String(exported('Locked')?.markdown)).toContain('- walked\n  - nested');
 		expect(notion.requests.some((request) => request.path.includes(`/blocks/${ids.Locked}/children`))).toBe(true);
+		expect(exported('Locked')).toMatchObject({ content_source: 'blocks', export_notes: [{ code: 'markdown_forbidden' }] });
+		expect(exported('Short')).toMatchObject({ content_source: 'markdown' });
+		expect(exported('Short')).not.toHaveProperty('export_notes');
 	});
 });

@@ -260,6 +260,7 @@ describe('Notion export against the strict fake Notion', () => {
 			exportFormat: 'md',
 			exportMime: 'text/markdown',
 			contentHash: rendered.contentHash,
+			contentSource: 'markdown',
 		});
 		expect(plain.kind === 'content' && plain.body.toString()).toContain('Intro');
 

@@ -5,9 +5,9 @@ import type { ConnectorItem } from '../../../lib/items';
 import { notionProvider, type NotionSource } from '../../../lib/providers/notion';
 import type { ConnectorStore } from '../../../lib/store';
 import type { ListingOptions, ListSourceResult } from '../../../lib/sync/listing';
-import { startFakeNotion, type FakeNotion } from '../../fakes/notionApi';
+import type { FakeNotion } from '../../fakes/notionApi';
 import { b } from '../../fakes/notionBlocks';
-import { listRun, temporaryStore, testClient } from './helpers';
+import { fakeNotionWithStore, listRun } from './helpers';
 import { dropSnapshots, storedSnapshots } from '../../lib/sync/support';
 
 const ACCOUNT = 'workspace-1';
@@ -16,18 +16,14 @@ describe('Notion listChanges against the strict fake Notion', () => {
 	let notion: FakeNotion;
 	let client: Client;
 	let store: ConnectorStore;
-	let removeStore: () => Promise<void>;
+	let close: () => Promise<void>;
 
 	beforeEach(async () => {
-		notion = await startFakeNotion({ requestsPerSecond: Infinity });
-		client = testClient(notion);
-		({ store, remove: removeStore } = await temporaryStore());
+		({ notion, client, store, close } = await fakeNotionWithStore());
 	});
 
 	afterEach(async () => {
-		expect(notion.internalErrors).toEqual([]);
-		await removeStore();
-		await notion.close();
+		await close();
 	});
 
 	/** One listChanges run; with `commit`, the pipeline checks and commits what it listed. */

@@ -1,9 +1,12 @@
 import type { Client } from '@notionhq/client';
 
+import { defaultPolicy, describePolicy } from '../../../lib/policy';
+import { notionProvider, type NotionSource } from '../../../lib/providers/notion';
 import { exportNotionItem, exportNotionPage } from '../../../lib/providers/notion/export';
+import { runExport, type RunHost } from '../../../lib/sync';
 import { startFakeNotion, type FakeNotion } from '../../fakes/notionApi';
 import { b, rt, type BlockInput } from '../../fakes/notionBlocks';
-import { testClient } from './helpers';
+import { listRun, temporaryStore, testClient } from './helpers';
 
 /** A page touching most block kinds, as people write them. */
 function richPage(): BlockInput[] {
@@ -85,6 +88,52 @@ describe('Notion export through the Markdown endpoint (strict fake)', () => {
 		expect(result.markdown).toContain('- [ ] open');
 		const refused = notion.requests.find((request) => request.path.endsWith('/markdown'));
 		expect(refused?.status).toBe(403);
+	});
+
+	it('marks the fallback page with content_source blocks and its note, counted in the run record, through the engine', async () => {
+		const root = notion.addPage({ title: 'Docs', children: [b.paragraph('root')] });
+		const locked = notion.addPage({ title: 'Locked', parent: root.id, children: richPage() });
+		notion.addPage({ title: 'Open', parent: root.id, children: [b.paragraph('readable')] });
+		notion.markdownForbidden.add(locked.id);
+		const { store, remove } = await temporaryStore();
+		try {
+			const source: NotionSource = { kind: 'pageTree', pageId: root.id };
+			const hints: string[] = [];
+			const host: RunHost = {
+				executionId: 'exec-1',
+				scope: { owner: 'workflow:test', workflowId: 'test', admin: false },
+				logger: { info: () => undefined, warn: () => undefined },
+				hint: (messages) => hints.push(...messages),
+			};
+			const sourceKey = notionProvider.sourceKey('workspace-1', source);
+			await store.owners.recordListing({ sourceKey, provider: notionProvider.id }, host.scope.owner);
+			const listing = await listRun(store, client, source, { account: 'workspace-1', commit: false });
+			const items = (await store.items.check(listing.items)).map((checked) => checked.item);
+			const policy = defaultPolicy();
+			const results = await runExport({
+				store,
+				provider: notionProvider,
+				connection: client,
+				host,
+				run: { policy, description: describePolicy(policy), warnings: [] },
+				items,
+				concurrency: 2,
+				storeBinary: async (_data, fileName) => fileName,
+			});
+
+			const exported = Object.fromEntries(results.flatMap((result) => (result.output === 'main' ? [[result.json.name, result.json]] : [])));
+			expect(Object.keys(exported).sort()).toEqual(['Docs', 'Locked', 'Open']);
+			expect(exported.Locked).toMatchObject({
+				content_source: 'blocks',
+				export_notes: [{ code: 'markdown_forbidden', detail: expect.stringContaining('403') }],
+			});
+			expect(exported.Open).toMatchObject({ content_source: 'markdown' });
+			expect(exported.Open).not.toHaveProperty('export_notes');
+			expect((await store.runs.get(Number(items[0].run_id)))?.notedByReason).toEqual({ markdown_forbidden: 1 });
+			expect(hints).toContain("1 page(s) exported with a note (markdown_forbidden: 1) — each item's export_notes says why");
+		} finally {
+			await remove();
+		}
 	});
 
 	it("answers the endpoint in Notion's error shape and its rate limit with 429 + Retry-After", async () => {

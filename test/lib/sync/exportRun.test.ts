@@ -305,6 +305,41 @@ describe('runExport', () => {
 		expect(await committedCursor(store(), SOURCE_KEY)).toEqual({ position: 3, snapshot: String(runId) });
 	});
 
+	describe('notes on exported items', () => {
+		const fallback = { code: 'markdown_forbidden', detail: 'read another way' };
+
+		it('land on the item with its content source, and are counted per code in its run', async () => {
+			fake.put('locked', { path: '/locked.txt', contentSource: 'blocks', notes: [fallback] });
+			fake.put('open', { path: '/open.txt', contentSource: 'markdown' });
+			const { runId, items } = await listedAndChecked();
+			const results = await exportItems(items);
+			expect(results.map((result) => result.output === 'main' && [result.json.content_source, result.json.export_notes])).toEqual([
+				['blocks', [fallback]],
+				['markdown', undefined],
+			]);
+			expect(await store().runs.get(runId)).toMatchObject({ notedByReason: { markdown_forbidden: 1 }, skippedByReason: {}, status: 'running' });
+			expect(host.hints).toContain("1 file(s) exported with a note (markdown_forbidden: 1) — each item's export_notes says why");
+		});
+
+		it("count an item without a run id towards the execution's run of its source", async () => {
+			fake.put('locked', { path: '/locked.txt', notes: [fallback, { ...fallback, detail: 'said twice' }] });
+			const [result] = await exportItems([fake.item('locked')]);
+			expect(result).toMatchObject({ output: 'main', json: { export_notes: [fallback, { code: 'markdown_forbidden', detail: 'said twice' }] } });
+			const [status] = await store().status(SOURCE_KEY);
+			expect(status.lastRun).toMatchObject({ implicit: true, executionId: EXECUTION, notedByReason: { markdown_forbidden: 1 } });
+		});
+
+		it("are not counted in another workflow's runs", async () => {
+			fake.put('locked', { path: '/locked.txt', notes: [fallback] });
+			await store().owners.recordListing({ sourceKey: SOURCE_KEY, provider: FAKE_PROVIDER }, 'workflow:other');
+			const { runId } = await listedAndChecked();
+			const [result] = await exportItems([fake.item('locked')], { owned: false, exportIdsDirectly: true });
+			expect(result).toMatchObject({ output: 'main', json: { export_notes: [fallback] } });
+			expect((await store().runs.get(runId))?.notedByReason).toEqual({});
+			expect((await store().status(SOURCE_KEY))[0].lastRun?.runId).toBe(runId);
+		});
+	});
+
 	it('stores the attachments after the content, in order', async () => {
 		fake.put('page', {
 			path: '/Wiki/Home',

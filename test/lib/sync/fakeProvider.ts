@@ -11,6 +11,7 @@ import type {
 	DescribedItem,
 	ConnectorProvider,
 	ExportChoices,
+	ExportNote,
 	ExportOutcome,
 	ExportRequest,
 	ListChangesRequest,
@@ -65,6 +66,9 @@ export interface FakeDocument {
 	contentHash?: string;
 	attachments?: FakeAttachment[];
 	skippedAttachments?: SkippedAttachment[];
+	/** How the provider read it, and its notes on the export (a fallback taken). */
+	contentSource?: string;
+	notes?: ExportNote[];
 }
 
 interface StoredDocument extends FakeDocument {
@@ -111,7 +115,7 @@ export class FakeProvider implements ConnectorProvider<FakeConnection, FakeSourc
 	readonly exportTypes = [DOCUMENT_TYPE, PAGE_TYPE];
 	readonly resilience = { isRetryable: async () => false, breakerKey: (credentialKey: string) => credentialKey };
 
-	readonly listCalls: Array<Pick<ListChangesRequest<FakeSource, FakeCursor, FakeSnapshot>, 'cursor' | 'snapshot'>> = [];
+	readonly listCalls: Array<Pick<ListChangesRequest<FakeSource, FakeCursor, FakeSnapshot>, 'cursor' | 'snapshot' | 'account'>> = [];
 	readonly exportCalls: ExportRequest[] = [];
 	readonly accountCalls: string[] = [];
 	/** Bodies handed out by export, by item id. */
@@ -245,7 +249,7 @@ export class FakeProvider implements ConnectorProvider<FakeConnection, FakeSourc
 		_connection: FakeConnection,
 		request: ListChangesRequest<FakeSource, FakeCursor, FakeSnapshot>,
 	): Promise<ListChangesResponse<FakeCursor, FakeSnapshot>> {
-		this.listCalls.push(structuredClone({ cursor: request.cursor, snapshot: request.snapshot }));
+		this.listCalls.push(structuredClone({ cursor: request.cursor, snapshot: request.snapshot, account: request.account }));
 		if (this.listingFailure !== undefined) throw this.listingFailure;
 		const fullListing = request.cursor === null || request.snapshot === null;
 		const since = fullListing ? 0 : (request.cursor?.position ?? 0);
@@ -345,6 +349,8 @@ export class FakeProvider implements ConnectorProvider<FakeConnection, FakeSourc
 				},
 			})),
 			...(document.skippedAttachments ? { skippedAttachments: document.skippedAttachments } : {}),
+			...(document.contentSource ? { contentSource: document.contentSource } : {}),
+			...(document.notes ? { notes: document.notes } : {}),
 		};
 	}
 }

@@ -1,3 +1,4 @@
+import type { ProviderAccount } from '../../../lib/providers/types';
 import { runListing, type ListingOptions, type RunPolicy } from '../../../lib/sync';
 import { FAKE_PROVIDER, FakeProvider, fakeSourceKey } from './fakeProvider';
 import { checkAndCommit, committedCursor, policyWith, recordingHost, runPolicy, useStore, type RecordingHost } from './support';
@@ -15,7 +16,7 @@ describe('runListing', () => {
 		host = recordingHost(EXECUTION);
 	});
 
-	async function listing(run: RunPolicy = runPolicy(), options?: ListingOptions) {
+	async function listing(run: RunPolicy = runPolicy(), options?: ListingOptions, account?: ProviderAccount) {
 		return await runListing({
 			store: store(),
 			provider: fake,
@@ -25,6 +26,7 @@ describe('runListing', () => {
 			sourceKey: SOURCE_KEY,
 			run,
 			options,
+			account,
 		});
 	}
 
@@ -41,6 +43,13 @@ describe('runListing', () => {
 			status: 'running',
 			policy: run.description,
 		});
+	});
+
+	it('hands the provider the account already checked, so it need not ask who it is again', async () => {
+		fake.put('a', { path: '/a.txt' });
+		const account: ProviderAccount = { accountId: 'ws-1', email: null, workspaceId: 'ws-1', workspaceName: 'Acme' };
+		await listing(runPolicy(), undefined, account);
+		expect(fake.listCalls.map((call) => call.account)).toEqual([account]);
 	});
 
 	it("makes the listing workflow an owner of the source's state, taking it from a workflow that only adopted it", async () => {

@@ -1,3 +1,4 @@
+import type { ConnectorItem } from '../../../lib/items';
 import { sharedStore } from '../../../lib/store';
 import { useCacheFile } from '../cacheFile';
 import { OTHER_SOURCE, SOURCE, checkAndCommit, dedup, ids, listed } from './dedup';
@@ -21,6 +22,18 @@ describe('Connector Dedup status and forget', () => {
 			].sort());
 			expect(sources[0].json).toMatchObject({ items_deleted: 0, items_in_flight: 0, last_error: null, org_policy: expect.any(Object) });
 			expect(sources.map((source) => source.pairedItem)).toEqual([{ item: 0 }, { item: 0 }]);
+		});
+
+		it("shows the last run's skips per reason and notes per code", async () => {
+			const [[checked]] = await dedup('check', { items: [listed('c')], executionId: 'e3' });
+			const store = await sharedStore();
+			await store.items.release([checked.json as unknown as ConnectorItem], { outcome: 'skipped', reason: 'policy_size', executionId: 'e3' });
+			await store.items.note([listed('d').json as unknown as ConnectorItem], { code: 'markdown_forbidden', executionId: 'e3' });
+			const [sources] = await dedup('status', { parameters: { sourceKey: SOURCE } });
+			expect(sources[0].json).toMatchObject({
+				last_run_skipped_by_reason: { policy_size: 1 },
+				last_run_noted_by_reason: { markdown_forbidden: 1 },
+			});
 		});
 
 		it('answers for one source when Source Key names it', async () => {

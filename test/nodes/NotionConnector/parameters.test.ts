@@ -39,7 +39,14 @@ describe('Notion Connector parameters', () => {
 		it('lists a page tree ten levels deep with a two-minute overlap by default', () => {
 			const ctx = parameterContext({ source: 'pageTree', sourcePageId: rl('id', PAGE_ID) });
 			expect(sourceOf(ctx, 0)).toEqual({ kind: 'pageTree', pageId: DASHED_PAGE_ID, maxDepth: 10, overlapMinutes: 2 });
-			expect(listingOptionsOf(ctx, 0)).toEqual({ excludeGlobs: [] });
+			expect(listingOptionsOf(ctx, 0)).toEqual({ excludeGlobs: [], permissions: true });
+		});
+
+		it('asks for permissions unless the Permissions option is switched off', () => {
+			const options = (listOptions: Record<string, unknown>) =>
+				listingOptionsOf(parameterContext({ source: 'pageTree', sourcePageId: rl('id', PAGE_ID), listOptions }), 0);
+			expect(options({ permissions: true }).permissions).toBe(true);
+			expect(options({ permissions: false }).permissions).toBe(false);
 		});
 
 		it('reads a page tree from its URL, with the depth, globs and overlap asked for', () => {
@@ -49,7 +56,7 @@ describe('Notion Connector parameters', () => {
 				listOptions: { maxDepth: 0, excludeGlobs: ' /Archive/**, ,**/Drafts/** ', overlapMinutes: 5 },
 			});
 			expect(sourceOf(ctx, 0)).toEqual({ kind: 'pageTree', pageId: DASHED_PAGE_ID, maxDepth: 0, overlapMinutes: 5 });
-			expect(listingOptionsOf(ctx, 0)).toEqual({ excludeGlobs: ['/Archive/**', '**/Drafts/**'] });
+			expect(listingOptionsOf(ctx, 0)).toEqual({ excludeGlobs: ['/Archive/**', '**/Drafts/**'], permissions: true });
 		});
 
 		it('turns Full Re-Walk Every (Hours) into the source\'s re-walk interval, never under an hour', () => {

@@ -1,7 +1,7 @@
 import type { drive_v3 } from '@googleapis/drive';
 
 import { InvalidInputError, NotFoundError } from '../../../errors';
-import type { ConnectorItem } from '../../../items';
+import type { ConnectorItem, ItemPermission } from '../../../items';
 import { FILE_FIELDS, FOLDER_MIME, type DriveClient } from '../client';
 import { googleErrorOf } from '../errors';
 import { childrenOfAny, UNTRASHED } from '../query';
@@ -240,16 +240,6 @@ function isRefusedPageToken(error: unknown): boolean {
 	const { status, location, message } = googleErrorOf(error);
 	if (status !== 400 && status !== 404) return false;
 	return location === 'pageToken' || /page ?token/i.test(message);
-}
-
-/** One entry of an item's `permissions` (README, "Permissions"): who, and with which role. */
-export interface ItemPermission {
-	type: string;
-	role: string;
-	email?: string;
-	domain?: string;
-	/** `anyone` and `domain` grants: true when only people with the link can open it (not found by search). */
-	with_link?: boolean;
 }
 
 /** Drive's permissions as item permissions; deleted accounts left out. */

@@ -1,8 +1,8 @@
 import type { Client } from '@notionhq/client';
 
 import { InvalidInputError } from '../../../errors';
-import type { ExportChoices, ExportOutcome, ExportRequest } from '../../types';
-import { downloadNotionFile, exportNotionPage, IncompleteMarkdownError, type NotionContentSource } from './exportPage';
+import type { ExportChoices, ExportNote, ExportOutcome, ExportRequest } from '../../types';
+import { downloadNotionFile, exportNotionPage, IncompleteMarkdownError, type NotionContentSource, type NotionMarkdownFallback } from './exportPage';
 
 /** Every Notion item is a page, and a page has one rendering: Markdown. */
 export const NOTION_PAGE_EXPORT: ExportChoices = { kind: 'page', label: 'Notion pages', default: 'md', formats: ['md'] };
@@ -16,6 +16,12 @@ export interface NotionExportOptions {
 	/** `markdown` (default): Notion's Markdown endpoint, the block walk where it refuses; `blocks`: the block walk. */
 	contentSource?: NotionContentSource;
 }
+
+/** Why a page asked of the Markdown endpoint was read with the block walk, as its `export_notes` say it. */
+const FALLBACK_DETAIL: Record<NotionMarkdownFallback, string> = {
+	markdown_forbidden: "Notion's Markdown endpoint refused the page (403: the integration lacks the capability); it was read with the block walk",
+	markdown_rejected: "Notion's Markdown endpoint could not serve the page's content (400/422); it was read with the block walk",
+};
 
 /** Files attached to one page unless the node says otherwise: a page of hundreds of images should not flood a run. */
 export const DEFAULT_MAX_FILES_PER_PAGE = 20;
@@ -41,6 +47,7 @@ export async function exportNotionItem(client: Client, request: ExportRequest): 
 		if (error instanceof IncompleteMarkdownError) return { kind: 'skipped', skipReason: error.code, skipDetail: `${error.message}. ${error.hint ?? ''}`.trim() };
 		throw error;
 	}
+	const notes: ExportNote[] = page.fallbackReason ? [{ code: page.fallbackReason, detail: FALLBACK_DETAIL[page.fallbackReason] }] : [];
 	const limit = Math.max(0, Math.trunc(maxFilesPerPage));
 	const attached = attachFiles ? page.files.slice(0, limit) : [];
 	const beyond = attachFiles ? page.files.slice(limit) : [];
@@ -52,6 +59,8 @@ export async function exportNotionItem(client: Client, request: ExportRequest): 
 		exportFormat: page.exportFormat,
 		exportMime: page.exportMime,
 		contentHash: page.contentHash,
+		contentSource: page.contentSource,
+		...(notes.length ? { notes } : {}),
 		...(attachFiles ? { attachments: attached.map((file) => ({ name: file.name, mime: file.mime, open: () => downloadNotionFile(file.url, { signal }) })) } : {}),
 		...(beyond.length
 			? {

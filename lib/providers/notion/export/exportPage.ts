@@ -58,19 +58,22 @@ export class IncompleteMarkdownError extends ConnectorError {
 const EXPORT_PARALLEL_REQUESTS = 8;
 
 /**
- * Fetches the page and its whole block tree (children paginated past 100 at every level,
- * siblings' children in parallel within the throttle, synced originals and linked page titles
- * resolved) and renders it with ./markdown. Throws NotFoundError for a page not shared with the
- * integration, or in the trash.
+ * Reads the page (or takes it from the listing that just read it at the item's version) and its
+ * content: from the Markdown endpoint, or by walking its block tree (children paginated past 100
+ * at every level, siblings' children in parallel within the throttle, synced originals and linked
+ * page titles resolved), and renders it with ./markdown. Throws NotFoundError for a page not
+ * shared with the integration, or in the trash.
  */
 export async function exportNotionPage(
 	client: Client,
-	item: Pick<ConnectorItem, 'external_id'>,
+	item: Pick<ConnectorItem, 'external_id'> & Partial<Pick<ConnectorItem, 'version'>>,
 	options: { signal?: AbortSignal; contentSource?: NotionContentSource } = {},
 ): Promise<NotionExportResult> {
 	const pageId = parseNotionId(item.external_id, 'page');
 	const api = new NotionApi(client, EXPORT_PARALLEL_REQUESTS, options.signal);
-	const page = await api.page(pageId);
+	// A page a listing of this integration just read at this version is not read again: the
+	// Markdown endpoint then costs the page one request.
+	const page = await api.listedOrPage(pageId, item.version);
 	if (page === null) throw notSharedError('page', pageId);
 	const title = titleOfPage(page);
 	if (isTrashed(page)) {

@@ -11,7 +11,8 @@ import { DEFAULT_MAX_DEPTH, DEFAULT_OVERLAP_MINUTES, DEFAULT_RECONCILE_MINUTES, 
 import { emptyState, pathOf, prune, type KnownNode, type NotionCursor, type NotionListingState } from './state';
 import { pageNode, walkBelow } from './tree';
 import { applyDatabaseWindow } from './database';
-import { applyPageTreeWindow, listPageTreeBySearch } from './pageTree';
+import { applyPageTreeWindow, listPageTreeBySearch, refreshPublished } from './pageTree';
+import { listingWorkspace, pagePermissions, type NotionWorkspace } from './permissions';
 import { isInWindow, windowStart } from './window';
 
 export type NotionListChangesRequest = ListChangesRequest<NotionSource, NotionCursor, NotionListingState>;
@@ -26,7 +27,8 @@ const MINUTE_MS = 60_000;
  * Notion's search (page trees) or data source queries (databases) show edited since the cursor
  * minus the overlap window, and what went to the trash since then, placing each page in the tree
  * the snapshot keeps. A full walk every `reconcileMinutes` catches what those reads cannot see
- * (a move Notion did not stamp, sharing withdrawn). The engine keeps the snapshot, owes what a
+ * (a move Notion did not stamp, sharing withdrawn). With `permissions`, items name their
+ * workspace and, when published, anyone with the link. The engine keeps the snapshot, owes what a
  * `maxItems` cap holds back and proposes the cursor.
  */
 export async function listNotionChanges(client: Client, request: NotionListChangesRequest): Promise<NotionListChangesResponse> {
@@ -40,6 +42,8 @@ export async function listNotionChanges(client: Client, request: NotionListChang
 
 	const root = await readRoot(api, kind, rootId);
 	const readAtMs = serverTimeOf(client);
+	// Null when permissions are not asked for (or Notion names no workspace): items then carry none.
+	const workspace = request.permissions === true ? await listingWorkspace(api, request.account) : null;
 
 	let state: NotionListingState;
 	let touched = new Set<string>();
@@ -66,6 +70,7 @@ export async function listNotionChanges(client: Client, request: NotionListChang
 		if (kind === 'pageTree' && !reconcile) await listPageTreeBySearch(api, state);
 		else await walkBelow(api, state, [rootId]);
 		prune(state);
+		if (kind === 'pageTree' && reconcile && workspace !== null) await refreshPublished(api, state);
 		if (since !== null) {
 			for (const [id, node] of Object.entries(state.nodes)) if (node.edited && isInWindow(node.edited, since)) touched.add(id);
 		}
@@ -81,7 +86,8 @@ export async function listNotionChanges(client: Client, request: NotionListChang
 		prune(state);
 	}
 
-	const { items, deletions } = outgoing(previous, state, touched, filter, sourceKey);
+	if (previous !== null) keepPublished(previous, state);
+	const { items, deletions } = outgoing(previous, state, touched, filter, { sourceKey, workspace });
 
 	// Notion's clock when the run began reading; without a Date header, the newest edit seen (never later than that).
 	const observed = Object.values(state.nodes).map((node) => node.edited);
@@ -134,17 +140,32 @@ async function orWrongKind<T>(request: Promise<T>, expected: 'page' | 'database'
 	}
 }
 
+/** A page seen only as a block this run keeps what the last page object read said of its publishing. */
+function keepPublished(previous: NotionListingState, state: NotionListingState): void {
+	for (const [id, node] of Object.entries(state.nodes)) {
+		const published = previous.nodes[id]?.published;
+		if (node.kind === 'page' && node.published === undefined && published !== undefined) node.published = published;
+	}
+}
+
+/** What every item of the run carries besides its page: the source, and the workspace its permissions name. */
+interface ItemContext {
+	sourceKey: string;
+	/** Null when items carry no permissions. */
+	workspace: NotionWorkspace | null;
+}
+
 /**
- * What the run owes: pages read in the window or whose path is new or changed, which pass the
- * filters; and a deletion for every page the committed state held (and the filters let through)
- * that has left the source or the filters.
+ * What the run owes: pages read in the window, whose path is new or changed, or (with
+ * permissions) whose publishing changed, which pass the filters; and a deletion for every page
+ * the committed state held (and the filters let through) that has left the source or the filters.
  */
 function outgoing(
 	previous: NotionListingState | null,
 	state: NotionListingState,
 	touched: ReadonlySet<string>,
 	filter: ItemFilter,
-	sourceKey: string,
+	context: ItemContext,
 ): { items: ConnectorItem[]; deletions: ConnectorItem[] } {
 	const items: ConnectorItem[] = [];
 	const deletions: ConnectorItem[] = [];
@@ -158,26 +179,32 @@ function outgoing(
 		if (path === null) continue;
 		const before = previousPath(id);
 		const old = previous?.nodes[id];
-		const changed = before === null || before !== path || touched.has(id) || old?.edited !== node.edited;
+		// Publishing is not stamped as an edit: only a page object read again (the root, a full re-walk) shows it.
+		const republished =
+			context.workspace !== null && old?.published !== undefined && node.published !== undefined && old.published !== node.published;
+		const changed = before === null || before !== path || touched.has(id) || old?.edited !== node.edited || republished;
 		if (!changed) continue;
 		if (filter(path, NOTION_PAGE_MIME)) {
-			items.push(pageItem(id, node, path, sourceKey, 'upsert'));
+			items.push(pageItem(id, node, path, context, 'upsert'));
 		} else if (before !== null && filter(before, NOTION_PAGE_MIME)) {
-			deletions.push(pageItem(id, (previous as NotionListingState).nodes[id], before, sourceKey, 'deleted'));
+			deletions.push(pageItem(id, (previous as NotionListingState).nodes[id], before, context, 'deleted'));
 		}
 	}
 	for (const id of Object.keys(previous?.nodes ?? {})) {
 		if (state.nodes[id]?.kind === 'page') continue;
 		const before = previousPath(id);
-		if (before !== null && filter(before, NOTION_PAGE_MIME)) deletions.push(pageItem(id, (previous as NotionListingState).nodes[id], before, sourceKey, 'deleted'));
+		if (before !== null && filter(before, NOTION_PAGE_MIME)) deletions.push(pageItem(id, (previous as NotionListingState).nodes[id], before, context, 'deleted'));
 	}
 	return { items, deletions };
 }
 
-/** A page as an item; a deletion carries what the state knew of it, without times or link. */
-function pageItem(id: string, node: KnownNode, path: string, sourceKey: string, change: 'upsert' | 'deleted'): ConnectorItem {
+/**
+ * A page as an item, with its permissions when asked for and known; a deletion carries what the
+ * state knew of it, without times, link or permissions.
+ */
+function pageItem(id: string, node: KnownNode, path: string, { sourceKey, workspace }: ItemContext, change: 'upsert' | 'deleted'): ConnectorItem {
 	const live = change === 'upsert';
-	return {
+	const item: ConnectorItem = {
 		provider: 'notion',
 		external_id: id,
 		source_key: sourceKey,
@@ -193,6 +220,9 @@ function pageItem(id: string, node: KnownNode, path: string, sourceKey: string, 
 		url: live ? notionUrl(id) : null,
 		change,
 	};
+	const permissions = live ? pagePermissions(node.published, workspace) : undefined;
+	if (permissions !== undefined) item.permissions = permissions;
+	return item;
 }
 
 function nonNegative(value: number, what: string, integer = false): number {

@@ -3,6 +3,7 @@ import type { PageObjectResponse } from '@notionhq/client';
 import type { NotionApi } from '../api';
 import { isTrashed, titleOfDatabase } from '../objects';
 import { TreeLocator, type PlaceablePage } from './locator';
+import { isPublished } from './permissions';
 import { childrenIndex, descendantsOf, type KnownNode, type NotionListingState } from './state';
 import { pageNode, walkBelow } from './tree';
 import { searchSince } from './window';
@@ -95,6 +96,20 @@ export async function listPageTreeBySearch(api: NotionApi, state: NotionListingS
 	const locator = new TreeLocator(api, state, pages);
 	const placements = await Promise.all([...pages.values()].map(async (page) => [page, await locator.place(page)] as const));
 	for (const [page, parent] of placements) if (parent !== null) state.nodes[page.id] = { ...page.node, parent };
+}
+
+/**
+ * The full walk sees pages as `child_page` blocks, which do not say whether a page is published:
+ * search (100 pages a request, as a first listing costs) gives every page object's `public_url` again.
+ */
+export async function refreshPublished(api: NotionApi, state: NotionListingState): Promise<void> {
+	for await (const results of api.search({ objectType: 'page' })) {
+		for (const result of results) {
+			const node = state.nodes[result.id];
+			const published = result.object === 'page' ? isPublished(result) : undefined;
+			if (node?.kind === 'page' && published !== undefined) node.published = published;
+		}
+	}
 }
 
 /** Every live page search shows, each reduced as its page of results arrives (in a frame of its own, which holds no result once done). */

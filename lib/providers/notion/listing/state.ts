@@ -9,6 +9,11 @@ export interface KnownNode {
 	/** Pages: `last_edited_time`, `created_time`. */
 	edited?: string;
 	created?: string;
+	/**
+	 * Pages: published to the web (`public_url`), as the last page object read said; absent when
+	 * only a `child_page` block was seen, which does not tell.
+	 */
+	published?: boolean;
 	/** Databases: their data source ids. Rows: the data source they belong to. */
 	dataSources?: string[];
 	dataSource?: string;

@@ -3,6 +3,7 @@ import type { PageObjectResponse } from '@notionhq/client';
 import type { NotionApi } from '../api';
 import { childItemBlocks } from '../browse';
 import { parentLink, titleOfDatabase, titleOfPage } from '../objects';
+import { isPublished } from './permissions';
 import { depthOf, type KnownNode, type NotionListingState } from './state';
 
 /**
@@ -73,12 +74,14 @@ async function readDatabase(
 
 export function pageNode(page: PageObjectResponse, parent: string | null): KnownNode {
 	const link = parentLink(page.parent);
+	const published = isPublished(page);
 	return {
 		kind: 'page',
 		title: titleOfPage(page),
 		parent,
 		edited: page.last_edited_time,
 		created: page.created_time,
+		...(published === undefined ? {} : { published }),
 		...(link.type === 'data_source' ? { dataSource: link.id } : {}),
 	};
 }

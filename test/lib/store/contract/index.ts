@@ -6,6 +6,7 @@ import type { ConnectorStore, StoreSettings } from '../../../../lib/store';
 import { manualClock } from '../helpers';
 import { checkAndCommit } from './checkAndCommit';
 import { committedCursor } from './committedCursor';
+import { exportNotes } from './exportNotes';
 import { implicitRuns } from './implicitRuns';
 import { listedItems } from './listedItems';
 import { listingSnapshots } from './listingSnapshots';
@@ -61,5 +62,6 @@ export function describeStoreContract(name: string, target: StoreUnderTest): voi
 		listingSnapshots(contract);
 		metadataChanges(contract);
 		sourceOwners(contract);
+		exportNotes(contract);
 	});
 }

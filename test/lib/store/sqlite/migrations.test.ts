@@ -159,6 +159,24 @@ describe.each(DRIVERS)('migrations with %s', (driverName) => {
 		}
 	});
 
+	it('keeps the runs of a cache written before export notes were counted, each with none, and counts them from then on', async () => {
+		const path = join(tempDir(), 'cache.sqlite');
+		const old = open();
+		migrate(old, MIGRATIONS.slice(0, 6));
+		old.exec("INSERT INTO sync_state (source_id, source_key, provider, created_at) VALUES (1, 's', 'notion', '2025-01-01')");
+		old.exec("INSERT INTO runs (id, source_id, provider, started_at, status, skipped_by_reason) VALUES (4, 1, 'notion', '2025-01-01', 'running', '{\"policy_size\":2}')");
+		db?.close();
+		db = undefined;
+		const store = openSqliteStore({ path, driver: driverName });
+		try {
+			expect(await store.runs.get(4)).toMatchObject({ skippedByReason: { policy_size: 2 }, notedByReason: {} });
+			await store.items.note([{ provider: 'notion', external_id: 'p', source_key: 's', run_id: 4 } as never], { code: 'markdown_forbidden' });
+			expect((await store.runs.get(4))?.notedByReason).toEqual({ markdown_forbidden: 1 });
+		} finally {
+			await store.close();
+		}
+	});
+
 	it('rejects a migration list whose versions are not 1, 2, 3…', () => {
 		const gap: Migration[] = [{ version: 2, description: 'skips one', up: () => undefined }];
 		expect(() => migrate(open(), gap)).toThrow('expected 1');
