@@ -46,6 +46,13 @@ export interface ListChangesRequest<Source, Cursor, Snapshot> {
 	account?: ProviderAccount;
 	/** Called as items are found, for progress lines (the engine counts what the provider does not). */
 	onListed?: (items: number) => void;
+	/**
+	 * Offered on a first listing (no cursor, no snapshot) with Max Items: the provider may hand its
+	 * upserts here in batches as it lists, awaiting each call, instead of returning them in `items`;
+	 * the engine then holds only what the run can emit and hands the rest to the store. A provider
+	 * that does not use it returns its items as ever.
+	 */
+	onItems?: (items: ConnectorItem[]) => Promise<void>;
 	signal?: AbortSignal;
 }
 

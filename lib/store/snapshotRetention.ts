@@ -1,6 +1,9 @@
 /** Which listing snapshots a store keeps, the same for every driver. */
 import type { SnapshotWrite } from './types';
 
+/** The state of a snapshot begun by `stageOwed` and not written yet: no cursor names it before. */
+export const STAGED_STATE = '{}';
+
 /**
  * The snapshots a write leaves behind (both stores): those older than the committed one, which can
  * never commit now, and proposals beyond the newest `keptProposals`.

@@ -209,6 +209,13 @@ export interface CursorStore {
 	 * `keptProposals` newest. False when `base` is no longer kept (nothing is written then).
 	 */
 	writeSnapshot(sourceKey: string, provider: Provider, write: SnapshotWrite): Promise<boolean>;
+	/**
+	 * Adds owed items to a snapshot before it is written, in a transaction of their own: a first
+	 * listing past Max Items hands them over as it lists instead of holding them all. `begin` starts
+	 * the snapshot afresh (its state empty until `writeSnapshot` with `staged` completes it; no cursor
+	 * names it before). Kept like any proposal meanwhile; false when it has been dropped since.
+	 */
+	stageOwed(sourceKey: string, provider: Provider, snapshot: number, owed: Iterable<OwedItem>, options: { begin: boolean }): Promise<boolean>;
 	/** The ids of the source's snapshots, oldest first. */
 	snapshotIds(sourceKey: string): Promise<number[]>;
 	/**
@@ -242,6 +249,11 @@ export interface SnapshotWrite {
 	snapshot: number;
 	/** The snapshot whose entries and owed items this one starts from; null: from nothing. */
 	base: number | null;
+	/**
+	 * The snapshot was begun by `stageOwed` (with `base` null): the owed items staged under its id
+	 * are kept, and nothing is written (false) when it is no longer there.
+	 */
+	staged?: boolean;
 	/** The provider state as JSON, its maps left empty (their entries are rows). */
 	state: string;
 	entries: Iterable<SnapshotEntry>;

@@ -11,7 +11,7 @@ import { itemFilterFor, type ItemFilterOptions } from '../files/itemFilter';
 import type { ConnectorProvider, ProviderAccount } from '../providers/types';
 import { RUN_ID_FIELD } from '../store/constants';
 import type { ConnectorStore } from '../store/types';
-import { owedItems, readSnapshot, sameState, writeSnapshot } from './snapshots';
+import { OwedStaging, owedItems, readSnapshot, sameState, writeSnapshot } from './snapshots';
 
 export interface ListingOptions extends ItemFilterOptions {
 	/** Items per run; what is left comes on the next run (`hasMore`), nothing is dropped. */
@@ -77,6 +77,8 @@ export async function listSource<Connection, Source>(input: ListSourceInput<Conn
 	const cursor = stored === null ? null : provider.parseCursor(storedCursor);
 	const previous = cursor === null || committedSnapshot === null ? null : await readSnapshot(store.cursors, provider.id, sourceKey, committedSnapshot);
 
+	// A first listing with a cap: what it owes goes to the store as the provider lists, not held to the end.
+	const staging = previous === null && Number.isFinite(maxItems) ? new OwedStaging(store.cursors, provider.id, sourceKey, runId, maxItems) : null;
 	const listing = await provider.listChanges(input.connection, {
 		source: input.source,
 		sourceKey,
@@ -86,12 +88,13 @@ export async function listSource<Connection, Source>(input: ListSourceInput<Conn
 		permissions: options.permissions === true,
 		account: input.account,
 		onListed: input.onListed,
+		onItems: staging === null ? undefined : async (items) => await staging.take(items),
 		signal: input.signal,
 	});
 
 	// What the listing brought, one item per id (its last word wins), then what earlier runs still owe:
 	// only as many as this run can emit are read, the rest stay in the store.
-	const listed = new Map<string, ConnectorItem>();
+	const listed = staging?.kept ?? new Map<string, ConnectorItem>();
 	for (const items of [listing.items, listing.deletions]) for (const item of items) listed.set(item.external_id, item);
 	const owedBefore =
 		previous === null || committedSnapshot === null
@@ -102,9 +105,13 @@ export async function listSource<Connection, Source>(input: ListSourceInput<Conn
 				});
 	const fresh = [...listed.values()];
 	listed.clear();
-	const candidates = [...owedBefore, ...fresh].sort(byPath);
-	const emitted = candidates.slice(0, maxItems);
-	const emittedIds = new Set(emitted.map((item) => item.external_id));
+	// One array, sorted in place: a first listing of 100,000 files holds its items once, not in three copies.
+	const candidates = fresh;
+	const fromBefore = new Set(owedBefore);
+	for (const item of owedBefore) candidates.push(item);
+	candidates.sort(byPath);
+	const emitted = candidates.length > maxItems ? candidates.slice(0, maxItems) : candidates;
+	let hasMore = candidates.length > emitted.length;
 	const state = listing.nextSnapshot as Record<string, unknown>;
 
 	// Only a run that emits nothing reuses the committed snapshot, as its proposal settles at once: one whose
@@ -113,9 +120,18 @@ export async function listSource<Connection, Source>(input: ListSourceInput<Conn
 	const reusesCommitted = emitted.length === 0 && previous !== null && sameState(state, previous);
 	const snapshot = reusesCommitted && committedSnapshot !== null ? committedSnapshot : String(runId);
 	if (!reusesCommitted) {
-		const next = { state, owed: fresh.filter((item) => !emittedIds.has(item.external_id)), settled: [...emittedIds] };
 		const base = previous === null || committedSnapshot === null ? null : { id: committedSnapshot, state: previous };
+		const next = {
+			state,
+			staged: staging?.begun === true,
+			// What this listing brought past the cap; what earlier runs owe and this one does not emit stays owed in the base.
+			owed: hasMore ? candidates.slice(maxItems).filter((item) => !fromBefore.has(item)) : [],
+			// A snapshot written from nothing has no owed items to settle, but those it staged and emits after all.
+			settled: base === null && staging?.begun !== true ? [] : emitted.map((item) => item.external_id),
+		};
 		await writeSnapshot(store.cursors, provider.id, sourceKey, snapshot, next, base, committedSnapshot);
+		// What it staged is owed unless a later word on it was emitted: the store knows, one row read.
+		if (!hasMore && staging?.begun === true) hasMore = (await owedItems(store.cursors, sourceKey, snapshot, { skip: new Set(), limit: 1 })).length > 0;
 	}
 	const nextCursor: StoredCursor = { ...(listing.nextCursor as Record<string, unknown>), snapshot };
 	// What Export checks the policy against: the provider's metadata, not the item JSON it is handed.
@@ -126,7 +142,7 @@ export async function listSource<Connection, Source>(input: ListSourceInput<Conn
 
 	return {
 		items: emitted,
-		hasMore: candidates.length > emitted.length,
+		hasMore,
 		requests: listing.requests,
 		fullListing: listing.fullListing,
 		warnings: listing.warnings,

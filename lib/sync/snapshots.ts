@@ -11,7 +11,7 @@
  * whole listing as one string, nor every owed item.
  */
 import { ConnectorError } from '../errors';
-import type { ConnectorItem } from '../items';
+import { byPath, type ConnectorItem } from '../items';
 import type { ProviderId } from '../providers/types';
 import type { CursorStore, OwedItem, SnapshotEntry } from '../store/types';
 
@@ -68,6 +68,8 @@ export async function owedItems(
 /** What a run's snapshot is made of: its listing state, and how the items owed changed since its base. */
 export interface SnapshotUpdate {
 	state: ListingState;
+	/** Begun by an `OwedStaging`: the owed items it staged are kept. */
+	staged?: boolean;
 	/** Items owed now that the base did not owe as they are. */
 	owed: readonly ConnectorItem[];
 	/** Ids of the base's owed items no longer owed (emitted by this run). */
@@ -105,6 +107,7 @@ export async function writeSnapshot(
 	const written = await cursors.writeSnapshot(sourceKey, provider, {
 		snapshot: id,
 		base: baseId,
+		staged: next.staged === true,
 		state: JSON.stringify(withoutMaps(next.state)),
 		entries: changedEntries(baseId === null ? null : (base?.state ?? null), next.state),
 		removed: removedEntries(baseId === null ? null : (base?.state ?? null), next.state),
@@ -180,6 +183,57 @@ function sameJson(left: unknown, right: unknown): boolean {
 
 function* owedRows(items: readonly ConnectorItem[]): Generator<OwedItem> {
 	for (const item of items) yield { id: item.external_id, order: orderKey(item), item: JSON.stringify(item) };
+}
+
+/**
+ * Items taken in past the cap before they go to the store (at least as many as the cap, so the
+ * sorts stay few): staged soon, they are gone before V8 moves them to its old generation.
+ */
+const STAGE_BATCH = 1000;
+
+/**
+ * The items a first listing hands over as it lists (`onItems`), when the run emits at most
+ * `maxItems`: it keeps the first `maxItems` in path order of those seen, and stages the rest as
+ * owed by the run's snapshot a batch at a time, so a 100,000-file first listing never holds the
+ * 99,000 it owes, nor their ids. The last word on an id wins, as in a listing held whole: a
+ * later word on a staged id is taken in again, and the run's write settles the staged row of
+ * every item it emits.
+ */
+export class OwedStaging {
+	/** The candidates to emit: the first `maxItems` of those seen, and what came since the last staging. */
+	readonly kept = new Map<string, ConnectorItem>();
+	/** Whether the snapshot was begun in the store (it is written `staged` then). */
+	begun = false;
+
+	constructor(
+		private readonly cursors: CursorStore,
+		private readonly provider: ProviderId,
+		private readonly sourceKey: string,
+		private readonly snapshot: number,
+		private readonly maxItems: number,
+	) {}
+
+	/** Batches handed over while one is being staged wait their turn: a provider listing in parallel may call at once. */
+	private turn: Promise<void> = Promise.resolve();
+
+	async take(items: readonly ConnectorItem[]): Promise<void> {
+		const taken = this.turn.then(async () => await this.takeNow(items));
+		this.turn = taken.catch(() => undefined);
+		await taken;
+	}
+
+	private async takeNow(items: readonly ConnectorItem[]): Promise<void> {
+		for (const item of items) this.kept.set(item.external_id, item);
+		if (this.kept.size < this.maxItems + Math.max(STAGE_BATCH, this.maxItems)) return;
+		const sorted = [...this.kept.values()].sort(byPath);
+		this.kept.clear();
+		for (const item of sorted.slice(0, this.maxItems)) this.kept.set(item.external_id, item);
+		const owed = sorted.slice(this.maxItems);
+		if (!(await this.cursors.stageOwed(this.sourceKey, this.provider, this.snapshot, owedRows(owed), { begin: !this.begun }))) {
+			throw new SnapshotReplacedError(this.sourceKey);
+		}
+		this.begun = true;
+	}
 }
 
 /**

@@ -1,11 +1,11 @@
 /** Where each source's next listing starts (`sync_state`, and each run's proposal in `runs`), and its provider state. */
 import type { Provider } from '../../items';
 import { CacheError } from '../errors';
-import type { CursorStore, SnapshotEntry, SnapshotWrite } from '../types';
+import type { CursorStore, OwedItem, SnapshotEntry, SnapshotWrite } from '../types';
 import { type PgContext, query, registerSource, rows, transaction } from './context';
 import { selectRunSql, unknownRunError } from './runs';
 import { settleRuns } from './settlement';
-import { pendingItems, readSnapshot, snapshotIds, writeSnapshot } from './snapshots';
+import { pendingItems, readSnapshot, snapshotIds, stageOwed, writeSnapshot } from './snapshots';
 
 export class PgCursorStore implements CursorStore {
 	constructor(private readonly context: PgContext) {}
@@ -46,6 +46,10 @@ export class PgCursorStore implements CursorStore {
 
 	async writeSnapshot(sourceKey: string, provider: Provider, write: SnapshotWrite): Promise<boolean> {
 		return await transaction(this.context, async (client) => await writeSnapshot(this.context, client, sourceKey, provider, write));
+	}
+
+	async stageOwed(sourceKey: string, provider: Provider, snapshot: number, owed: Iterable<OwedItem>, options: { begin: boolean }): Promise<boolean> {
+		return await transaction(this.context, async (client) => await stageOwed(this.context, client, sourceKey, provider, snapshot, owed, options.begin));
 	}
 
 	async snapshotIds(sourceKey: string): Promise<number[]> {

@@ -4,8 +4,8 @@
  * copied inside the database and what changed sent in batches.
  */
 import type { Provider } from '../../items';
-import { droppedSnapshots } from '../snapshotRetention';
-import type { SnapshotEntry, SnapshotWrite } from '../types';
+import { droppedSnapshots, STAGED_STATE } from '../snapshotRetention';
+import type { OwedItem, SnapshotEntry, SnapshotWrite } from '../types';
 import type { Client } from './connection';
 import { type PgContext, query, registerSource, rows } from './context';
 
@@ -79,17 +79,24 @@ export async function writeSnapshot(context: PgContext, client: Client, sourceKe
 	// Under the source row's lock: two workers' runs of the source never interleave their writes.
 	await client.query(`SELECT 1 FROM ${table('sync_state')} WHERE source_id = $1 FOR UPDATE`, [sourceId]);
 	const { snapshot, base } = write;
-	if (base !== null) {
-		const found = await rows(client, `SELECT 1 FROM ${table('listing_snapshots')} WHERE source_id = $1 AND snapshot = $2`, [sourceId, base]);
-		if (base === snapshot || found.length === 0) return false;
+	if (write.staged === true) {
+		if (base !== null) throw new RangeError('A staged snapshot starts from nothing: its base must be null');
+		const updated = await client.query(`UPDATE ${table('listing_snapshots')} SET state = $3, written_at = $4 WHERE source_id = $1 AND snapshot = $2`, [
+			sourceId,
+			snapshot,
+			write.state,
+			context.nowIso(),
+		]);
+		if (updated.rowCount === 0) return false;
+		await client.query(`DELETE FROM ${table('listing_entries')} WHERE source_id = $1 AND snapshot = $2`, [sourceId, snapshot]);
+	} else {
+		if (base !== null) {
+			const found = await rows(client, `SELECT 1 FROM ${table('listing_snapshots')} WHERE source_id = $1 AND snapshot = $2`, [sourceId, base]);
+			if (base === snapshot || found.length === 0) return false;
+		}
+		await dropSnapshots(context, client, sourceId, [snapshot]);
+		await insertSnapshotRow(context, client, sourceId, snapshot, write.state);
 	}
-	await dropSnapshots(context, client, sourceId, [snapshot]);
-	await client.query(`INSERT INTO ${table('listing_snapshots')} (source_id, snapshot, state, written_at) VALUES ($1, $2, $3, $4)`, [
-		sourceId,
-		snapshot,
-		write.state,
-		context.nowIso(),
-	]);
 	if (base !== null) {
 		await client.query(
 			`INSERT INTO ${table('listing_entries')} (source_id, snapshot, field, entry_key, value)
@@ -126,19 +133,55 @@ export async function writeSnapshot(context: PgContext, client: Client, sourceKe
 			batch,
 		]);
 	}
-	for (const batch of batches(write.owed, context.batchSize)) {
-		// The last word on an id within one batch wins, as it would one row at a time.
-		const latest = [...new Map(batch.map((owed) => [owed.id, owed])).values()];
-		await client.query(
-			`INSERT INTO ${table('listing_pending')} (source_id, snapshot, external_id, sort_key, item)
-			 SELECT $1, $2, e, k, i FROM UNNEST($3::text[], $4::bytea[], $5::text[]) AS u(e, k, i)
-			 ON CONFLICT (source_id, snapshot, external_id) DO UPDATE SET sort_key = excluded.sort_key, item = excluded.item`,
-			[sourceId, snapshot, latest.map((owed) => owed.id), latest.map((owed) => Buffer.from(owed.order)), latest.map((owed) => owed.item)],
-		);
-	}
+	await setOwed(context, client, sourceId, snapshot, write.owed);
 	const ids = await rows(client, `SELECT snapshot FROM ${table('listing_snapshots')} WHERE source_id = $1`, [sourceId]);
 	await dropSnapshots(context, client, sourceId, droppedSnapshots(ids.map((row) => Number(row.snapshot)), write));
 	return true;
+}
+
+/** Owed items of a snapshot not written yet, under the source row's lock; `begin` starts it afresh, otherwise false when it is gone. */
+export async function stageOwed(
+	context: PgContext,
+	client: Client,
+	sourceKey: string,
+	provider: Provider,
+	snapshot: number,
+	owed: Iterable<OwedItem>,
+	begin: boolean,
+): Promise<boolean> {
+	const sourceId = await registerSource(context, client, sourceKey, provider);
+	await client.query(`SELECT 1 FROM ${context.table('sync_state')} WHERE source_id = $1 FOR UPDATE`, [sourceId]);
+	if (begin) {
+		await dropSnapshots(context, client, sourceId, [snapshot]);
+		await insertSnapshotRow(context, client, sourceId, snapshot, STAGED_STATE);
+	} else {
+		const found = await rows(client, `SELECT 1 FROM ${context.table('listing_snapshots')} WHERE source_id = $1 AND snapshot = $2`, [sourceId, snapshot]);
+		if (found.length === 0) return false;
+	}
+	await setOwed(context, client, sourceId, snapshot, owed);
+	return true;
+}
+
+async function insertSnapshotRow(context: PgContext, client: Client, sourceId: number, snapshot: number, state: string): Promise<void> {
+	await client.query(`INSERT INTO ${context.table('listing_snapshots')} (source_id, snapshot, state, written_at) VALUES ($1, $2, $3, $4)`, [
+		sourceId,
+		snapshot,
+		state,
+		context.nowIso(),
+	]);
+}
+
+async function setOwed(context: PgContext, client: Client, sourceId: number, snapshot: number, owed: Iterable<OwedItem>): Promise<void> {
+	for (const batch of batches(owed, context.batchSize)) {
+		// The last word on an id within one batch wins, as it would one row at a time.
+		const latest = [...new Map(batch.map((row) => [row.id, row])).values()];
+		await client.query(
+			`INSERT INTO ${context.table('listing_pending')} (source_id, snapshot, external_id, sort_key, item)
+			 SELECT $1, $2, e, k, i FROM UNNEST($3::text[], $4::bytea[], $5::text[]) AS u(e, k, i)
+			 ON CONFLICT (source_id, snapshot, external_id) DO UPDATE SET sort_key = excluded.sort_key, item = excluded.item`,
+			[sourceId, snapshot, latest.map((row) => row.id), latest.map((row) => Buffer.from(row.order)), latest.map((row) => row.item)],
+		);
+	}
 }
 
 export async function snapshotIds(context: PgContext, sourceKey: string): Promise<number[]> {

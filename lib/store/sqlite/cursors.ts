@@ -1,11 +1,11 @@
 /** Where each source's next listing starts (`sync_state`, and each run's proposal in `runs`), and its provider state. */
 import type { Provider } from '../../items';
 import { CacheError } from '../errors';
-import type { CursorStore, SnapshotEntry, SnapshotWrite } from '../types';
+import type { CursorStore, OwedItem, SnapshotEntry, SnapshotWrite } from '../types';
 import { registerSource, type SqliteContext } from './context';
 import { requireRun } from './runs';
 import { settleRuns } from './settlement';
-import { pendingItems, prepareSnapshotStatements, readSnapshot, snapshotIds, type SnapshotStatements, writeSnapshot } from './snapshots';
+import { pendingItems, prepareSnapshotStatements, readSnapshot, snapshotIds, type SnapshotStatements, stageOwed, writeSnapshot } from './snapshots';
 import { text } from './statements';
 
 export class SqliteCursorStore implements CursorStore {
@@ -53,6 +53,11 @@ export class SqliteCursorStore implements CursorStore {
 	/** One write transaction, so two runs of the source never interleave their writes. */
 	async writeSnapshot(sourceKey: string, provider: Provider, write: SnapshotWrite): Promise<boolean> {
 		return await this.context.db.transactionAsync(() => writeSnapshot(this.context, this.snapshots, sourceKey, provider, write));
+	}
+
+	/** A transaction of its own, short: a first listing stages its owed items a batch at a time. */
+	async stageOwed(sourceKey: string, provider: Provider, snapshot: number, owed: Iterable<OwedItem>, options: { begin: boolean }): Promise<boolean> {
+		return await this.context.db.transactionAsync(() => stageOwed(this.context, this.snapshots, sourceKey, provider, snapshot, owed, options.begin));
 	}
 
 	async snapshotIds(sourceKey: string): Promise<number[]> {

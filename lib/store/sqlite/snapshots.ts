@@ -5,8 +5,8 @@
  * one value.
  */
 import type { Provider } from '../../items';
-import { droppedSnapshots } from '../snapshotRetention';
-import type { SnapshotEntry, SnapshotWrite } from '../types';
+import { droppedSnapshots, STAGED_STATE } from '../snapshotRetention';
+import type { OwedItem, SnapshotEntry, SnapshotWrite } from '../types';
 import { registerSource, type SqliteContext, sourceIdOf } from './context';
 import type { SqliteDriver } from './driver';
 import { integer, text } from './statements';
@@ -21,6 +21,8 @@ export function prepareSnapshotStatements(db: SqliteDriver) {
 		selectPending: prepare('SELECT external_id, item FROM listing_pending WHERE source_id = ? AND snapshot = ? ORDER BY sort_key'),
 		selectIds: prepare('SELECT snapshot FROM listing_snapshots WHERE source_id = ? ORDER BY snapshot'),
 		insertSnapshot: prepare('INSERT INTO listing_snapshots (source_id, snapshot, state, written_at) VALUES (?, ?, ?, ?)'),
+		updateSnapshot: prepare('UPDATE listing_snapshots SET state = ?, written_at = ? WHERE source_id = ? AND snapshot = ?'),
+		dropEntries: prepare('DELETE FROM listing_entries WHERE source_id = ? AND snapshot = ?'),
 		copyEntries: prepare(`
 			INSERT INTO listing_entries (source_id, snapshot, field, entry_key, value)
 			SELECT source_id, ?, field, entry_key, value FROM listing_entries WHERE source_id = ? AND snapshot = ?`),
@@ -90,9 +92,16 @@ export function writeSnapshot(
 ): boolean {
 	const sourceId = registerSource(context, sourceKey, provider);
 	const { snapshot, base } = write;
-	if (base !== null && (base === snapshot || statements.selectSnapshot.get(sourceId, base) === undefined)) return false;
-	for (const statement of statements.dropSnapshot) statement.run(sourceId, snapshot);
-	statements.insertSnapshot.run(sourceId, snapshot, write.state, context.nowIso());
+	if (write.staged === true) {
+		if (base !== null) throw new RangeError('A staged snapshot starts from nothing: its base must be null');
+		if (statements.selectSnapshot.get(sourceId, snapshot) === undefined) return false;
+		statements.dropEntries.run(sourceId, snapshot);
+		statements.updateSnapshot.run(write.state, context.nowIso(), sourceId, snapshot);
+	} else {
+		if (base !== null && (base === snapshot || statements.selectSnapshot.get(sourceId, base) === undefined)) return false;
+		for (const statement of statements.dropSnapshot) statement.run(sourceId, snapshot);
+		statements.insertSnapshot.run(sourceId, snapshot, write.state, context.nowIso());
+	}
 	if (base !== null) {
 		statements.copyEntries.run(snapshot, sourceId, base);
 		statements.copyPending.run(snapshot, sourceId, base);
@@ -103,6 +112,25 @@ export function writeSnapshot(
 	for (const owed of write.owed) statements.setPending.run(sourceId, snapshot, owed.id, owed.order, owed.item);
 	const ids = statements.selectIds.all(sourceId).map((row) => integer(row, 'snapshot') ?? 0);
 	for (const id of droppedSnapshots(ids, write)) for (const statement of statements.dropSnapshot) statement.run(sourceId, id);
+	return true;
+}
+
+/** Owed items of a snapshot not written yet; `begin` starts it afresh, otherwise false when it is gone. */
+export function stageOwed(
+	context: SqliteContext,
+	statements: SnapshotStatements,
+	sourceKey: string,
+	provider: Provider,
+	snapshot: number,
+	owed: Iterable<OwedItem>,
+	begin: boolean,
+): boolean {
+	const sourceId = registerSource(context, sourceKey, provider);
+	if (begin) {
+		for (const statement of statements.dropSnapshot) statement.run(sourceId, snapshot);
+		statements.insertSnapshot.run(sourceId, snapshot, STAGED_STATE, context.nowIso());
+	} else if (statements.selectSnapshot.get(sourceId, snapshot) === undefined) return false;
+	for (const row of owed) statements.setPending.run(sourceId, snapshot, row.id, row.order, row.item);
 	return true;
 }
 

@@ -126,6 +126,12 @@ export class FakeProvider implements ConnectorProvider<FakeConnection, FakeSourc
 	warnings: string[] = [];
 	/** Whether listings report what they found on `onListed` themselves. */
 	countsListed = false;
+	/** When set and the engine offers `onItems`, listings hand their upserts over this many at a time and return none. */
+	handsOverBy: number | null = null;
+	/** Hands every batch over at once, without awaiting one before the next (as parallel page requests would). */
+	handsOverAtOnce = false;
+	/** Handed over after the rest: a later word on a document, at another path (a file found twice in one listing). */
+	laterWords: Array<{ id: string; path: string }> = [];
 	/** Accounts by credential key. */
 	accounts: Record<string, ProviderAccount> = {};
 	exportsInFlight = 0;
@@ -248,7 +254,19 @@ export class FakeProvider implements ConnectorProvider<FakeConnection, FakeSourc
 		const fullListing = request.cursor === null || request.snapshot === null;
 		const since = fullListing ? 0 : (request.cursor?.position ?? 0);
 		const present = [...this.documents.values()].filter((document) => request.filter(document.path, document.mime ?? null));
-		const items = present.filter((document) => document.changedAt > since).map((document) => upsertOf(document, request.sourceKey));
+		let items = present.filter((document) => document.changedAt > since).map((document) => upsertOf(document, request.sourceKey));
+		if (this.handsOverBy !== null && request.onItems !== undefined) {
+			const { onItems } = request;
+			const by = this.handsOverBy;
+			const batches = Array.from({ length: Math.ceil(items.length / by) }, (_, index) => items.slice(index * by, (index + 1) * by));
+			if (this.handsOverAtOnce) await Promise.all(batches.map(async (batch) => await onItems(batch)));
+			else for (const batch of batches) await onItems(batch);
+			for (const { id, path } of this.laterWords) {
+				const document = this.documents.get(id);
+				if (document !== undefined) await request.onItems([{ ...upsertOf(document, request.sourceKey), path }]);
+			}
+			items = [];
+		}
 		const deletions = (request.snapshot?.known ?? [])
 			.filter((known) => !this.documents.has(known.id))
 			.map((known) => deletionOf(known, request.sourceKey));

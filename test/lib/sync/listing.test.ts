@@ -149,6 +149,71 @@ describe('listSource', () => {
 		expect(second.items.map((item) => [item.external_id, item.version])).toEqual([['b', '2']]);
 	});
 
+	describe('a first listing with a cap, handed over in batches', () => {
+		const path = (index: number) => `/${String((index * 7919) % 12_000).padStart(5, '0')}.txt`;
+
+		beforeEach(() => {
+			fake.handsOverBy = 1000;
+		});
+
+		it('stages what it owes as it lists, and emits it on the next runs in path order, none twice and none dropped', async () => {
+			for (let index = 0; index < 12_000; index++) fake.put(`doc-${index}`, { path: path(index) });
+			const staged = jest.spyOn(store().cursors, 'stageOwed');
+
+			const first = await list({ maxItems: 100 });
+			// 11,900 owed, taken to the store two batches at a time: never all held.
+			expect(staged.mock.calls.length).toBeGreaterThanOrEqual(2);
+			expect(first.items.map((item) => item.path)).toEqual(Array.from({ length: 100 }, (_, index) => `/${String(index).padStart(5, '0')}.txt`));
+			expect(first.hasMore).toBe(true);
+			await checkAndCommit(store(), first.items, EXECUTION);
+
+			const second = await list();
+			expect(second.hasMore).toBe(false);
+			const paths = [...first.items, ...second.items].map((item) => item.path);
+			expect(paths).toEqual(Array.from({ length: 12_000 }, (_, index) => `/${String(index).padStart(5, '0')}.txt`));
+			expect(new Set([...first.items, ...second.items].map((item) => item.external_id)).size).toBe(12_000);
+		});
+
+		it('takes a later word on an id, staged or kept: each item once, in its newest version', async () => {
+			for (let index = 0; index < 6000; index++) fake.put(`doc-${index}`, { path: path(index) });
+			// doc-0 is at /00000.txt (emitted, then moved last); doc-1 at /07919.txt (staged, then moved first).
+			fake.laterWords = [{ id: 'doc-0', path: '/zzzzz.txt' }, { id: 'doc-1', path: '/0000-first.txt' }];
+
+			const first = await list({ maxItems: 10 });
+			expect(first.items[0]).toMatchObject({ external_id: 'doc-1', path: '/0000-first.txt' });
+			expect(first.items.map((item) => item.external_id)).not.toContain('doc-0');
+			await checkAndCommit(store(), first.items, EXECUTION);
+
+			const second = await list();
+			const all = [...first.items, ...second.items];
+			expect(all).toHaveLength(6000);
+			expect(new Set(all.map((item) => item.external_id)).size).toBe(6000);
+			expect(second.items.at(-1)).toMatchObject({ external_id: 'doc-0', path: '/zzzzz.txt' });
+			expect(all.filter((item) => item.external_id === 'doc-1')).toHaveLength(1);
+		});
+
+		it('stages the batches of a provider that hands them over at once one after the other', async () => {
+			for (let index = 0; index < 12_000; index++) fake.put(`doc-${index}`, { path: path(index) });
+			fake.handsOverAtOnce = true;
+			const first = await list({ maxItems: 100 });
+			await checkAndCommit(store(), first.items, EXECUTION);
+			const second = await list();
+			const all = [...first.items, ...second.items];
+			expect(all.map((item) => item.path)).toEqual(Array.from({ length: 12_000 }, (_, index) => `/${String(index).padStart(5, '0')}.txt`));
+		});
+
+		it('is not offered without a cap, nor once the source has a snapshot', async () => {
+			for (let index = 0; index < 10; index++) fake.put(`doc-${index}`, { path: path(index) });
+			const staged = jest.spyOn(store().cursors, 'stageOwed');
+			const whole = await list();
+			expect(whole.items).toHaveLength(10);
+			await checkAndCommit(store(), whole.items, EXECUTION);
+			fake.put('doc-10', { path: '/new.txt' });
+			expect((await list({ maxItems: 5 })).items.map((item) => item.external_id)).toEqual(['doc-10']);
+			expect(staged).not.toHaveBeenCalled();
+		});
+	});
+
 	it('says whether more items are waiting', async () => {
 		fake.put('a', { path: '/a.txt' }).put('b', { path: '/b.txt' });
 		expect((await list({ maxItems: 2 })).hasMore).toBe(false);

@@ -143,33 +143,47 @@ export class DriveListingApi {
 
 	/**
 	 * The untrashed children of each of `folderIds`, in Drive's order: from the corpus when it was
-	 * loaded, otherwise batched (DEFAULT_WALK: up to 50 folders per query, 8 queries at once).
+	 * loaded, otherwise batched (DEFAULT_WALK: up to 50 folders per query, 8 queries at once). Each
+	 * child is handed to `childOf` (once per parent it sits in among `folderIds`) as its page arrives,
+	 * and only what that keeps is held: a level of a large folder tree is never held as Drive's
+	 * file objects.
 	 */
-	async childrenOf(folderIds: readonly string[], driveId: string | null): Promise<Map<string, drive_v3.Schema$File[]>> {
-		const found = new Map<string, drive_v3.Schema$File[]>();
+	async childrenOf<Child = drive_v3.Schema$File>(
+		folderIds: readonly string[],
+		driveId: string | null,
+		childOf: (file: drive_v3.Schema$File, parent: string) => Child | null = (file) => file as Child,
+		/** Awaited after each page's children were handed to `childOf`, before the next page is asked for. */
+		afterPage: () => Promise<void> = async () => undefined,
+	): Promise<Map<string, Child[]>> {
+		const found = new Map<string, Child[]>();
+		const keep = (file: drive_v3.Schema$File, parent: string) => {
+			const children = found.get(parent);
+			if (children === undefined) return;
+			const child = childOf(file, parent);
+			if (child !== null) children.push(child);
+		};
 		const asked: string[] = [];
 		for (const id of folderIds) {
+			found.set(id, []);
 			const known = this.corpus?.driveId === driveId ? this.corpus.childrenOf(id) : undefined;
-			if (known !== undefined) found.set(id, known);
-			else {
-				found.set(id, []);
-				asked.push(id);
-			}
+			if (known !== undefined) for (const file of known) keep(file, id);
+			else asked.push(id);
 		}
+		if (asked.length < folderIds.length) await afterPage();
 		const batches: string[][] = [];
 		const { foldersPerQuery, parallelism } = this.walk;
 		for (let start = 0; start < asked.length; start += foldersPerQuery) batches.push(asked.slice(start, start + foldersPerQuery));
 		await inParallel(batches, parallelism, async (batch) => {
-			for (const file of await this.childrenQuery(batch, driveId)) {
-				for (const parent of file.parents ?? []) found.get(parent)?.push(file);
-			}
+			await this.childrenQuery(batch, driveId, async (files) => {
+				for (const file of files) for (const parent of file.parents ?? []) keep(file, parent);
+				await afterPage();
+			});
 		});
 		return found;
 	}
 
-	/** The untrashed children of a batch of folders, every page. */
-	private async childrenQuery(folderIds: readonly string[], driveId: string | null): Promise<drive_v3.Schema$File[]> {
-		const files: drive_v3.Schema$File[] = [];
+	/** The untrashed children of a batch of folders, every page, each page handed to `onPage` as it arrives. */
+	private async childrenQuery(folderIds: readonly string[], driveId: string | null, onPage: (files: drive_v3.Schema$File[]) => Promise<void>): Promise<void> {
 		let pageToken: string | undefined;
 		do {
 			this.requests++;
@@ -182,10 +196,9 @@ export class DriveListingApi {
 				includeItemsFromAllDrives: true,
 				...(driveId === null ? { corpora: 'user' } : { corpora: 'drive', driveId }),
 			}, this.options);
-			files.push(...(data.files ?? []));
+			await onPage(data.files ?? []);
 			pageToken = data.nextPageToken ?? undefined;
 		} while (pageToken);
-		return files;
 	}
 
 	/** A file's metadata, or null when it is gone or not visible to the account. */

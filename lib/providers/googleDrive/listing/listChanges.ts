@@ -54,7 +54,16 @@ export async function listDriveChanges(drive: DriveClient, request: DriveListing
 		// A whole shared drive: one paged query over it beats a query per folder batch. A folder is
 		// walked, since its cost then follows its own size and not its drive's (README, "Listing plans").
 		if (source.kind === 'sharedDrive') await api.loadCorpus(source.driveId);
-		listed = await listSubtree(api, state, root.id, sourceKey);
+		// A first listing hands its files to the engine a page at a time when offered: nothing to tell them apart from.
+		const onItems = request.onItems;
+		const handOn =
+			previous === null && onItems !== undefined
+				? async (items: ConnectorItem[]) => {
+						const kept = items.filter((item) => request.filter(item.path, item.mime));
+						if (kept.length > 0) await onItems(kept);
+					}
+				: undefined;
+		listed = await listSubtree(api, state, root.id, sourceKey, handOn);
 	}
 
 	const memo = new Map<string, string | null>();

@@ -26,14 +26,16 @@ export async function listSubtree(
 	state: DriveListingState,
 	folderId: string,
 	sourceKey: string,
+	/** When set, the upserts are handed here a page at a time as they are found, and none are returned. */
+	onItems?: (items: ConnectorItem[]) => Promise<void>,
 ): Promise<ConnectorItem[]> {
-	const items: ConnectorItem[] = [];
+	const found = new FoundFiles(api, onItems);
 	const fileShortcuts: FoundShortcut[] = [];
 	const visited = new Set([folderId]);
 	let queue = [folderId];
 	while (queue.length > 0) {
 		const folderShortcuts: FoundShortcut[] = [];
-		await walk(api, state, queue, visited, sourceKey, { items, fileShortcuts, folderShortcuts });
+		await walk(api, state, queue, visited, sourceKey, { files: found, fileShortcuts, folderShortcuts });
 		queue = [];
 		folderShortcuts.sort(byShortcutPath);
 		for (const { shortcut, parent } of folderShortcuts) {
@@ -48,10 +50,41 @@ export async function listSubtree(
 	const memo = new Map<string, string | null>();
 	for (const { shortcut, parent } of fileShortcuts) {
 		const item = await resolveShortcut(api, state, shortcut, parent, sourceKey, memo);
-		if (item !== null) items.push(item);
+		if (item !== null) found.items.push(item);
 	}
-	return items;
+	await found.flush(0);
+	return found.items;
 }
+
+/** The upserts a walk found: returned at the end, or handed on a page at a time. */
+class FoundFiles {
+	items: ConnectorItem[] = [];
+	/** Files found since the last report. */
+	private unreported = 0;
+
+	constructor(
+		private readonly api: DriveListingApi,
+		private readonly onItems?: (items: ConnectorItem[]) => Promise<void>,
+	) {}
+
+	take(item: ConnectorItem): void {
+		this.items.push(item);
+		this.unreported++;
+	}
+
+	/** After a page: its files reported as listed, and handed on when they are. */
+	async flush(files = this.unreported): Promise<void> {
+		this.api.reportListed(files);
+		this.unreported = 0;
+		if (this.onItems === undefined || this.items.length === 0) return;
+		const items = this.items;
+		this.items = [];
+		await this.onItems(items);
+	}
+}
+
+/** A folder or shortcut among a walked folder's children, handled in queue order once its level is listed. */
+type WalkedChild = { kind: 'folder'; id: string; name: string } | { kind: 'fileShortcut' | 'folderShortcut'; found: FoundShortcut };
 
 async function walk(
 	api: DriveListingApi,
@@ -59,36 +92,46 @@ async function walk(
 	queue: string[],
 	visited: Set<string>,
 	sourceKey: string,
-	found: { items: ConnectorItem[]; fileShortcuts: FoundShortcut[]; folderShortcuts: FoundShortcut[] },
+	found: { files: FoundFiles; fileShortcuts: FoundShortcut[]; folderShortcuts: FoundShortcut[] },
 ): Promise<void> {
 	const memo = new Map<string, string | null>();
-	// Level by level: each level's folders are asked for at once, then handled in queue order, as a one-by-one walk would.
+	// Level by level: each level's folders are asked for at once. Files are taken as their page
+	// arrives; folders and shortcuts are handled in queue order, as a one-by-one walk would.
 	while (queue.length > 0) {
 		const level = queue.splice(0, queue.length).filter((parent) => folderPath(state, parent, memo) !== null);
-		const childrenByFolder = await api.childrenOf(level, state.driveId);
-		for (const parent of level) {
-			const base = folderPath(state, parent, memo) as string;
-			let files = 0;
-			for (const child of childrenByFolder.get(parent) ?? []) {
-				const id = child.id;
-				if (!id || child.trashed) continue;
-				const name = child.name ?? '';
-				if (child.mimeType === FOLDER_MIME) {
-					if (!state.recursive || visited.has(id)) continue;
-					visited.add(id);
-					state.folders[id] = [name, parent];
-					queue.push(id);
-				} else if (child.mimeType === SHORTCUT_MIME) {
-					const target = { shortcut: child, parent, path: joinPath(base, name) };
-					if (child.shortcutDetails?.targetMimeType !== FOLDER_MIME) found.fileShortcuts.push(target);
-					else if (state.recursive) found.folderShortcuts.push(target);
-				} else {
-					state.files[id] = { name, parent, mime: child.mimeType ?? null };
-					found.items.push(itemOf(child, joinPath(base, name), sourceKey, parent));
-					files++;
-				}
+		const position = new Map(level.map((parent, index) => [parent, index]));
+		// A file in two folders of the level (Drive's legacy multiple parents) is the later folder's in queue order.
+		const takenFrom = new Map<string, number>();
+		const childOf = (child: drive_v3.Schema$File, parent: string): WalkedChild | null => {
+			const id = child.id;
+			if (!id || child.trashed) return null;
+			const name = child.name ?? '';
+			if (child.mimeType === FOLDER_MIME) return state.recursive ? { kind: 'folder', id, name } : null;
+			const path = joinPath(folderPath(state, parent, memo) as string, name);
+			if (child.mimeType === SHORTCUT_MIME) {
+				if (child.shortcutDetails?.targetMimeType !== FOLDER_MIME) return { kind: 'fileShortcut', found: { shortcut: child, parent, path } };
+				return state.recursive ? { kind: 'folderShortcut', found: { shortcut: child, parent, path } } : null;
 			}
-			api.reportListed(files);
+			if ((child.parents?.length ?? 0) > 1) {
+				const at = position.get(parent) ?? 0;
+				if ((takenFrom.get(id) ?? -1) > at) return null;
+				takenFrom.set(id, at);
+			}
+			state.files[id] = { name, parent, mime: child.mimeType ?? null };
+			found.files.take(itemOf(child, path, sourceKey, parent));
+			return null;
+		};
+		const childrenByFolder = await api.childrenOf(level, state.driveId, childOf, async () => await found.files.flush());
+		for (const parent of level) {
+			for (const child of childrenByFolder.get(parent) ?? []) {
+				if (child.kind === 'folder') {
+					if (visited.has(child.id)) continue;
+					visited.add(child.id);
+					state.folders[child.id] = [child.name, parent];
+					queue.push(child.id);
+				} else if (child.kind === 'fileShortcut') found.fileShortcuts.push(child.found);
+				else found.folderShortcuts.push(child.found);
+			}
 		}
 	}
 }

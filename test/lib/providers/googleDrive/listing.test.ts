@@ -14,9 +14,10 @@ function driveOf(files: drive_v3.Schema$File[]): DriveListingApi & { calls: stri
 		filesReported: 0,
 		calls,
 		reportListed: () => undefined,
-		childrenOf: async (folderIds: string[]) => {
+		childrenOf: async (folderIds: string[], _driveId: string | null, childOf: (file: drive_v3.Schema$File, parent: string) => unknown) => {
 			for (const folderId of folderIds) calls.push(`children ${folderId}`);
-			return new Map(folderIds.map((folderId) => [folderId, files.filter((file) => file.parents?.[0] === folderId)]));
+			const childrenIn = (folderId: string) => files.filter((file) => file.parents?.[0] === folderId).map((file) => childOf(file, folderId));
+			return new Map(folderIds.map((folderId) => [folderId, childrenIn(folderId).filter((child) => child !== null)]));
 		},
 		file: async (fileId: string) => {
 			calls.push(`get ${fileId}`);

@@ -101,6 +101,41 @@ export function listingSnapshots({ open }: StoreContract): void {
 			expect(owedAll.slice(-2)).toEqual(['11998', '11999']);
 		});
 
+		it('keep the owed items staged before them, the last word on an id winning and the settled ones gone', async () => {
+			const store = await open();
+			expect(await store.cursors.stageOwed(SOURCE, 'google_drive', 5, [owed('a', 1), owed('c', 3)], { begin: true })).toBe(true);
+			expect(await store.cursors.stageOwed(SOURCE, 'google_drive', 5, [owed('b', 2), owed('a', 7, '{"id":"a","version":2}')], { begin: false })).toBe(true);
+			const written = await store.cursors.writeSnapshot(SOURCE, 'google_drive', snapshotWrite(5, {
+				staged: true,
+				entries: [entry('files', 'a')],
+				owed: [owed('d', 9)],
+				settled: ['c'],
+			}));
+			expect(written).toBe(true);
+			expect(await entriesOf(store, 5)).toEqual({ state: '{"rootId":"root","files":{}}', entries: ['files/a="a"'] });
+			expect(await store.cursors.pendingItems(SOURCE, 5, all)).toEqual(['{"id":"b"}', '{"id":"a","version":2}', '{"id":"d"}']);
+			expect(await store.cursors.snapshotIds(SOURCE)).toEqual([5]);
+		});
+
+		it('staged afresh, drop what was staged under that id before', async () => {
+			const store = await open();
+			await store.cursors.stageOwed(SOURCE, 'google_drive', 5, [owed('a', 1)], { begin: true });
+			await store.cursors.stageOwed(SOURCE, 'google_drive', 5, [owed('b', 2)], { begin: true });
+			await store.cursors.writeSnapshot(SOURCE, 'google_drive', snapshotWrite(5, { staged: true }));
+			expect(await store.cursors.pendingItems(SOURCE, 5, all)).toEqual(['{"id":"b"}']);
+		});
+
+		it('staged and dropped meanwhile, are neither staged further nor written', async () => {
+			const store = await open();
+			await store.cursors.stageOwed(SOURCE, 'google_drive', 5, [owed('a', 1)], { begin: true });
+			// Another run's snapshot commits: proposals older than it can never commit and go.
+			await store.cursors.writeSnapshot(SOURCE, 'google_drive', snapshotWrite(9, { committed: 9 }));
+			expect(await store.cursors.stageOwed(SOURCE, 'google_drive', 5, [owed('b', 2)], { begin: false })).toBe(false);
+			expect(await store.cursors.writeSnapshot(SOURCE, 'google_drive', snapshotWrite(5, { staged: true }))).toBe(false);
+			expect(await store.cursors.snapshotIds(SOURCE)).toEqual([9]);
+			expect(await store.cursors.pendingItems(SOURCE, 5, all)).toEqual([]);
+		});
+
 		it('go with the source when it is forgotten', async () => {
 			const store = await open();
 			await store.cursors.writeSnapshot(SOURCE, 'google_drive', snapshotWrite(3, { entries: [entry('files', 'a')], owed: [owed('x', 1)] }));
