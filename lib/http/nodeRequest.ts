@@ -3,6 +3,8 @@
  * on the socket's chunks as they are, one at a time as the reader asks. Node's `fetch` copies every
  * chunk it receives and reads ahead into large buffers; a download then held tens of MB more.
  * Redirects are not followed (signedFetch does), compressed bodies are inflated as `fetch` does.
+ * A connection silent for `idleTimeoutMs` (waiting for the answer or between body chunks) is cut
+ * with ETIMEDOUT, which the retry layer treats as transient, as undici's header and body timeouts do.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -14,6 +16,15 @@ export interface NodeRequestInit {
 	headers: Headers;
 	body: Uint8Array | null;
 	signal?: AbortSignal | null;
+	/** How long the socket may stay silent; default `NODE_REQUEST_IDLE_TIMEOUT_MS`. */
+	idleTimeoutMs?: number;
+}
+
+/** undici's default header and body timeouts, which `fetch` would apply. */
+export const NODE_REQUEST_IDLE_TIMEOUT_MS = 300_000;
+
+function idleTimeoutError(target: URL, ms: number): Error {
+	return Object.assign(new Error(`${target.host} sent nothing for ${Math.round(ms / 1000)} s; the connection was closed`), { code: 'ETIMEDOUT' });
 }
 
 export async function nodeRequest(url: string, init: NodeRequestInit): Promise<Response> {
@@ -27,6 +38,9 @@ export async function nodeRequest(url: string, init: NodeRequestInit): Promise<R
 	headers['accept-encoding'] ??= 'gzip, deflate, br';
 	const message = await new Promise<http.IncomingMessage>((resolve, reject) => {
 		const request = send(target, { method: init.method, headers, signal: init.signal ?? undefined }, resolve);
+		const idleMs = init.idleTimeoutMs ?? NODE_REQUEST_IDLE_TIMEOUT_MS;
+		// The socket's idle timer runs until the body is read to its end, so it also guards a stalled body.
+		request.setTimeout(idleMs, () => request.destroy(idleTimeoutError(target, idleMs)));
 		request.once('error', reject);
 		request.end(init.body ?? undefined);
 	});

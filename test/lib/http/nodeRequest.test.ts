@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 
 import { nodeRequest } from '../../../lib/http';
+import { isTransientNetworkError } from '../../../lib/http/retryable';
 
 async function server(handler: http.RequestListener) {
 	const listening = http.createServer(handler);
@@ -67,6 +68,27 @@ describe('nodeRequest', () => {
 			const pending = nodeRequest(`${api.origin}/slow`, { ...get, signal: controller.signal });
 			controller.abort();
 			await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+		} finally {
+			await api.close();
+		}
+	});
+
+	it('cuts a connection that goes silent, before the answer or in the middle of the body, with a transient ETIMEDOUT', async () => {
+		const api = await server((req, res) => {
+			if (req.url === '/silent') return;
+			res.writeHead(200, { 'content-length': '100000' });
+			res.write(Buffer.alloc(1000));
+		});
+		try {
+			const started = Date.now();
+			const silent = nodeRequest(`${api.origin}/silent`, { ...get, idleTimeoutMs: 200 });
+			await expect(silent).rejects.toMatchObject({ code: 'ETIMEDOUT', message: expect.stringContaining('sent nothing for 0 s') });
+			expect(Date.now() - started).toBeLessThan(5000);
+			expect(isTransientNetworkError(await silent.catch((error: unknown) => error))).toBe(true);
+
+			const stalled = await nodeRequest(`${api.origin}/stalled`, { ...get, idleTimeoutMs: 200 });
+			expect(stalled.status).toBe(200);
+			await expect(stalled.arrayBuffer()).rejects.toThrow();
 		} finally {
 			await api.close();
 		}
