@@ -29,6 +29,10 @@ export function baseEnvironment(userFolder: string, brokerPort: number, extra: N
 	};
 }
 
+/** What n8n prints when its task broker's port is already bound, before it does anything else. */
+const BROKER_PORT_TAKEN = /Task Broker's port \d+ is already in use/;
+const BROKER_PORT_ATTEMPTS = 3;
+
 export async function freePort(): Promise<number> {
 	return await new Promise((resolve, reject) => {
 		const server = net.createServer();
@@ -104,8 +108,16 @@ export class N8nInstance {
 		return new N8nInstance(userFolder, baseEnvironment(userFolder, await freePort(), extraEnv));
 	}
 
+	/**
+	 * Runs an n8n command. A free port can be taken by another process between `freePort` and
+	 * n8n's bind (a busy machine makes outgoing connections from the same range): n8n then stops
+	 * before doing anything, and the command is run again on another port.
+	 */
 	async cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
-		return await (await this.spawnCli(args, extraEnv)).result;
+		for (let attempt = 1; ; attempt++) {
+			const result = await (await this.spawnCli(args, extraEnv)).result;
+			if (attempt >= BROKER_PORT_ATTEMPTS || !BROKER_PORT_TAKEN.test(`${result.stdout}\n${result.stderr}`)) return result;
+		}
 	}
 
 	/** Starts an n8n command and hands back its process, e.g. to kill it mid-run. */
