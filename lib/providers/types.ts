@@ -53,6 +53,14 @@ export interface ListChangesRequest<Source, Cursor, Snapshot> {
 	 * that does not use it returns its items as ever.
 	 */
 	onItems?: (items: ConnectorItem[]) => Promise<void>;
+	/**
+	 * Offered with `onItems`: the provider may hand entries of a top-level map of its snapshot
+	 * (`field`, as `nextSnapshot[field]` would hold them) here as it lists, awaiting each call, and
+	 * leave them out of `nextSnapshot` (whose `field` stays a map, if empty); the engine stages them
+	 * in the store, so the stored snapshot is the same as if they had been returned. An entry
+	 * returned in `nextSnapshot` as well, or handed again, takes its last value.
+	 */
+	onEntries?: (field: string, entries: Readonly<Record<string, unknown>>) => Promise<void>;
 	signal?: AbortSignal;
 }
 

@@ -210,12 +210,19 @@ export interface CursorStore {
 	 */
 	writeSnapshot(sourceKey: string, provider: Provider, write: SnapshotWrite): Promise<boolean>;
 	/**
-	 * Adds owed items to a snapshot before it is written, in a transaction of their own: a first
-	 * listing past Max Items hands them over as it lists instead of holding them all. `begin` starts
-	 * the snapshot afresh (its state empty until `writeSnapshot` with `staged` completes it; no cursor
-	 * names it before). Kept like any proposal meanwhile; false when it has been dropped since.
+	 * Adds owed items, and `entries` (set as `writeSnapshot` sets them), to a snapshot before it is
+	 * written, in a transaction of their own: a first listing past Max Items hands them over as it
+	 * lists instead of holding them all. `begin` starts the snapshot afresh (its state empty until
+	 * `writeSnapshot` with `staged` completes it; no cursor names it before). Kept like any proposal
+	 * meanwhile; false when it has been dropped since.
 	 */
-	stageOwed(sourceKey: string, provider: Provider, snapshot: number, owed: Iterable<OwedItem>, options: { begin: boolean }): Promise<boolean>;
+	stageOwed(
+		sourceKey: string,
+		provider: Provider,
+		snapshot: number,
+		owed: Iterable<OwedItem>,
+		options: { begin: boolean; entries?: Iterable<SnapshotEntry> },
+	): Promise<boolean>;
 	/** The ids of the source's snapshots, oldest first. */
 	snapshotIds(sourceKey: string): Promise<number[]>;
 	/**
@@ -250,8 +257,9 @@ export interface SnapshotWrite {
 	/** The snapshot whose entries and owed items this one starts from; null: from nothing. */
 	base: number | null;
 	/**
-	 * The snapshot was begun by `stageOwed` (with `base` null): the owed items staged under its id
-	 * are kept, and nothing is written (false) when it is no longer there.
+	 * The snapshot was begun by `stageOwed` (with `base` null): the owed items and entries staged
+	 * under its id are kept (`entries` set over them), and nothing is written (false) when it is no
+	 * longer there.
 	 */
 	staged?: boolean;
 	/** The provider state as JSON, its maps left empty (their entries are rows). */

@@ -77,7 +77,7 @@ export async function listSource<Connection, Source>(input: ListSourceInput<Conn
 	const cursor = stored === null ? null : provider.parseCursor(storedCursor);
 	const previous = cursor === null || committedSnapshot === null ? null : await readSnapshot(store.cursors, provider.id, sourceKey, committedSnapshot);
 
-	// A first listing with a cap: what it owes goes to the store as the provider lists, not held to the end.
+	// A first listing with a cap: what it owes, and the snapshot entries the provider hands over, go to the store as it lists, not held to the end.
 	const staging = previous === null && Number.isFinite(maxItems) ? new OwedStaging(store.cursors, provider.id, sourceKey, runId, maxItems) : null;
 	const listing = await provider.listChanges(input.connection, {
 		source: input.source,
@@ -89,6 +89,7 @@ export async function listSource<Connection, Source>(input: ListSourceInput<Conn
 		account: input.account,
 		onListed: input.onListed,
 		onItems: staging === null ? undefined : async (items) => await staging.take(items),
+		onEntries: staging === null ? undefined : async (field, entries) => await staging.takeEntries(field, entries),
 		signal: input.signal,
 	});
 

@@ -68,7 +68,7 @@ export async function owedItems(
 /** What a run's snapshot is made of: its listing state, and how the items owed changed since its base. */
 export interface SnapshotUpdate {
 	state: ListingState;
-	/** Begun by an `OwedStaging`: the owed items it staged are kept. */
+	/** Begun by an `OwedStaging`: the owed items and entries it staged are kept. */
 	staged?: boolean;
 	/** Items owed now that the base did not owe as they are. */
 	owed: readonly ConnectorItem[];
@@ -197,7 +197,8 @@ const STAGE_BATCH = 1000;
  * owed by the run's snapshot a batch at a time, so a 100,000-file first listing never holds the
  * 99,000 it owes, nor their ids. The last word on an id wins, as in a listing held whole: a
  * later word on a staged id is taken in again, and the run's write settles the staged row of
- * every item it emits.
+ * every item it emits. Snapshot entries the provider hands over (`onEntries`) are staged at once,
+ * and the run's write sets its state's entries over them.
  */
 export class OwedStaging {
 	/** The candidates to emit: the first `maxItems` of those seen, and what came since the last staging. */
@@ -217,9 +218,25 @@ export class OwedStaging {
 	private turn: Promise<void> = Promise.resolve();
 
 	async take(items: readonly ConnectorItem[]): Promise<void> {
-		const taken = this.turn.then(async () => await this.takeNow(items));
+		await this.inTurn(async () => await this.takeNow(items));
+	}
+
+	/** Entries of the snapshot's map `field` the provider will not return: staged at once, as `writeSnapshot` would write them. */
+	async takeEntries(field: string, entries: Readonly<Record<string, unknown>>): Promise<void> {
+		await this.inTurn(async () => await this.stage([], entryRows(field, entries)));
+	}
+
+	private async inTurn(work: () => Promise<void>): Promise<void> {
+		const taken = this.turn.then(work);
 		this.turn = taken.catch(() => undefined);
 		await taken;
+	}
+
+	private async stage(owed: Iterable<OwedItem>, entries: Iterable<SnapshotEntry>): Promise<void> {
+		if (!(await this.cursors.stageOwed(this.sourceKey, this.provider, this.snapshot, owed, { begin: !this.begun, entries }))) {
+			throw new SnapshotReplacedError(this.sourceKey);
+		}
+		this.begun = true;
 	}
 
 	private async takeNow(items: readonly ConnectorItem[]): Promise<void> {
@@ -228,11 +245,14 @@ export class OwedStaging {
 		const sorted = [...this.kept.values()].sort(byPath);
 		this.kept.clear();
 		for (const item of sorted.slice(0, this.maxItems)) this.kept.set(item.external_id, item);
-		const owed = sorted.slice(this.maxItems);
-		if (!(await this.cursors.stageOwed(this.sourceKey, this.provider, this.snapshot, owedRows(owed), { begin: !this.begun }))) {
-			throw new SnapshotReplacedError(this.sourceKey);
-		}
-		this.begun = true;
+		await this.stage(owedRows(sorted.slice(this.maxItems)), []);
+	}
+}
+
+function* entryRows(field: string, entries: Readonly<Record<string, unknown>>): Generator<SnapshotEntry> {
+	for (const key in entries) {
+		const entry = entries[key];
+		if (entry !== undefined) yield { field, key, value: JSON.stringify(entry) };
 	}
 }
 

@@ -48,8 +48,8 @@ export class PgCursorStore implements CursorStore {
 		return await transaction(this.context, async (client) => await writeSnapshot(this.context, client, sourceKey, provider, write));
 	}
 
-	async stageOwed(sourceKey: string, provider: Provider, snapshot: number, owed: Iterable<OwedItem>, options: { begin: boolean }): Promise<boolean> {
-		return await transaction(this.context, async (client) => await stageOwed(this.context, client, sourceKey, provider, snapshot, owed, options.begin));
+	async stageOwed(sourceKey: string, provider: Provider, snapshot: number, owed: Iterable<OwedItem>, options: { begin: boolean; entries?: Iterable<SnapshotEntry> }): Promise<boolean> {
+		return await transaction(this.context, async (client) => await stageOwed(this.context, client, sourceKey, provider, snapshot, owed, options.begin, options.entries));
 	}
 
 	async snapshotIds(sourceKey: string): Promise<number[]> {

@@ -88,7 +88,6 @@ export async function writeSnapshot(context: PgContext, client: Client, sourceKe
 			context.nowIso(),
 		]);
 		if (updated.rowCount === 0) return false;
-		await client.query(`DELETE FROM ${table('listing_entries')} WHERE source_id = $1 AND snapshot = $2`, [sourceId, snapshot]);
 	} else {
 		if (base !== null) {
 			const found = await rows(client, `SELECT 1 FROM ${table('listing_snapshots')} WHERE source_id = $1 AND snapshot = $2`, [sourceId, base]);
@@ -104,14 +103,7 @@ export async function writeSnapshot(context: PgContext, client: Client, sourceKe
 			[sourceId, base, snapshot],
 		);
 	}
-	for (const batch of batches(write.entries, context.batchSize)) {
-		await client.query(
-			`INSERT INTO ${table('listing_entries')} (source_id, snapshot, field, entry_key, value)
-			 SELECT $1, $2, f, k, v FROM UNNEST($3::text[], $4::text[], $5::text[]) AS u(f, k, v)
-			 ON CONFLICT (source_id, snapshot, field, entry_key) DO UPDATE SET value = excluded.value`,
-			[sourceId, snapshot, ...columns(batch, ['field', 'key', 'value'])],
-		);
-	}
+	await setEntries(context, client, sourceId, snapshot, write.entries);
 	for (const batch of batches(write.removed, context.batchSize)) {
 		await client.query(
 			`DELETE FROM ${table('listing_entries')} WHERE source_id = $1 AND snapshot = $2
@@ -139,7 +131,7 @@ export async function writeSnapshot(context: PgContext, client: Client, sourceKe
 	return true;
 }
 
-/** Owed items of a snapshot not written yet, under the source row's lock; `begin` starts it afresh, otherwise false when it is gone. */
+/** Owed items and entries of a snapshot not written yet, under the source row's lock; `begin` starts it afresh, otherwise false when it is gone. */
 export async function stageOwed(
 	context: PgContext,
 	client: Client,
@@ -148,6 +140,7 @@ export async function stageOwed(
 	snapshot: number,
 	owed: Iterable<OwedItem>,
 	begin: boolean,
+	entries: Iterable<SnapshotEntry> = [],
 ): Promise<boolean> {
 	const sourceId = await registerSource(context, client, sourceKey, provider);
 	await client.query(`SELECT 1 FROM ${context.table('sync_state')} WHERE source_id = $1 FOR UPDATE`, [sourceId]);
@@ -159,7 +152,21 @@ export async function stageOwed(
 		if (found.length === 0) return false;
 	}
 	await setOwed(context, client, sourceId, snapshot, owed);
+	await setEntries(context, client, sourceId, snapshot, entries);
 	return true;
+}
+
+async function setEntries(context: PgContext, client: Client, sourceId: number, snapshot: number, entries: Iterable<SnapshotEntry>): Promise<void> {
+	for (const batch of batches(entries, context.batchSize)) {
+		// The last word on a key within one batch wins, as it would one row at a time.
+		const latest = [...new Map(batch.map((entry) => [`${entry.field}\u0000${entry.key}`, entry])).values()];
+		await client.query(
+			`INSERT INTO ${context.table('listing_entries')} (source_id, snapshot, field, entry_key, value)
+			 SELECT $1, $2, f, k, v FROM UNNEST($3::text[], $4::text[], $5::text[]) AS u(f, k, v)
+			 ON CONFLICT (source_id, snapshot, field, entry_key) DO UPDATE SET value = excluded.value`,
+			[sourceId, snapshot, ...columns(latest, ['field', 'key', 'value'])],
+		);
+	}
 }
 
 async function insertSnapshotRow(context: PgContext, client: Client, sourceId: number, snapshot: number, state: string): Promise<void> {

@@ -56,8 +56,8 @@ export class SqliteCursorStore implements CursorStore {
 	}
 
 	/** A transaction of its own, short: a first listing stages its owed items a batch at a time. */
-	async stageOwed(sourceKey: string, provider: Provider, snapshot: number, owed: Iterable<OwedItem>, options: { begin: boolean }): Promise<boolean> {
-		return await this.context.db.transactionAsync(() => stageOwed(this.context, this.snapshots, sourceKey, provider, snapshot, owed, options.begin));
+	async stageOwed(sourceKey: string, provider: Provider, snapshot: number, owed: Iterable<OwedItem>, options: { begin: boolean; entries?: Iterable<SnapshotEntry> }): Promise<boolean> {
+		return await this.context.db.transactionAsync(() => stageOwed(this.context, this.snapshots, sourceKey, provider, snapshot, owed, options.begin, options.entries));
 	}
 
 	async snapshotIds(sourceKey: string): Promise<number[]> {

@@ -22,7 +22,6 @@ export function prepareSnapshotStatements(db: SqliteDriver) {
 		selectIds: prepare('SELECT snapshot FROM listing_snapshots WHERE source_id = ? ORDER BY snapshot'),
 		insertSnapshot: prepare('INSERT INTO listing_snapshots (source_id, snapshot, state, written_at) VALUES (?, ?, ?, ?)'),
 		updateSnapshot: prepare('UPDATE listing_snapshots SET state = ?, written_at = ? WHERE source_id = ? AND snapshot = ?'),
-		dropEntries: prepare('DELETE FROM listing_entries WHERE source_id = ? AND snapshot = ?'),
 		copyEntries: prepare(`
 			INSERT INTO listing_entries (source_id, snapshot, field, entry_key, value)
 			SELECT source_id, ?, field, entry_key, value FROM listing_entries WHERE source_id = ? AND snapshot = ?`),
@@ -95,7 +94,6 @@ export function writeSnapshot(
 	if (write.staged === true) {
 		if (base !== null) throw new RangeError('A staged snapshot starts from nothing: its base must be null');
 		if (statements.selectSnapshot.get(sourceId, snapshot) === undefined) return false;
-		statements.dropEntries.run(sourceId, snapshot);
 		statements.updateSnapshot.run(write.state, context.nowIso(), sourceId, snapshot);
 	} else {
 		if (base !== null && (base === snapshot || statements.selectSnapshot.get(sourceId, base) === undefined)) return false;
@@ -115,7 +113,7 @@ export function writeSnapshot(
 	return true;
 }
 
-/** Owed items of a snapshot not written yet; `begin` starts it afresh, otherwise false when it is gone. */
+/** Owed items and entries of a snapshot not written yet; `begin` starts it afresh, otherwise false when it is gone. */
 export function stageOwed(
 	context: SqliteContext,
 	statements: SnapshotStatements,
@@ -124,6 +122,7 @@ export function stageOwed(
 	snapshot: number,
 	owed: Iterable<OwedItem>,
 	begin: boolean,
+	entries: Iterable<SnapshotEntry> = [],
 ): boolean {
 	const sourceId = registerSource(context, sourceKey, provider);
 	if (begin) {
@@ -131,6 +130,7 @@ export function stageOwed(
 		statements.insertSnapshot.run(sourceId, snapshot, STAGED_STATE, context.nowIso());
 	} else if (statements.selectSnapshot.get(sourceId, snapshot) === undefined) return false;
 	for (const row of owed) statements.setPending.run(sourceId, snapshot, row.id, row.order, row.item);
+	for (const entry of entries) statements.setEntry.run(sourceId, snapshot, entry.field, entry.key, entry.value);
 	return true;
 }
 

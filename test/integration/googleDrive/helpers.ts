@@ -38,7 +38,12 @@ export interface DriveListingRuns {
 }
 
 /** Listing runs of the Drive provider against the fake, in a real store in a temporary folder. */
-export async function listingRuns(google: FakeGoogle, connection: DriveConnection, account: string): Promise<DriveListingRuns> {
+export async function listingRuns(
+	google: FakeGoogle,
+	connection: DriveConnection,
+	account: string,
+	provider: typeof googleDriveProvider = googleDriveProvider,
+): Promise<DriveListingRuns> {
 	const dir = mkdtempSync(join(tmpdir(), 'drive-list-changes-'));
 	const store = await openStore({ path: join(dir, 'cache.sqlite') });
 	return {
@@ -47,7 +52,7 @@ export async function listingRuns(google: FakeGoogle, connection: DriveConnectio
 			const sourceKey = googleDriveProvider.sourceKey(account, source);
 			const runId = await store.runs.start({ sourceKey, provider: googleDriveProvider.id });
 			google.resetRequestLog();
-			const result = await listSource({ store, provider: googleDriveProvider, connection, source, sourceKey, runId, options, onListed });
+			const result = await listSource({ store, provider, connection, source, sourceKey, runId, options, onListed });
 			if (commit) await store.items.commit((await store.items.check(result.items)).map((checked) => checked.item));
 			return { ...result, runId };
 		},

@@ -295,6 +295,52 @@ describe('Drive listChanges against the strict fake Drive', () => {
 		expect(fourth.items).toEqual([]);
 	});
 
+	it('stores the same snapshot rows whether a capped first listing stages its entries, only its owed items, or nothing, and runs on alike', async () => {
+		const root = google.addFolder({ name: 'Root' });
+		const sub = google.addFolder({ name: 'Sub', parent: root.id });
+		const deep = google.addFolder({ name: 'Deep', parent: sub.id });
+		for (let i = 0; i < 6; i++) google.addFile({ name: `f${i}.txt`, parent: [root.id, sub.id, deep.id][i % 3], content: String(i) });
+		const direct = google.addFile({ name: 'direct.txt', parent: deep.id, content: 'd' });
+		const outside = google.addFile({ name: 'outside.pdf', mimeType: 'application/pdf', content: '%PDF' });
+		google.addShortcut({ name: 'direct link', targetId: direct.id, parent: root.id });
+		google.addShortcut({ name: 'outside link', targetId: outside.id, parent: sub.id });
+		const source = folderSource(root.id);
+		const sourceKey = sourceKeyFor(ACCOUNT, source);
+		const options = { maxItems: 3 };
+		const without = (...offers: ('onItems' | 'onEntries')[]): typeof googleDriveProvider => ({
+			...googleDriveProvider,
+			listChanges: async (connection, request) => await googleDriveProvider.listChanges(connection, { ...request, ...Object.fromEntries(offers.map((offer) => [offer, undefined])) }),
+		});
+		const stores = [runs, await listingRuns(google, testConnection(google), ACCOUNT, without('onEntries')), await listingRuns(google, testConnection(google), ACCOUNT, without('onItems', 'onEntries'))];
+		const stagedFiles: string[] = [];
+		const stageOwed = store.cursors.stageOwed.bind(store.cursors);
+		const staged = jest.spyOn(store.cursors, 'stageOwed').mockImplementation(async (key, provider, snapshot, owed, { begin, entries = [] }) => {
+			const rows = [...entries];
+			stagedFiles.push(...rows.filter((row) => row.field === 'files').map((row) => row.key));
+			return await stageOwed(key, provider, snapshot, owed, { begin, entries: rows });
+		});
+		try {
+			const first = await Promise.all(stores.map(async (each) => await each.run(source, { options })));
+			// The walk's files went to the store as it listed; the shortcut's target outside came with the state.
+			expect(stagedFiles).toHaveLength(7);
+			expect(stagedFiles).not.toContain(outside.id);
+			const rows = await Promise.all(stores.map(async (each) => await snapshotRows(each.store, sourceKey)));
+			// Two folders, eight files, and the one shortcut that brought a file in.
+			expect(rows[0].map((snapshot) => snapshot.entries.length)).toEqual([2 + 8 + 1]);
+			expect(rows[1]).toEqual(rows[0]);
+			expect(rows[2]).toEqual(rows[0]);
+			expect(first.map((result) => summary(result.items))).toEqual(Array(3).fill(summary(first[0].items)));
+
+			google.editContent(direct.id, 'd2');
+			const next = await Promise.all(stores.map(async (each) => await each.run(source, { options })));
+			expect(next.map((result) => [summary(result.items), result.hasMore, result.fullListing])).toEqual(Array(3).fill([summary(next[0].items), true, false]));
+			expect(await Promise.all(stores.map(async (each) => await snapshotRows(each.store, sourceKey)))).toEqual(Array(3).fill(await snapshotRows(store, sourceKey)));
+		} finally {
+			staged.mockRestore();
+			for (const each of stores.slice(1)) await each.close();
+		}
+	});
+
 	it('lists the same changes again when the previous run was not committed', async () => {
 		const root = google.addFolder({ name: 'Root' });
 		const file = google.addFile({ name: 'a.txt', parent: root.id, content: 'v1' });
@@ -557,3 +603,15 @@ describe('Drive listChanges against the strict fake Drive', () => {
 		expect(reports).toEqual([3, 2]);
 	});
 });
+
+/** A source's stored snapshots as the store keeps them: each one's state and entry rows as written, and its owed items in order. */
+async function snapshotRows(store: ConnectorStore, sourceKey: string): Promise<{ id: number; state: string | null; entries: string[][]; owed: string[] }[]> {
+	const snapshots = [];
+	for (const id of await store.cursors.snapshotIds(sourceKey)) {
+		const entries: string[][] = [];
+		const state = await store.cursors.readSnapshot(sourceKey, id, ({ field, key, value }) => entries.push([field, key, value]));
+		const owed = await store.cursors.pendingItems(sourceKey, id, { skip: new Set(), limit: Number.MAX_SAFE_INTEGER });
+		snapshots.push({ id, state, entries, owed });
+	}
+	return snapshots;
+}

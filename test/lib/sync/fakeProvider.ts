@@ -37,6 +37,8 @@ export interface FakeCursor {
 export interface FakeSnapshot {
 	/** What the source held at the cursor, so a later listing can report what left it. */
 	known: Array<{ id: string; path: string; mime: string | null }>;
+	/** Each document's path by id, kept when `keepsPaths` is set: a map whose entries the store keeps as rows. */
+	paths?: Record<string, string>;
 }
 
 /** A type with several export formats, picked at export (like a Google Doc). */
@@ -132,6 +134,8 @@ export class FakeProvider implements ConnectorProvider<FakeConnection, FakeSourc
 	handsOverAtOnce = false;
 	/** Handed over after the rest: a later word on a document, at another path (a file found twice in one listing). */
 	laterWords: Array<{ id: string; path: string }> = [];
+	/** Listings keep `paths` in their snapshot, handed over on `onEntries` (this many at a time) when the engine offers it. */
+	keepsPaths: number | null = null;
 	/** Accounts by credential key. */
 	accounts: Record<string, ProviderAccount> = {};
 	exportsInFlight = 0;
@@ -267,6 +271,15 @@ export class FakeProvider implements ConnectorProvider<FakeConnection, FakeSourc
 			}
 			items = [];
 		}
+		const paths: Record<string, string> = {};
+		for (const document of present) paths[document.id] = document.path;
+		if (this.keepsPaths !== null && request.onEntries !== undefined) {
+			const ids = Object.keys(paths);
+			for (let start = 0; start < ids.length; start += this.keepsPaths) {
+				await request.onEntries('paths', Object.fromEntries(ids.slice(start, start + this.keepsPaths).map((id) => [id, paths[id]])));
+			}
+			for (const id of ids) delete paths[id];
+		}
 		const deletions = (request.snapshot?.known ?? [])
 			.filter((known) => !this.documents.has(known.id))
 			.map((known) => deletionOf(known, request.sourceKey));
@@ -279,6 +292,7 @@ export class FakeProvider implements ConnectorProvider<FakeConnection, FakeSourc
 				known: present
 					.map((document) => ({ id: document.id, path: document.path, mime: document.mime ?? null }))
 					.sort((left, right) => (left.id < right.id ? -1 : left.id > right.id ? 1 : 0)),
+				...(this.keepsPaths === null ? {} : { paths }),
 			},
 			fullListing,
 			warnings: [...this.warnings],

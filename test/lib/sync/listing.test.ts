@@ -202,6 +202,21 @@ describe('listSource', () => {
 			expect(all.map((item) => item.path)).toEqual(Array.from({ length: 12_000 }, (_, index) => `/${String(index).padStart(5, '0')}.txt`));
 		});
 
+		it('stages the snapshot entries a provider hands over, and the next run reads them as if they had been returned', async () => {
+			for (let index = 0; index < 2500; index++) fake.put(`doc-${index}`, { path: path(index) });
+			fake.keepsPaths = 1000;
+			const first = await list({ maxItems: 10 });
+			// The provider's state came back with its map empty: every entry there is one the store was handed.
+			await checkAndCommit(store(), first.items, EXECUTION);
+			const expected = Object.fromEntries(Array.from({ length: 2500 }, (_, index) => [`doc-${index}`, path(index)]));
+			const { snapshots } = await storedSnapshots(store(), SOURCE_KEY);
+			expect(Object.values(snapshots).map((snapshot) => snapshot.paths)).toEqual([expected]);
+
+			const second = await list({ maxItems: 10 });
+			expect(fake.listCalls[1].snapshot?.paths).toEqual(expected);
+			expect(second.items).toHaveLength(10);
+		});
+
 		it('is not offered without a cap, nor once the source has a snapshot', async () => {
 			for (let index = 0; index < 10; index++) fake.put(`doc-${index}`, { path: path(index) });
 			const staged = jest.spyOn(store().cursors, 'stageOwed');

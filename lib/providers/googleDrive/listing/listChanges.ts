@@ -63,7 +63,9 @@ export async function listDriveChanges(drive: DriveClient, request: DriveListing
 						if (kept.length > 0) await onItems(kept);
 					}
 				: undefined;
-		listed = await listSubtree(api, state, root.id, sourceKey, handOn);
+		// Its file entries too, when the engine stages them: the walk then keeps only folders and file ids.
+		const handEntriesOn = handOn === undefined ? undefined : request.onEntries;
+		listed = await listSubtree(api, state, root.id, sourceKey, handOn, handEntriesOn);
 	}
 
 	const memo = new Map<string, string | null>();

@@ -3,7 +3,7 @@ import type { drive_v3 } from '@googleapis/drive';
 import { compareText, type ConnectorItem } from '../../../items';
 import { FOLDER_MIME, SHORTCUT_MIME } from '../client';
 import { itemOf, type DriveListingApi } from './driveApi';
-import { folderPath, joinPath, type DriveListingState } from './state';
+import { folderPath, joinPath, type DriveListingState, type KnownFile } from './state';
 
 interface FoundShortcut {
 	shortcut: drive_v3.Schema$File;
@@ -28,8 +28,10 @@ export async function listSubtree(
 	sourceKey: string,
 	/** When set, the upserts are handed here a page at a time as they are found, and none are returned. */
 	onItems?: (items: ConnectorItem[]) => Promise<void>,
+	/** When set, the walk's file entries are handed here with their page and left out of `state.files`. */
+	onEntries?: (field: string, entries: Record<string, KnownFile>) => Promise<void>,
 ): Promise<ConnectorItem[]> {
-	const found = new FoundFiles(api, onItems);
+	const found = new FoundFiles(api, state, onItems, onEntries);
 	const fileShortcuts: FoundShortcut[] = [];
 	const visited = new Set([folderId]);
 	let queue = [folderId];
@@ -49,6 +51,8 @@ export async function listSubtree(
 	fileShortcuts.sort(byShortcutPath);
 	const memo = new Map<string, string | null>();
 	for (const { shortcut, parent } of fileShortcuts) {
+		// A target listed directly is there already, as `state.files` would tell if it held it.
+		if (found.handedOn(shortcut.shortcutDetails?.targetId)) continue;
 		const item = await resolveShortcut(api, state, shortcut, parent, sourceKey, memo);
 		if (item !== null) found.items.push(item);
 	}
@@ -56,26 +60,51 @@ export async function listSubtree(
 	return found.items;
 }
 
-/** The upserts a walk found: returned at the end, or handed on a page at a time. */
+/**
+ * The upserts a walk found: returned at the end, or handed on a page at a time; likewise their
+ * entries, kept in the state or handed on, and then only their ids are kept (a shortcut to one is
+ * not listed twice).
+ */
 class FoundFiles {
 	items: ConnectorItem[] = [];
 	/** Files found since the last report. */
 	private unreported = 0;
+	private entries: Record<string, KnownFile> = {};
+	private unhandedEntries = 0;
+	private readonly handedOnIds = new Set<string>();
 
 	constructor(
 		private readonly api: DriveListingApi,
+		private readonly state: DriveListingState,
 		private readonly onItems?: (items: ConnectorItem[]) => Promise<void>,
+		private readonly onEntries?: (field: string, entries: Record<string, KnownFile>) => Promise<void>,
 	) {}
 
-	take(item: ConnectorItem): void {
+	take(id: string, known: KnownFile, item: ConnectorItem): void {
+		if (this.onEntries === undefined) this.state.files[id] = known;
+		else {
+			this.entries[id] = known;
+			this.unhandedEntries++;
+			this.handedOnIds.add(id);
+		}
 		this.items.push(item);
 		this.unreported++;
+	}
+
+	handedOn(id: string | null | undefined): boolean {
+		return id !== null && id !== undefined && this.handedOnIds.has(id);
 	}
 
 	/** After a page: its files reported as listed, and handed on when they are. */
 	async flush(files = this.unreported): Promise<void> {
 		this.api.reportListed(files);
 		this.unreported = 0;
+		if (this.onEntries !== undefined && this.unhandedEntries > 0) {
+			const entries = this.entries;
+			this.entries = {};
+			this.unhandedEntries = 0;
+			await this.onEntries('files', entries);
+		}
 		if (this.onItems === undefined || this.items.length === 0) return;
 		const items = this.items;
 		this.items = [];
@@ -117,8 +146,7 @@ async function walk(
 				if ((takenFrom.get(id) ?? -1) > at) return null;
 				takenFrom.set(id, at);
 			}
-			state.files[id] = { name, parent, mime: child.mimeType ?? null };
-			found.files.take(itemOf(child, path, sourceKey, parent));
+			found.files.take(id, { name, parent, mime: child.mimeType ?? null }, itemOf(child, path, sourceKey, parent));
 			return null;
 		};
 		const childrenByFolder = await api.childrenOf(level, state.driveId, childOf, async () => await found.files.flush());

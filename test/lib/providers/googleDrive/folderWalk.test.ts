@@ -89,6 +89,47 @@ describe('a first Drive listing offered onItems', () => {
 	});
 });
 
+describe('a first Drive listing offered onEntries', () => {
+	it('hands its file entries on with their page and keeps only folders in its state, the later word on a file last', async () => {
+		const files = [
+			...Array.from({ length: 1500 }, (_, index) => file(`r${index}`, ['root'])),
+			{ id: 'sub', name: 'Sub', mimeType: FOLDER_MIME, parents: ['root'] },
+			// In the root and in Sub, a level apart: the walk takes it twice, Sub's last, as without onEntries.
+			file('both', ['root', 'sub']),
+		];
+		const entries: Record<string, unknown>[] = [];
+		const handedItems: number[] = [];
+		const drive = driveOf(files, () => entries.flatMap((batch) => Object.keys(batch)).length);
+
+		const listing = await listDriveChanges(drive, {
+			source: { kind: 'folder', folderId: 'root', recursive: true },
+			sourceKey: 'key',
+			cursor: null,
+			snapshot: null,
+			filter: () => true,
+			onItems: async (items) => {
+				handedItems.push(items.length);
+			},
+			onEntries: async (field, batch) => {
+				expect(field).toBe('files');
+				entries.push({ ...batch });
+			},
+		});
+
+		expect(entries.map((batch) => Object.keys(batch).length)).toEqual([1000, 501, 1]);
+		expect(handedItems).toEqual([1000, 501, 1]);
+		// The second page of the root was asked for once the first page's entries were handed on.
+		expect(drive.asked.slice(0, 2)).toEqual([0, 1000]);
+		expect(entries[0].r0).toEqual({ name: 'r0.txt', parent: 'root', mime: 'text/plain' });
+		expect(entries.filter((batch) => 'both' in batch).map((batch) => batch.both)).toEqual([
+			{ name: 'both.txt', parent: 'root', mime: 'text/plain' },
+			{ name: 'both.txt', parent: 'sub', mime: 'text/plain' },
+		]);
+		expect(listing.nextSnapshot.files).toEqual({});
+		expect(listing.nextSnapshot.folders).toEqual({ sub: ['Sub', 'root'] });
+	});
+});
+
 describe('a file in two folders of one level', () => {
 	it('is the later folder\'s in queue order, whichever page arrives first', async () => {
 		const files = [

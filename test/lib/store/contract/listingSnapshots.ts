@@ -117,12 +117,30 @@ export function listingSnapshots({ open }: StoreContract): void {
 			expect(await store.cursors.snapshotIds(SOURCE)).toEqual([5]);
 		});
 
+		it('keep the entries staged before them, the last word on a key winning, the written entries set over them', async () => {
+			const store = await open();
+			expect(await store.cursors.stageOwed(SOURCE, 'google_drive', 5, [], { begin: true, entries: [entry('files', 'a'), entry('files', 'b')] })).toBe(true);
+			const again = [entry('files', 'b', '"b2"'), entry('files', 'c'), entry('files', 'c', '"c2"')];
+			expect(await store.cursors.stageOwed(SOURCE, 'google_drive', 5, [owed('x', 1)], { begin: false, entries: again })).toBe(true);
+			const written = await store.cursors.writeSnapshot(SOURCE, 'google_drive', snapshotWrite(5, {
+				staged: true,
+				entries: [entry('files', 'a', '"a2"'), entry('folders', 'f')],
+			}));
+			expect(written).toBe(true);
+			expect(await entriesOf(store, 5)).toEqual({
+				state: '{"rootId":"root","files":{}}',
+				entries: ['files/a="a2"', 'files/b="b2"', 'files/c="c2"', 'folders/f="f"'],
+			});
+			expect(await store.cursors.pendingItems(SOURCE, 5, all)).toEqual(['{"id":"x"}']);
+		});
+
 		it('staged afresh, drop what was staged under that id before', async () => {
 			const store = await open();
-			await store.cursors.stageOwed(SOURCE, 'google_drive', 5, [owed('a', 1)], { begin: true });
+			await store.cursors.stageOwed(SOURCE, 'google_drive', 5, [owed('a', 1)], { begin: true, entries: [entry('files', 'a')] });
 			await store.cursors.stageOwed(SOURCE, 'google_drive', 5, [owed('b', 2)], { begin: true });
 			await store.cursors.writeSnapshot(SOURCE, 'google_drive', snapshotWrite(5, { staged: true }));
 			expect(await store.cursors.pendingItems(SOURCE, 5, all)).toEqual(['{"id":"b"}']);
+			expect((await entriesOf(store, 5)).entries).toEqual([]);
 		});
 
 		it('staged and dropped meanwhile, are neither staged further nor written', async () => {
