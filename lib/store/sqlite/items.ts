@@ -89,6 +89,17 @@ class CallScope {
 		return sourceId;
 	}
 
+	/**
+	 * Where the item at `index` of the call belongs: its id, source and run. Refuses an
+	 * item without the fields the store keys it by, naming its index.
+	 */
+	locate(item: ConnectorItem, index: number): { externalId: string; sourceId: number; runId: number } {
+		const externalId = requireText(item, index, 'external_id');
+		const provider = requireText(item, index, 'provider');
+		const sourceId = this.sourceId(requireText(item, index, 'source_key'), provider);
+		return { externalId, sourceId, runId: this.runFor(item, sourceId, provider) };
+	}
+
 	/** The item's own run when it names a run of its source; else the scope's run; else an implicit run. */
 	runFor(item: ConnectorItem, sourceId: number, provider: string): number {
 		for (const candidate of [itemRunId(item), this.scope.runId ?? null]) {
@@ -166,10 +177,7 @@ export class SqliteItemLedger implements ItemLedger {
 		claimedRuns: Set<number>,
 	): CheckedItem<T> {
 		const { statements } = this.context;
-		const externalId = requireText(item, index, 'external_id');
-		const provider = requireText(item, index, 'provider');
-		const sourceId = scope.sourceId(requireText(item, index, 'source_key'), provider);
-		const runId = scope.runFor(item, sourceId, provider);
+		const { externalId, sourceId, runId } = scope.locate(item, index);
 		scope.count(runId, 'processed');
 
 		const cached = this.cachedFingerprint(sourceId, externalId);
@@ -240,10 +248,7 @@ export class SqliteItemLedger implements ItemLedger {
 				const now = this.context.nowIso();
 				for (const position of inKeyOrder(batch, offset)) {
 					const item = batch[position];
-					const externalId = requireText(item, offset + position, 'external_id');
-					const provider = requireText(item, offset + position, 'provider');
-					const sourceId = scope.sourceId(requireText(item, offset + position, 'source_key'), provider);
-					const runId = scope.runFor(item, sourceId, provider);
+					const { externalId, sourceId, runId } = scope.locate(item, offset + position);
 					this.releaseVersion(sourceId, externalId, runId, claimFingerprint(item), scope);
 					if (this.recordIngested(item, sourceId, externalId, runId, now)) summary.committed++;
 					else summary.superseded++;
@@ -320,10 +325,7 @@ export class SqliteItemLedger implements ItemLedger {
 			const failuresByRun = new Map<number, string[]>();
 			await db.transactionAsync(() => {
 				batch.forEach((item, index) => {
-					const externalId = requireText(item, offset + index, 'external_id');
-					const provider = requireText(item, offset + index, 'provider');
-					const sourceId = scope.sourceId(requireText(item, offset + index, 'source_key'), provider);
-					const runId = scope.runFor(item, sourceId, provider);
+					const { externalId, sourceId, runId } = scope.locate(item, offset + index);
 					// An item released without a check still counts towards the items the run listed.
 					if (!this.itemClaims(sourceId, externalId).some((claim) => claim.runId === runId)) {
 						scope.count(runId, 'processed');
@@ -363,10 +365,7 @@ export class SqliteItemLedger implements ItemLedger {
 			const notedByRun = new Map<number, number>();
 			await db.transactionAsync(() => {
 				batch.forEach((item, index) => {
-					const provider = requireText(item, offset + index, 'provider');
-					requireText(item, offset + index, 'external_id');
-					const sourceId = scope.sourceId(requireText(item, offset + index, 'source_key'), provider);
-					const runId = scope.runFor(item, sourceId, provider);
+					const { runId } = scope.locate(item, offset + index);
 					notedByRun.set(runId, (notedByRun.get(runId) ?? 0) + 1);
 					noted++;
 				});
