@@ -15,6 +15,13 @@ export interface FailedItem {
 	message: string;
 }
 
+/** Appends to the list under `key` (grouping thousands of items without copying a list per item). */
+function addTo<T>(groups: Map<string, T[]>, key: string, item: T): void {
+	const group = groups.get(key);
+	if (group === undefined) groups.set(key, [item]);
+	else group.push(item);
+}
+
 /** Items without what the store keys them by (e.g. built by hand in a Code node) cannot be settled there. */
 function settleable(item: ConnectorItem): boolean {
 	return [item.provider, item.source_key, item.external_id].every((value) => typeof value === 'string' && value !== '');
@@ -30,7 +37,7 @@ export async function settleSkipped(
 	scope: { runId?: number; executionId?: string },
 ): Promise<void> {
 	const byReason = new Map<string, SkippedItem[]>();
-	for (const item of skipped.filter(settleable)) byReason.set(item.skip_reason, [...(byReason.get(item.skip_reason) ?? []), item]);
+	for (const item of skipped.filter(settleable)) addTo(byReason, item.skip_reason, item);
 	for (const [reason, items] of byReason) await store.items.release(items, { ...scope, outcome: 'skipped', reason });
 }
 
@@ -52,7 +59,7 @@ function noteCodes(item: ConnectorItem): Set<string> {
 export async function recordNotes(store: ConnectorStore, exported: readonly ConnectorItem[], scope: { executionId?: string }): Promise<void> {
 	const byCode = new Map<string, ConnectorItem[]>();
 	for (const item of exported.filter(settleable)) {
-		for (const code of noteCodes(item)) byCode.set(code, [...(byCode.get(code) ?? []), item]);
+		for (const code of noteCodes(item)) addTo(byCode, code, item);
 	}
 	for (const [code, items] of byCode) await store.items.note(items, { ...scope, code });
 }
