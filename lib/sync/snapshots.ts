@@ -223,7 +223,7 @@ export class OwedStaging {
 
 	/** Entries of the snapshot's map `field` the provider will not return: staged at once, as `writeSnapshot` would write them. */
 	async takeEntries(field: string, entries: Readonly<Record<string, unknown>>): Promise<void> {
-		await this.inTurn(async () => await this.stage([], entryRows(field, entries)));
+		await this.inTurn(async () => await this.stage([], changedEntries(null, { [field]: entries })));
 	}
 
 	private async inTurn(work: () => Promise<void>): Promise<void> {
@@ -249,12 +249,6 @@ export class OwedStaging {
 	}
 }
 
-function* entryRows(field: string, entries: Readonly<Record<string, unknown>>): Generator<SnapshotEntry> {
-	for (const key in entries) {
-		const entry = entries[key];
-		if (entry !== undefined) yield { field, key, value: JSON.stringify(entry) };
-	}
-}
 
 /**
  * Earlier releases kept every snapshot of a source in one value (`{v: 1, snapshots: {id: {…state,

@@ -155,9 +155,9 @@ export class NotionApi {
 					...(options.inTrash ? { in_trash: true } : {}),
 				}),
 			);
-			const page = response.results.filter(isFullPage);
-			rows.push(...page);
-			this.remember(page);
+			const fullRows = response.results.filter(isFullPage);
+			rows.push(...fullRows);
+			this.remember(fullRows);
 			cursor = response.has_more ? (response.next_cursor ?? undefined) : undefined;
 		} while (cursor !== undefined);
 		return rows;
